@@ -1,0 +1,1 @@
+# The exercise engine (issue: self-checking exercises). Empty until that area lands.

@@ -1,0 +1,95 @@
+// batchnorm.hpp — the Batch Normalization core, read top to bottom like the kata.
+//
+// Shapes, declared once for the whole core:
+//   N  batch size (examples)        C  channels (features)        HW  spatial positions (H·W, 1 if none)
+//   x, y, dx, dy are (N, C, HW), row-major: x[(n*C + c)*HW + p].
+//   A 1-D batch of one feature [m] is (N=m, C=1, HW=1); a dense batch (N, C) has HW = 1.
+//   Per-channel vectors (gamma, beta, mean, var, rstd, running_*) are (C).
+// Statistics are per channel over the N·HW values that share it (that is what makes it *batch* norm;
+// reducing over C instead would be LayerNorm).
+//
+// Argument order follows llm.c: outputs, then inputs, then the layout, then scalars.
+// Kernels are templates over Real = double (the lesson's exact path) or float (the training lab's fast
+// path); every reduction accumulates in double whatever Real is.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace bnkata {
+
+// Where each value of a batch sits. count() = N·HW values share one channel's statistics.
+struct Layout {
+    std::size_t N = 0;
+    std::size_t C = 1;
+    std::size_t HW = 1;
+    std::size_t count() const { return N * HW; }  // values per channel
+    std::size_t size() const { return N * C * HW; }  // values in the whole tensor
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Step 1 — batch statistics.
+// Computes, for every channel c, the batch mean, the biased variance (÷ count: the one that
+// normalises) and the unbiased variance (÷ (count − 1): the one PyTorch stores in running_var; NaN when
+// count == 1). Two passes (mean first, then squared deviations) so that a channel at 1e8 + N(0, 1) keeps
+// its digits. Any of the output pointers may be nullptr. Mutates only the outputs.
+template <typename Real>
+void batch_statistics(double* mean, double* var_biased, double* var_unbiased, const Real* x, Layout L);
+
+// Steps 1 + 2 — training-mode forward pass: y = gamma·(x − mean)/sqrt(var + eps) + beta, with the
+// batch's own statistics. Writes y (N,C,HW), and per channel the mean, the biased variance (var may be
+// nullptr) and rstd = 1/sqrt(var + eps), cached for backward. Mutates only the outputs.
+template <typename Real>
+void forward_train(Real* y, Real* mean, Real* var, Real* rstd, const Real* x, const Real* gamma,
+                   const Real* beta, Layout L, double eps);
+
+// Step 4 — inference-mode forward pass: the same affine map, but with the running (population)
+// estimates instead of this batch's statistics, so each example's output depends on it alone.
+// Writes y (N,C,HW). Mutates only y.
+template <typename Real>
+void forward_eval(Real* y, const Real* x, const Real* gamma, const Real* beta, const Real* running_mean,
+                  const Real* running_var, Layout L, double eps);
+
+// Backward pass of forward_train, in closed form (the derivation is above the loop in the .cpp).
+// Given dy = ∂loss/∂y and the cached mean and rstd, writes dx (N,C,HW), dgamma and dbeta (C).
+// Recomputes x̂ rather than caching it. Mutates only the outputs.
+template <typename Real>
+void backward(Real* dx, Real* dgamma, Real* dbeta, const Real* dy, const Real* x, const Real* mean,
+              const Real* rstd, const Real* gamma, Layout L);
+
+// ---------------------------------------------------------------------------------------------------
+// Step 4 — running (population) statistics. Two frameworks, two meanings of "momentum":
+//   pytorch: r ← (1 − m)·r + m·batch, default m = 0.1, running_var stores the *unbiased* batch variance;
+//   keras:   r ← m·r + (1 − m)·batch, default m = 0.99, running_var stores the biased batch variance.
+enum class Convention { pytorch, keras };
+
+struct ConventionInfo {
+    const char* name;          // "pytorch" | "keras"
+    double default_momentum;   // 0.1 | 0.99
+    bool stores_unbiased_var;  // true | false
+};
+ConventionInfo convention_info(Convention convention);
+
+// Updates running_mean and running_var (C) in place from one batch's mean and *biased* variance (C),
+// where count values per channel produced them. Requires count ≥ 2 under pytorch (the unbiased
+// variance is undefined for one value); the caller validates. Mutates running_mean and running_var.
+void update_running(double* running_mean, double* running_var, const double* batch_mean,
+                    const double* batch_var_biased, std::size_t C, std::size_t count, double momentum,
+                    Convention convention);
+
+// ---------------------------------------------------------------------------------------------------
+// Gradient checking (cs231n style), used by the tests and by the lesson's backward exercise.
+// Central differences of a scalar function f at x with step h, compared element by element with the
+// analytic gradient using relative error |a − n| / max(1e-8, |a| + |n|).
+struct GradientCheck {
+    double max_relative_error = 0;  // over all elements
+    std::size_t worst_index = 0;    // element where it occurred
+    std::vector<double> numeric;    // the finite-difference gradient, same length as x
+};
+GradientCheck check_gradient(const std::function<double(const std::vector<double>&)>& f,
+                             const std::vector<double>& x, const std::vector<double>& analytic,
+                             double h = 1e-5);
+
+}  // namespace bnkata

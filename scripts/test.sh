@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Every test, in order: native doctest (ctest), the WASM build under Node, the built page in headless
+# Chromium. Installs what is missing first (scripts/setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export NODE_PATH=/usr/share/nodejs  # Debian's em++ needs Node's acorn from here (BUILD-NOTES.md)
+
+echo "== native build and doctest"
+cmake --preset native >/dev/null
+cmake --build --preset native
+ctest --preset native
+
+echo "== wasm build and site"
+cmake --preset wasm >/dev/null
+cmake --build --preset wasm
+node scripts/build-site.mjs
+
+echo "== node tests (WASM) and browser tests (Chromium)"
+node --test --test-concurrency=1 tests/node/ tests/browser/
