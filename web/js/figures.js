@@ -1,0 +1,5 @@
+// The registry of figures: the name in a root's data-figure="NAME" → the module that mounts it.
+// Every module follows the contract mount(root, ctx) → { update, destroy } (web/README.md).
+// A root whose name is not registered here stays empty: no placeholder widgets.
+export const figures = {
+};
