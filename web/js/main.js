@@ -1,0 +1,117 @@
+// main.js — the page's entry point, bundled into dist/app.js (web/README.md).
+//
+// 1. Loads the BatchNorm core (core.js over dist/bnkata-core.js). If it cannot load, the page says so in
+//    an alert at the top of the lesson; the text stays readable.
+// 2. Mounts every [data-figure="NAME"] root with the module registered under NAME in figures.js, lazily:
+//    a root is mounted when it comes within MOUNT_MARGIN of the viewport, at once if it already is, and at
+//    once if it lies in the section a #step-N link points at. A figure that fails to mount shows a message
+//    in its own root and leaves the others alone.
+// 3. Declares the page interactive: once the core has loaded and every figure in (or near) the first
+//    viewport has mounted, <html> gets data-bnkata="ready" and document receives a `bnkata:ready` event.
+//    (On failure: data-bnkata="error" and a `bnkata:error` event.) Tests and scripts/bench-page.mjs wait
+//    for exactly this.
+import { loadCore } from './core.js';
+import { figures } from './figures.js';
+
+const MOUNT_MARGIN = 200;  // px around the viewport within which a figure starts (so it is ready when seen)
+
+function figureModule(name) {
+  const entry = Object.prototype.hasOwnProperty.call(figures, name) ? figures[name] : undefined;
+  if (!entry) return null;
+  return typeof entry === 'function' ? entry : entry.mount;
+}
+
+// Mounts one root at most once. Returns nothing; a failure is reported in the root itself.
+function mountFigure(root, ctx, mounted) {
+  if (mounted.has(root)) return;
+  const name = root.dataset.figure;
+  const mount = figureModule(name);
+  if (!mount) return;  // not registered (yet): the root stays empty, no placeholder widget
+  mounted.set(root, null);
+  try {
+    mounted.set(root, mount(root, ctx) || null);
+  } catch (error) {
+    console.error(`figure "${name}" failed to mount`, error);
+    const message = document.createElement('p');
+    message.className = 'figure-error';
+    message.setAttribute('role', 'alert');
+    message.textContent = `This interactive figure (${name}) could not start: ${error && error.message ? error.message : error}`;
+    root.replaceChildren(message);
+  }
+}
+
+function nearViewport(element) {
+  const box = element.getBoundingClientRect();
+  const height = window.innerHeight || document.documentElement.clientHeight;
+  const width = window.innerWidth || document.documentElement.clientWidth;
+  return box.bottom >= -MOUNT_MARGIN && box.top <= height + MOUNT_MARGIN && box.right >= 0 && box.left <= width;
+}
+
+// The element a #fragment names (e.g. #step-3), if any.
+function linkedTarget() {
+  const id = decodeURIComponent(location.hash.slice(1));
+  return id ? document.getElementById(id) : null;
+}
+
+function startFigures(ctx) {
+  const roots = Array.from(document.querySelectorAll('[data-figure]'));
+  const mounted = new Map();  // root → { update, destroy } | null
+  const observer = 'IntersectionObserver' in window
+    ? new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting) continue;
+        observer.unobserve(entry.target);
+        mountFigure(entry.target, ctx, mounted);
+      }
+    }, { rootMargin: `${MOUNT_MARGIN}px 0px` })
+    : null;
+
+  const mountWithin = (container) => {
+    if (!container) return;
+    for (const root of roots) if (container === root || container.contains(root)) mountFigure(root, ctx, mounted);
+  };
+
+  // Deep link first, then whatever is in view; everything else when it scrolls near.
+  mountWithin(linkedTarget());
+  for (const root of roots) {
+    if (mounted.has(root)) continue;
+    if (!observer || nearViewport(root)) mountFigure(root, ctx, mounted);
+    else observer.observe(root);
+  }
+  window.addEventListener('hashchange', () => mountWithin(linkedTarget()));
+  window.addEventListener('pagehide', (event) => {
+    if (event.persisted) return;  // kept in the back/forward cache: keep figures alive
+    for (const handle of mounted.values()) {
+      try { handle && handle.destroy && handle.destroy(); } catch (error) { console.error(error); }
+    }
+  });
+}
+
+function reportLoadError(error) {
+  console.error('The BatchNorm core could not be loaded.', error);
+  const alert = document.createElement('div');
+  alert.className = 'load-error';
+  alert.setAttribute('role', 'alert');
+  alert.textContent = 'The interactive parts of this lesson could not start: the BatchNorm core ' +
+    `(bnkata-core.js) did not load (${error && error.message ? error.message : error}). The text and formulas are all still here.`;
+  const main = document.querySelector('main') || document.body;
+  main.prepend(alert);
+  document.documentElement.dataset.bnkata = 'error';
+  document.dispatchEvent(new CustomEvent('bnkata:error', { detail: { message: String(error && error.message || error) } }));
+}
+
+async function start() {
+  let core;
+  try {
+    core = await loadCore();
+  } catch (error) {
+    reportLoadError(error);
+    return;
+  }
+  startFigures({ core });
+  document.documentElement.dataset.bnkata = 'ready';
+  document.dispatchEvent(new Event('bnkata:ready'));
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+else start();
