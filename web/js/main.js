@@ -5,7 +5,8 @@
 // 2. Mounts every [data-figure="NAME"] root with the module registered under NAME in figures.js, lazily:
 //    a root is mounted when it comes within MOUNT_MARGIN of the viewport, at once if it already is, and at
 //    once if it lies in the section a #step-N link points at. A figure that fails to mount shows a message
-//    in its own root and leaves the others alone.
+//    in its own root and leaves the others alone. Once a root has been visited it carries
+//    data-figure-state="mounted" | "failed" | "unregistered" (tests wait for this, never for time).
 // 3. Declares the page interactive: once the core has loaded and every figure in (or near) the first
 //    viewport has mounted, <html> gets data-bnkata="ready" and document receives a `bnkata:ready` event.
 //    (On failure: data-bnkata="error" and a `bnkata:error` event.) Tests and scripts/bench-page.mjs wait
@@ -26,11 +27,16 @@ function mountFigure(root, ctx, mounted) {
   if (mounted.has(root)) return;
   const name = root.dataset.figure;
   const mount = figureModule(name);
-  if (!mount) return;  // not registered (yet): the root stays empty, no placeholder widget
   mounted.set(root, null);
+  if (!mount) {  // not registered (yet): the root stays empty, no placeholder widget
+    root.dataset.figureState = 'unregistered';
+    return;
+  }
   try {
     mounted.set(root, mount(root, ctx) || null);
+    root.dataset.figureState = 'mounted';
   } catch (error) {
+    root.dataset.figureState = 'failed';
     console.error(`figure "${name}" failed to mount`, error);
     const message = document.createElement('p');
     message.className = 'figure-error';
