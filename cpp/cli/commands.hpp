@@ -1,0 +1,10 @@
+// commands.hpp — the `bnkata` subcommands. Each lives in its own cmd_*.cpp and is listed once in main.cpp.
+#pragma once
+
+namespace bnkata::cli {
+
+// Each returns the process's exit code: 0 on success, 1 on bad input, 2 on bad usage.
+int cmd_compute(int argc, char** argv);
+int cmd_bench(int argc, char** argv);
+
+}  // namespace bnkata::cli

@@ -1,0 +1,34 @@
+// bn_ops.hpp — the four Batch Normalization requests of the JSON contract, one function each.
+//
+// Each takes the whole request object and returns either the response or an error value
+// ({"error":{"field","message"}}, json_fields.hpp); none throws. T is a nested array [m], [N][C] or
+// [N][C][H][W] (tensor.hpp); per-channel vectors have C entries (1 for [m]). Responses keep x's nesting.
+// The double-precision kernels (batchnorm.hpp) do the arithmetic.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+namespace bnkata {
+
+// Defaults of the optional fields.
+constexpr double kDefaultEps = 1e-5;  // PyTorch's and ONNX's ε
+
+// {"op":"forward_train","x":T,"gamma":[C]=ones,"beta":[C]=zeros,"eps":1e-5}
+//   → {"y":T,"batch_mean":[C],"batch_var":[C]}   (batch_var is the biased variance, the one that normalises)
+// With one value per channel, σ² = 0 and y = β; the response then carries a "warning" saying why.
+nlohmann::json op_forward_train(const nlohmann::json& request);
+
+// {"op":"forward_eval","x":T,"gamma","beta","running_mean":[C],"running_var":[C],"eps"} → {"y":T}
+nlohmann::json op_forward_eval(const nlohmann::json& request);
+
+// {"op":"backward","x":T,"gamma","beta","dy":T,"eps"} → {"dx":T,"dgamma":[C],"dbeta":[C]}
+// The gradients of training-mode forward (batch statistics) at x, given the upstream gradient dy.
+nlohmann::json op_backward(const nlohmann::json& request);
+
+// {"op":"update_running","x":T,"running_mean":[C],"running_var":[C],"momentum","convention":"pytorch"|"keras"}
+//   → {"running_mean":[C],"running_var":[C],"batch_mean":[C],"batch_var":[C]}
+// momentum defaults to the convention's (0.1 | 0.99). Under pytorch a batch with one value per channel
+// is refused, as PyTorch refuses it: the unbiased variance it stores is undefined.
+nlohmann::json op_update_running(const nlohmann::json& request);
+
+}  // namespace bnkata

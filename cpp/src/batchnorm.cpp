@@ -1,0 +1,281 @@
+// batchnorm.cpp — the Batch Normalization kernels, in the order the kata teaches them.
+//
+// x, y, dx, dy are (N,C,HW); mean, var, rstd, gamma, beta, running_* are (C). M = N·HW values per channel.
+//
+// How the loops are laid out. A tensor is walked as N rows of C·HW values: row n starts at x + n·C·HW and
+// position j of a row belongs to channel j / HW. Every pass runs over positions, with the channel's
+// numbers spread ("broadcast") to its HW positions first, and per-position sums folded into per-channel
+// sums afterwards. So each inner loop walks contiguous memory with independent lanes — it vectorises —
+// whether the batch is (N,C) (then a channel's values are C apart) or (N,C,HW). Sums are kept in double
+// whatever the element type is.
+#include "bnkata/batchnorm.hpp"
+
+#include <cmath>
+#include <limits>
+
+// On x86-64 with GCC, the kernels are compiled twice — for the baseline instruction set and for AVX2 — and
+// the loader picks the one the CPU supports (function multiversioning). Results are identical: AVX2 only
+// widens the independent per-position lanes, it does not reorder any sum (and no FMA is enabled).
+// Elsewhere (Clang, Emscripten) this is empty.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define BNKATA_MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#else
+#define BNKATA_MULTIVERSION
+#endif
+
+namespace bnkata {
+namespace {
+
+// (C) → (C·HW): gives each position of a row its channel's number, converted to Out.
+template <typename Out, typename In>
+std::vector<Out> broadcast_to_positions(const In* per_channel, Layout L) {
+    std::vector<Out> per_position(L.C * L.HW);
+    for (std::size_t c = 0; c < L.C; ++c)
+        for (std::size_t p = 0; p < L.HW; ++p) per_position[c * L.HW + p] = static_cast<Out>(per_channel[c]);
+    return per_position;
+}
+
+// (C·HW) → (C): adds up the HW positions of each channel.
+std::vector<double> fold_positions(const std::vector<double>& per_position, Layout L) {
+    std::vector<double> per_channel(L.C, 0.0);
+    for (std::size_t c = 0; c < L.C; ++c)
+        for (std::size_t p = 0; p < L.HW; ++p) per_channel[c] += per_position[c * L.HW + p];
+    return per_channel;
+}
+
+// The per-channel mean and the per-channel sum of squared deviations from it (M2), in double.
+struct MeanAndM2 {
+    std::vector<double> mean;  // (C)
+    std::vector<double> m2;    // (C), Σ (x − mean)²
+};
+
+template <typename Real>
+BNKATA_MULTIVERSION MeanAndM2 mean_and_m2(const Real* x, Layout L) {
+    const std::size_t J = L.C * L.HW;  // values in one row
+    const double count = static_cast<double>(L.count());
+
+    // Pass 1: the mean.
+    std::vector<double> sum(J, 0.0);
+    for (std::size_t n = 0; n < L.N; ++n) {
+        const Real* row = x + n * J;
+        for (std::size_t j = 0; j < J; ++j) sum[j] += row[j];
+    }
+    MeanAndM2 s;
+    s.mean = fold_positions(sum, L);
+    for (double& m : s.mean) m /= count;
+
+    // Pass 2: squared deviations from that mean. Subtracting the mean *before* squaring is the whole point:
+    // for a channel at 1e8 + N(0, 1), E[x²] ≈ 1e16 and E[x]² ≈ 1e16 agree in their first 16 digits, so the
+    // one-pass E[x²] − E[x]² leaves only rounding noise where the variance should be, while x − mean is
+    // O(1) and exact enough to square.
+    const std::vector<double> mean_at = broadcast_to_positions<double>(s.mean.data(), L);
+    std::vector<double> squares(J, 0.0);
+    for (std::size_t n = 0; n < L.N; ++n) {
+        const Real* row = x + n * J;
+        for (std::size_t j = 0; j < J; ++j) {
+            const double d = row[j] - mean_at[j];
+            squares[j] += d * d;
+        }
+    }
+    s.m2 = fold_positions(squares, L);
+    return s;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------
+// Step 1 — batch statistics.
+template <typename Real>
+void batch_statistics(double* mean, double* var_biased, double* var_unbiased, const Real* x, Layout L) {
+    const MeanAndM2 s = mean_and_m2(x, L);
+    const double count = static_cast<double>(L.count());
+    for (std::size_t c = 0; c < L.C; ++c) {
+        if (mean) mean[c] = s.mean[c];
+        // Biased (÷ M): the variance of *this* batch, the one that normalises it.
+        if (var_biased) var_biased[c] = s.m2[c] / count;
+        // Unbiased (÷ (M − 1)): an estimate of the population's variance; undefined for one value.
+        if (var_unbiased)
+            var_unbiased[c] = L.count() > 1 ? s.m2[c] / (count - 1) : std::numeric_limits<double>::quiet_NaN();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Steps 1 + 2 — training-mode forward: normalise with this batch's statistics, then scale and shift.
+template <typename Real>
+BNKATA_MULTIVERSION void forward_train(Real* y, Real* mean, Real* var, Real* rstd, const Real* x, const Real* gamma,
+                   const Real* beta, Layout L, double eps) {
+    const MeanAndM2 s = mean_and_m2(x, L);
+    const double count = static_cast<double>(L.count());
+
+    // Per channel: cache mean and rstd = 1/√(σ² + ε) for backward, and fold γ into one scale factor so
+    // that y = (x − mean)·scale + β costs one subtract, one multiply and one add per value.
+    std::vector<double> scale(L.C);
+    for (std::size_t c = 0; c < L.C; ++c) {
+        const double var_c = s.m2[c] / count;  // biased: this is what normalises
+        const double rstd_c = 1.0 / std::sqrt(var_c + eps);
+        mean[c] = static_cast<Real>(s.mean[c]);
+        if (var) var[c] = static_cast<Real>(var_c);
+        rstd[c] = static_cast<Real>(rstd_c);
+        scale[c] = static_cast<double>(gamma[c]) * rstd_c;
+    }
+
+    // Pass 3: y = γ·x̂ + β with x̂ = (x − mean)·rstd. Element-wise work runs in Real (float is the fast path).
+    const std::size_t J = L.C * L.HW;
+    const std::vector<Real> mean_at = broadcast_to_positions<Real>(s.mean.data(), L);
+    const std::vector<Real> scale_at = broadcast_to_positions<Real>(scale.data(), L);
+    const std::vector<Real> beta_at = broadcast_to_positions<Real>(beta, L);
+    for (std::size_t n = 0; n < L.N; ++n) {
+        const Real* xr = x + n * J;
+        Real* yr = y + n * J;
+        for (std::size_t j = 0; j < J; ++j) yr[j] = (xr[j] - mean_at[j]) * scale_at[j] + beta_at[j];
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Step 4 — inference-mode forward: the same affine map with the running (population) estimates, so an
+// example's output no longer depends on the rest of its batch.
+template <typename Real>
+BNKATA_MULTIVERSION void forward_eval(Real* y, const Real* x, const Real* gamma, const Real* beta, const Real* running_mean,
+                  const Real* running_var, Layout L, double eps) {
+    std::vector<double> scale(L.C);
+    for (std::size_t c = 0; c < L.C; ++c)
+        scale[c] = static_cast<double>(gamma[c]) / std::sqrt(static_cast<double>(running_var[c]) + eps);
+
+    const std::size_t J = L.C * L.HW;
+    const std::vector<Real> mean_at = broadcast_to_positions<Real>(running_mean, L);
+    const std::vector<Real> scale_at = broadcast_to_positions<Real>(scale.data(), L);
+    const std::vector<Real> beta_at = broadcast_to_positions<Real>(beta, L);
+    for (std::size_t n = 0; n < L.N; ++n) {
+        const Real* xr = x + n * J;
+        Real* yr = y + n * J;
+        for (std::size_t j = 0; j < J; ++j) yr[j] = (xr[j] - mean_at[j]) * scale_at[j] + beta_at[j];
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Backward pass of forward_train.
+//
+// Derivation, per channel, with r = rstd = 1/√(σ² + ε), x̂ = (x − μ)·r, y = γ·x̂ + β and M values:
+//   dβ  = Σ dy                      and   dγ = Σ dy·x̂            (y is affine in β and in γ)
+//   dx̂  = γ·dy
+//   μ and σ² are functions of every x in the channel, so each x reaches the loss three ways:
+//   dσ² = Σ dx̂·(x − μ)·(−½)·r³  = −½·γ·r²·dγ
+//   dμ  = −r·Σ dx̂ + dσ²·(−2/M)·Σ (x − μ)  = −γ·r·dβ          (Σ (x − μ) = 0)
+//   dx  = dx̂·r + dσ²·2(x − μ)/M + dμ/M
+//       = γ·r·(dy − dβ/M − x̂·dγ/M)
+// The last line is what the loop computes: the upstream gradient, minus its mean (the path through μ),
+// minus its projection on x̂ (the path through σ²). Hence Σ dx = 0 and Σ dx·x̂ = 0 per channel.
+// Pass 1 gathers dβ and dγ; pass 2 writes dx. x̂ is recomputed from x, mean and rstd, not cached.
+template <typename Real>
+BNKATA_MULTIVERSION void backward(Real* dx, Real* dgamma, Real* dbeta, const Real* dy, const Real* x, const Real* mean,
+              const Real* rstd, const Real* gamma, Layout L) {
+    const std::size_t J = L.C * L.HW;
+    const double count = static_cast<double>(L.count());
+    const std::vector<double> mean_at = broadcast_to_positions<double>(mean, L);
+
+    // Pass 1: Σ dy and Σ dy·(x − μ) per position, in double.
+    std::vector<double> sum_dy(J, 0.0), sum_dy_xmu(J, 0.0);
+    for (std::size_t n = 0; n < L.N; ++n) {
+        const Real* xr = x + n * J;
+        const Real* dyr = dy + n * J;
+        for (std::size_t j = 0; j < J; ++j) {
+            sum_dy[j] += dyr[j];
+            sum_dy_xmu[j] += dyr[j] * (xr[j] - mean_at[j]);
+        }
+    }
+    const std::vector<double> db = fold_positions(sum_dy, L);
+    const std::vector<double> dy_xmu = fold_positions(sum_dy_xmu, L);
+
+    // Per channel: dβ, dγ = r·Σ dy·(x − μ), and the coefficients of dx = (dy − dβ/M)·γr − (x − μ)·γr²·dγ/M.
+    std::vector<double> mean_dy(L.C), k(L.C), k_xmu(L.C);
+    for (std::size_t c = 0; c < L.C; ++c) {
+        const double r = rstd[c];
+        const double dg = r * dy_xmu[c];
+        dbeta[c] = static_cast<Real>(db[c]);
+        dgamma[c] = static_cast<Real>(dg);
+        mean_dy[c] = db[c] / count;
+        k[c] = static_cast<double>(gamma[c]) * r;
+        k_xmu[c] = k[c] * r * dg / count;
+    }
+
+    // Pass 2: dx, element-wise in Real.
+    const std::vector<Real> mu_at = broadcast_to_positions<Real>(mean, L);
+    const std::vector<Real> mean_dy_at = broadcast_to_positions<Real>(mean_dy.data(), L);
+    const std::vector<Real> k_at = broadcast_to_positions<Real>(k.data(), L);
+    const std::vector<Real> k_xmu_at = broadcast_to_positions<Real>(k_xmu.data(), L);
+    for (std::size_t n = 0; n < L.N; ++n) {
+        const Real* xr = x + n * J;
+        const Real* dyr = dy + n * J;
+        Real* dxr = dx + n * J;
+        for (std::size_t j = 0; j < J; ++j)
+            dxr[j] = (dyr[j] - mean_dy_at[j]) * k_at[j] - (xr[j] - mu_at[j]) * k_xmu_at[j];
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Step 4 — running statistics.
+ConventionInfo convention_info(Convention convention) {
+    switch (convention) {
+        case Convention::keras: return {"keras", 0.99, false};
+        case Convention::pytorch: break;
+    }
+    return {"pytorch", 0.1, true};
+}
+
+void update_running(double* running_mean, double* running_var, const double* batch_mean,
+                    const double* batch_var_biased, std::size_t C, std::size_t count, double momentum,
+                    Convention convention) {
+    const ConventionInfo info = convention_info(convention);
+    // How much of the new batch enters the running value: PyTorch's momentum is that weight itself,
+    // Keras's momentum is the weight kept by the *old* value.
+    const double w_new = convention == Convention::pytorch ? momentum : 1.0 - momentum;
+    const double m = static_cast<double>(count);
+    for (std::size_t c = 0; c < C; ++c) {
+        // PyTorch stores the unbiased variance (an estimate of the population's), Keras the biased one.
+        const double batch_var = info.stores_unbiased_var ? batch_var_biased[c] * m / (m - 1) : batch_var_biased[c];
+        running_mean[c] = (1 - w_new) * running_mean[c] + w_new * batch_mean[c];
+        running_var[c] = (1 - w_new) * running_var[c] + w_new * batch_var;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Gradient checking: central differences, (f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h, whose error is O(h²).
+GradientCheck check_gradient(const std::function<double(const std::vector<double>&)>& f,
+                             const std::vector<double>& x, const std::vector<double>& analytic, double h) {
+    GradientCheck check;
+    check.numeric.resize(x.size());
+    std::vector<double> probe = x;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        probe[i] = x[i] + h;
+        const double f_plus = f(probe);
+        probe[i] = x[i] - h;
+        const double f_minus = f(probe);
+        probe[i] = x[i];
+        check.numeric[i] = (f_plus - f_minus) / (2 * h);
+
+        const double a = i < analytic.size() ? analytic[i] : 0.0;
+        const double n = check.numeric[i];
+        // cs231n's relative error; the 1e-8 floor keeps two tiny gradients from looking far apart.
+        const double rel = std::fabs(a - n) / std::fmax(1e-8, std::fabs(a) + std::fabs(n));
+        if (rel > check.max_relative_error || i == 0) {
+            check.max_relative_error = rel;
+            check.worst_index = i;
+        }
+    }
+    return check;
+}
+
+// The two element types the project uses: double for the lesson, float for the training lab.
+#define BNKATA_INSTANTIATE(Real)                                                                              \
+    template void batch_statistics<Real>(double*, double*, double*, const Real*, Layout);                   \
+    template void forward_train<Real>(Real*, Real*, Real*, Real*, const Real*, const Real*, const Real*,     \
+                                      Layout, double);                                                      \
+    template void forward_eval<Real>(Real*, const Real*, const Real*, const Real*, const Real*, const Real*, \
+                                     Layout, double);                                                       \
+    template void backward<Real>(Real*, Real*, Real*, const Real*, const Real*, const Real*, const Real*,    \
+                                 const Real*, Layout);
+BNKATA_INSTANTIATE(double)
+BNKATA_INSTANTIATE(float)
+#undef BNKATA_INSTANTIATE
+
+}  // namespace bnkata

@@ -1,0 +1,135 @@
+// bn_ops.cpp — the JSON ops: read and check every field, call a kernel, lay the answer out like x.
+#include "bnkata/bn_ops.hpp"
+
+#include "bnkata/batchnorm.hpp"
+#include "bnkata/json_fields.hpp"
+#include "bnkata/tensor.hpp"
+
+#include <vector>
+
+namespace bnkata {
+
+using nlohmann::json;
+
+namespace {
+
+// Reads eps: optional, a finite number > 0 (ε is what keeps 1/√(σ² + ε) finite when σ² = 0).
+Problem read_eps(const json& request, double& eps) {
+    if (Problem problem = read_number(request, "eps", eps, kDefaultEps)) return problem;
+    if (!(eps > 0))
+        return FieldError{"eps", "expected a positive number (ε keeps 1/√(σ² + ε) finite), got " + format_number(eps)};
+    return std::nullopt;
+}
+
+// The fields every op starts from: x, and the affine parameters gamma (default ones) and beta (zeros).
+struct Inputs {
+    Tensor x;
+    std::vector<double> gamma, beta;
+    double eps = kDefaultEps;
+};
+
+Problem read_x_gamma_beta_eps(const json& request, Inputs& in) {
+    if (Problem problem = read_tensor(request, "x", in.x)) return problem;
+    const std::size_t C = in.x.layout.C;
+    if (Problem problem = read_per_channel(request, "gamma", C, in.gamma, true, 1.0)) return problem;
+    if (Problem problem = read_per_channel(request, "beta", C, in.beta, true, 0.0)) return problem;
+    return read_eps(request, in.eps);
+}
+
+const char* const kOneValueWarning =
+    "each channel has only one value in this batch, so its variance is 0, x̂ = 0 and y = β; PyTorch refuses "
+    "this in training mode (\"Expected more than 1 value per channel when training\")";
+
+}  // namespace
+
+json op_forward_train(const json& request) {
+    Inputs in;
+    if (Problem problem = read_x_gamma_beta_eps(request, in)) return error_response(*problem);
+    const Layout L = in.x.layout;
+
+    std::vector<double> y(L.size()), mean(L.C), var(L.C), rstd(L.C);
+    forward_train(y.data(), mean.data(), var.data(), rstd.data(), in.x.values.data(), in.gamma.data(),
+                  in.beta.data(), L, in.eps);
+
+    json response = {{"y", tensor_to_json(y, in.x.shape)}, {"batch_mean", mean}, {"batch_var", var}};
+    if (L.count() == 1) response["warning"] = kOneValueWarning;
+    return response;
+}
+
+json op_forward_eval(const json& request) {
+    Inputs in;
+    if (Problem problem = read_x_gamma_beta_eps(request, in)) return error_response(*problem);
+    const Layout L = in.x.layout;
+    std::vector<double> running_mean, running_var;
+    if (Problem problem = read_per_channel(request, "running_mean", L.C, running_mean, false, 0.0))
+        return error_response(*problem);
+    if (Problem problem = read_per_channel(request, "running_var", L.C, running_var, false, 0.0, true))
+        return error_response(*problem);
+
+    std::vector<double> y(L.size());
+    forward_eval(y.data(), in.x.values.data(), in.gamma.data(), in.beta.data(), running_mean.data(),
+                 running_var.data(), L, in.eps);
+    return json{{"y", tensor_to_json(y, in.x.shape)}};
+}
+
+json op_backward(const json& request) {
+    Inputs in;
+    if (Problem problem = read_x_gamma_beta_eps(request, in)) return error_response(*problem);
+    const Layout L = in.x.layout;
+    Tensor dy;
+    if (Problem problem = read_tensor(request, "dy", dy)) return error_response(*problem);
+    if (dy.shape != in.x.shape)
+        return error_response({"dy", "expected the same shape as x " + describe_shape(in.x.shape) + ", got " +
+                                         describe_shape(dy.shape)});
+
+    // Forward first, for the mean and rstd that backward reuses.
+    std::vector<double> y(L.size()), mean(L.C), rstd(L.C);
+    forward_train(y.data(), mean.data(), static_cast<double*>(nullptr), rstd.data(), in.x.values.data(),
+                  in.gamma.data(), in.beta.data(), L, in.eps);
+    std::vector<double> dx(L.size()), dgamma(L.C), dbeta(L.C);
+    backward(dx.data(), dgamma.data(), dbeta.data(), dy.values.data(), in.x.values.data(), mean.data(), rstd.data(),
+             in.gamma.data(), L);
+    return json{{"dx", tensor_to_json(dx, in.x.shape)}, {"dgamma", dgamma}, {"dbeta", dbeta}};
+}
+
+json op_update_running(const json& request) {
+    Tensor x;
+    if (Problem problem = read_tensor(request, "x", x)) return error_response(*problem);
+    const Layout L = x.layout;
+    std::vector<double> running_mean, running_var;
+    if (Problem problem = read_per_channel(request, "running_mean", L.C, running_mean, false, 0.0))
+        return error_response(*problem);
+    if (Problem problem = read_per_channel(request, "running_var", L.C, running_var, false, 0.0, true))
+        return error_response(*problem);
+
+    std::string name;
+    if (Problem problem = read_string(request, "convention", name)) {
+        problem->message += " (\"pytorch\" or \"keras\")";
+        return error_response(*problem);
+    }
+    Convention convention;
+    if (name == "pytorch") convention = Convention::pytorch;
+    else if (name == "keras") convention = Convention::keras;
+    else return error_response({"convention", "unknown convention \"" + name + "\"; expected \"pytorch\" or \"keras\""});
+
+    double momentum = 0;
+    if (Problem problem = read_number(request, "momentum", momentum, convention_info(convention).default_momentum))
+        return error_response(*problem);
+    if (!(momentum >= 0 && momentum <= 1))
+        return error_response({"momentum", "expected a number in [0, 1], got " + format_number(momentum)});
+
+    if (convention == Convention::pytorch && L.count() < 2)
+        return error_response({"x", "Expected more than 1 value per channel when training (PyTorch): the "
+                                    "unbiased variance it stores divides by m − 1 = 0"});
+
+    std::vector<double> batch_mean(L.C), batch_var(L.C);
+    batch_statistics(batch_mean.data(), batch_var.data(), static_cast<double*>(nullptr), x.values.data(), L);
+    update_running(running_mean.data(), running_var.data(), batch_mean.data(), batch_var.data(), L.C, L.count(),
+                   momentum, convention);
+    return json{{"running_mean", running_mean},
+                {"running_var", running_var},
+                {"batch_mean", batch_mean},
+                {"batch_var", batch_var}};
+}
+
+}  // namespace bnkata
