@@ -11,10 +11,14 @@
 // (mulberry32, seed below) interleaves them once, here at build time, so that "the first `train` images"
 // and "the last `test` images" are both class-balanced samples, and every learner gets the same split.
 //
-// Usage: node scripts/build-mnist.mjs [outDir=dist]   (skips the work when the output is up to date)
+// The packing takes a few seconds, so the result is cached in build/mnist/ and copied to the output
+// folder (which build-site.mjs deletes and rebuilds every time).
+//
+// Usage: node scripts/build-mnist.mjs [outDir=dist]
+//        node scripts/build-mnist.mjs --raw FILE   writes the inflated bytes (for `bnkata train --mnist FILE`)
 import { createRequire } from 'node:module';
-import { deflateRawSync } from 'node:zlib';
-import { mkdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -71,11 +75,34 @@ export function shuffled({ images, labels, count }) {
   return { images: outImages, labels: outLabels, count };
 }
 
+const CACHE = join(dirname(fileURLToPath(import.meta.url)), '..', 'build', 'mnist', 'mnist.js');
+
+/** Writes outDir/mnist.js (from the cache when it is newer than the package and this script). */
 export function buildMnist(outDir) {
   const outFile = join(outDir, 'mnist.js');
+  ensureCache();
+  mkdirSync(outDir, { recursive: true });
+  copyFileSync(CACHE, outFile);
+  return outFile;
+}
+
+/** Packs the digits into build/mnist/mnist.js unless that is newer than the package and this script. */
+export function ensureCache() {
   const source = require.resolve('mnist/src/digits/0.json');
-  if (existsSync(outFile) && statSync(outFile).mtimeMs > statSync(source).mtimeMs &&
-      statSync(outFile).mtimeMs > statSync(fileURLToPath(import.meta.url)).mtimeMs) return outFile;
+  const fresh = existsSync(CACHE) && statSync(CACHE).mtimeMs > statSync(source).mtimeMs &&
+    statSync(CACHE).mtimeMs > statSync(fileURLToPath(import.meta.url)).mtimeMs;
+  if (!fresh) writeAsset(CACHE);
+  return CACHE;
+}
+
+/** The packed bytes of a built mnist.js (pixels then labels), inflated — what `bnkata train --mnist` reads. */
+export function inflateAsset(file) {
+  const text = readFileSync(file, 'utf8');
+  const deflated = /deflated = "([^"]*)"/.exec(text)[1];
+  return inflateRawSync(Buffer.from(deflated, 'base64'));
+}
+
+function writeAsset(outFile) {
   const data = shuffled(readMnistPackage());
   if (data.count !== TRAIN + TEST) throw new Error(`mnist: expected ${TRAIN + TEST} digits, found ${data.count}`);
   const packed = new Uint8Array(data.images.length + data.labels.length);
@@ -93,6 +120,14 @@ self.BNKATA_MNIST.deflated = "${deflated}";
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const out = buildMnist(process.argv[2] || 'dist');
-  console.log(`wrote ${out} (${(statSync(out).size / 1024).toFixed(0)} KiB)`);
+  if (process.argv[2] === '--raw') {
+    const rawFile = process.argv[3] || join('build', 'mnist-10k.u8');
+    ensureCache();
+    mkdirSync(dirname(rawFile), { recursive: true });
+    writeFileSync(rawFile, inflateAsset(CACHE));
+    console.log(`wrote ${rawFile} (${statSync(rawFile).size} bytes)`);
+  } else {
+    const out = buildMnist(process.argv[2] || 'dist');
+    console.log(`wrote ${out} (${(statSync(out).size / 1024).toFixed(0)} KiB)`);
+  }
 }

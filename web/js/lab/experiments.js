@@ -1,0 +1,452 @@
+// The lab's experiments: what each one trains, for how long, and what it plots.
+//
+// Shared by the page (controls, plots, summaries) and the worker (which lanes to train and when to
+// probe). Each experiment is a table of named, typed parameters (serialised to the URL hash by
+// url-state.js) and a few pure functions of those values:
+//
+//   lanes(v)        → [{ key, label, config }]   one network each (engine config, docs/training.md);
+//                                                 lanes of one experiment share seed and hence initial weights
+//   schedule        'together' — every lane trains `chunk(v)` steps, then all report (curves over steps);
+//                   'sweep'    — lanes train one after another for `steps` each; each lane gives one point
+//   probe(v)        → { etas } | null            Santurkar probe after every chunk
+//   plots(v)        → [{ id, title, x: { label, log }, y: { label, log }, series: [{ key, label, lane, dash }] }]
+//   record(tables, report, v)                   appends the chunk's numbers to the plot tables
+//   summarise(tables, v, status) → { plotId: text } the words a screen reader gets for each plot
+//   runSummary(tables, v, status) → the object handed to step 3's questions (docs/exercises.md)
+//
+// The numbers below (learning rates, lengths) were chosen by running each configuration natively with
+// `bnkata train` and in the page; the lesson text states what those runs showed.
+
+const seed = { type: 'int', default: 1, min: 0, max: 4294967295, label: 'Seed' };
+const mnistFig1 = [784, 100, 100, 100, 10];
+
+// One experiment's two lanes: the same config with and without BN (before the nonlinearity, as Ioffe).
+function pair(config, bnExtra = {}) {
+  return [
+    { key: 'plain', label: 'without BN', config: { ...config, batchnorm: 'none' } },
+    { key: 'bn', label: 'with BN', config: { ...config, batchnorm: 'before', ...bnExtra } },
+  ];
+}
+
+const pct = (x) => `${(100 * x).toFixed(1)} %`;
+const num = (x) => (x === null || x === undefined || !Number.isFinite(x) ? 'not a number' : Math.abs(x) >= 1000 || (Math.abs(x) < 0.01 && x !== 0) ? x.toExponential(2) : x.toFixed(3));
+const last = (array) => (array.length ? array[array.length - 1] : undefined);
+
+function appendRow(table, x, values) {
+  table.x.push(x);
+  for (const key of Object.keys(table.series)) table.series[key].push(key in values ? values[key] : null);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Ioffe & Szegedy 2015, Fig. 1
+
+const fig1 = {
+  title: 'Ioffe & Szegedy, Fig. 1: MNIST, 3 × 100 sigmoid units, batch 60',
+  needsMnist: true,
+  schedule: 'together',
+  params: {
+    seed,
+    steps: {
+      type: 'choice', default: 3000, label: 'Steps',
+      choices: [{ value: 3000, label: '3,000 (reduced, under 30 s)' }, { value: 10000, label: '10,000' }, { value: 50000, label: '50,000 (the paper\'s full run)' }],
+    },
+    lr: { type: 'number', default: 0.5, min: 1e-6, max: 100, label: 'Learning rate' },
+  },
+  lanes: (v) => pair({
+    seed: v.seed, sizes: mnistFig1, activation: 'sigmoid', init_scale: 0.1, learning_rate: v.lr,
+    batch_size: 60, test_examples: 2000, monitor_layer: -1, monitor_unit: 0, data: { kind: 'external' },
+  }),
+  totalSteps: (v) => v.steps,
+  chunk: (v) => Math.max(50, v.steps / 60),
+  probe: () => null,
+  plots: () => [
+    { id: 'accuracy', title: 'Test accuracy', x: { label: 'training step' }, y: { label: 'test accuracy', range: [0, 1] },
+      series: [{ key: 'plain', label: 'without BN', lane: 'plain' }, { key: 'bn', label: 'with BN', lane: 'bn' }] },
+    { id: 'pct-plain', title: 'Without BN: one last-layer sigmoid\'s input', group: 'pct', x: { label: 'training step' }, y: { label: 'sigmoid input' },
+      series: [{ key: 'p85', label: '85th percentile', lane: 'plain', dash: true }, { key: 'p50', label: 'median', lane: 'plain' }, { key: 'p15', label: '15th percentile', lane: 'plain', dash: true }] },
+    { id: 'pct-bn', title: 'With BN: the same sigmoid\'s input', group: 'pct', x: { label: 'training step' }, y: { label: 'sigmoid input' },
+      series: [{ key: 'p85', label: '85th percentile', lane: 'bn', dash: true }, { key: 'p50', label: 'median', lane: 'bn' }, { key: 'p15', label: '15th percentile', lane: 'bn', dash: true }] },
+  ],
+  record(tables, report) {
+    const { step, lanes } = report;
+    appendRow(tables.accuracy, step, { plain: lanes.plain.test.accuracy, bn: lanes.bn.test.accuracy });
+    tables.final = { plain: { loss: lanes.plain.test.loss, diverged: Boolean(lanes.plain.diverged) }, bn: { loss: lanes.bn.test.loss, diverged: Boolean(lanes.bn.diverged) } };
+    for (const lane of ['plain', 'bn']) {
+      const m = lanes[lane].monitor;
+      appendRow(tables[`pct-${lane}`], step, { p15: m.p15, p50: m.p50, p85: m.p85 });
+    }
+  },
+  summarise(tables) {
+    const a = tables.accuracy;
+    if (!a.x.length) return { accuracy: 'No steps trained yet.', 'pct-plain': 'No steps trained yet.', 'pct-bn': 'No steps trained yet.' };
+    const step = last(a.x);
+    const out = {
+      accuracy: `After ${step} steps the test accuracy is ${pct(last(a.series.bn))} with BN and ${pct(last(a.series.plain))} without. ` +
+        `${crossing(a, 0.9)}`,
+    };
+    for (const lane of ['plain', 'bn']) {
+      const t = tables[`pct-${lane}`];
+      const [p15, p50, p85] = ['p15', 'p50', 'p85'].map((k) => t.series[k]);
+      out[`pct-${lane}`] = `${lane === 'bn' ? 'With' : 'Without'} BN, the sigmoid's input started with median ${num(p50[0])} ` +
+        `(15th–85th percentile ${num(p15[0])} to ${num(p85[0])}) and is now at median ${num(last(p50))} ` +
+        `(${num(last(p15))} to ${num(last(p85))}); over the run its median moved by at most ${num(maxDrift(p50))}.`;
+    }
+    return out;
+  },
+  // docs/exercises.md, "fig1": each lane's final test accuracy and loss, divergence, and the drift of the
+  // watched sigmoid input's median, |p50(end) − p50(start)|.
+  runSummary(tables) {
+    const a = tables.accuracy;
+    const lane = (key) => {
+      const p50 = tables[`pct-${key}`].series.p50;
+      return {
+        final_accuracy: last(a.series[key]) ?? 0, final_loss: tables.final ? tables.final[key].loss : null,
+        diverged: tables.final ? tables.final[key].diverged : false,
+        p50_drift: p50.length ? Math.abs(last(p50) - p50[0]) : 0,
+      };
+    };
+    return { experiment: 'fig1', with_bn: lane('bn'), without_bn: lane('plain') };
+  },
+};
+
+function firstReach(table, key, level) {
+  const i = table.series[key].findIndex((y) => y !== null && y >= level);
+  return i < 0 ? null : table.x[i];
+}
+
+function crossing(table, level) {
+  const bn = firstReach(table, 'bn', level), plain = firstReach(table, 'plain', level);
+  const say = (s, who) => (s === null ? `${who} has not reached ${pct(level)} yet` : `${who} reached ${pct(level)} at step ${s}`);
+  return `${say(bn, 'With BN the net')}; ${say(plain, 'without BN it')}.`;
+}
+
+function maxDrift(values) {
+  const finite = values.filter((y) => y !== null && Number.isFinite(y));
+  if (!finite.length) return null;
+  return Math.max(...finite.map((y) => Math.abs(y - finite[0])));
+}
+
+// ------------------------------------------------------------------------------------------------
+// Santurkar et al. 2018: the loss landscape along the gradient
+
+const ETAS = [0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2];
+
+const landscape = {
+  title: 'Santurkar et al.: how smooth is the loss along the gradient?',
+  needsMnist: true,
+  schedule: 'together',
+  params: {
+    seed,
+    steps: { type: 'int', default: 2000, min: 100, max: 50000, label: 'Steps' },
+    lr: { type: 'number', default: 0.5, min: 1e-6, max: 100, label: 'Learning rate' },
+  },
+  lanes: (v) => pair({
+    seed: v.seed, sizes: mnistFig1, activation: 'sigmoid', init_scale: 0.1, learning_rate: v.lr,
+    batch_size: 60, test_examples: 500, data: { kind: 'external' },
+  }),
+  totalSteps: (v) => v.steps,
+  chunk: (v) => Math.max(25, Math.round(v.steps / 40)),
+  probe: () => ({ etas: ETAS }),
+  plots: () => [
+    { id: 'loss-range', title: 'Range of the loss along the gradient', x: { label: 'training step' }, y: { label: 'loss', log: true },
+      series: [{ key: 'plainMax', label: 'without BN, max', lane: 'plain' }, { key: 'plainMin', label: 'without BN, min', lane: 'plain', dash: true },
+        { key: 'bnMax', label: 'with BN, max', lane: 'bn' }, { key: 'bnMin', label: 'with BN, min', lane: 'bn', dash: true }] },
+    { id: 'predictiveness', title: 'Gradient predictiveness: largest ‖∇L(w) − ∇L(w − ηg)‖', x: { label: 'training step' }, y: { label: 'gradient change', log: true },
+      series: [{ key: 'plain', label: 'without BN', lane: 'plain' }, { key: 'bn', label: 'with BN', lane: 'bn' }] },
+    { id: 'beta', title: 'Effective β-smoothness', x: { label: 'training step' }, y: { label: 'max ‖Δ∇L‖ / ‖ηg‖', log: true },
+      series: [{ key: 'plain', label: 'without BN', lane: 'plain' }, { key: 'bn', label: 'with BN', lane: 'bn' }] },
+  ],
+  record(tables, report) {
+    const { step, probes } = report;
+    appendRow(tables['loss-range'], step, {
+      plainMin: probes.plain.loss_range[0], plainMax: probes.plain.loss_range[1],
+      bnMin: probes.bn.loss_range[0], bnMax: probes.bn.loss_range[1],
+    });
+    appendRow(tables.predictiveness, step, { plain: probes.plain.predictiveness_range[1], bn: probes.bn.predictiveness_range[1] });
+    appendRow(tables.beta, step, { plain: probes.plain.beta_smoothness, bn: probes.bn.beta_smoothness });
+  },
+  summarise(tables) {
+    const r = tables['loss-range'];
+    if (!r.x.length) return { 'loss-range': 'No probes yet.', predictiveness: 'No probes yet.', beta: 'No probes yet.' };
+    const width = (lane) => median(r.series[`${lane}Max`].map((hi, i) => hi - r.series[`${lane}Min`][i]));
+    const p = tables.predictiveness, b = tables.beta;
+    return {
+      'loss-range': `Over ${r.x.length} probes (steps ${r.x[0]}–${last(r.x)}), moving along the gradient by η from ${ETAS[0]} to ${last(ETAS)} changed the loss by a median of ${num(width('bn'))} with BN and ${num(width('plain'))} without.`,
+      predictiveness: `The median over probes of the largest gradient change is ${num(median(p.series.bn))} with BN and ${num(median(p.series.plain))} without.`,
+      beta: `The median effective β-smoothness is ${num(median(b.series.bn))} with BN and ${num(median(b.series.plain))} without (smaller is smoother).`,
+    };
+  },
+  runSummary(tables) {
+    const r = tables['loss-range'];
+    const width = (lane) => median(r.series[`${lane}Max`].map((hi, i) => hi - r.series[`${lane}Min`][i]));
+    return {
+      experiment: 'landscape',
+      steps: last(r.x) ?? 0,
+      probes: r.x.length,
+      lossRangeWidth: { plain: width('plain'), bn: width('bn') },
+      betaSmoothness: { plain: median(tables.beta.series.plain), bn: median(tables.beta.series.bn) },
+    };
+  },
+};
+
+function median(values) {
+  const finite = values.filter((y) => y !== null && Number.isFinite(y)).sort((a, b) => a - b);
+  if (!finite.length) return null;
+  const mid = finite.length >> 1;
+  return finite.length % 2 ? finite[mid] : (finite[mid - 1] + finite[mid]) / 2;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Sweeps: one point per lane, lanes trained one after another
+
+function sweep({ id, experimentId, title, values, param, axisLabel, laneConfig, steps, ylabel, measure, trains, words, summary }) {
+  return {
+    title,
+    needsMnist: true,
+    schedule: 'sweep',
+    params: {
+      seed,
+      steps: { type: 'int', default: steps, min: 50, max: 20000, label: 'Steps per point' },
+    },
+    lanes: (v) => values.flatMap((value) => pair(laneConfig(v, value)).map((lane) => ({
+      ...lane, key: `${lane.key}@${value}`, series: lane.key, x: value, label: `${lane.label}, ${param} = ${value}`,
+    }))),
+    totalSteps: (v) => v.steps,
+    chunk: (v) => Math.min(v.steps, 100),
+    probe: () => null,
+    plots: () => [{
+      id, title: `${ylabel} after training, by ${axisLabel}`, x: { label: axisLabel, log: true }, y: { label: ylabel, range: [0, 1] },
+      series: [{ key: 'plain', label: 'without BN', lane: 'plain', points: true }, { key: 'bn', label: 'with BN', lane: 'bn', points: true }],
+    }],
+    record(tables, report) {
+      // A sweep point arrives when its lane finishes; the two lanes of one x share a row.
+      const t = tables[id];
+      let i = t.x.indexOf(report.lane.x);
+      if (i < 0) { appendRow(t, report.lane.x, {}); i = t.x.length - 1; }
+      t.series[report.lane.series][i] = report.diverged ? 0 : measure(report.metrics);
+      t.diverged = t.diverged || {};
+      if (report.diverged) t.diverged[`${report.lane.series}@${report.lane.x}`] = true;
+    },
+    summarise(tables) {
+      const t = tables[id];
+      if (!t.x.length) return { [id]: 'No points yet.' };
+      const best = (lane) => {
+        const ok = t.x.filter((x, i) => trains(t.series[lane][i]) && !(t.diverged || {})[`${lane}@${x}`]);
+        return ok.length ? ok : null;
+      };
+      return { [id]: words(best('plain'), best('bn'), t) };
+    },
+    runSummary(tables) {
+      const t = tables[id];
+      const trained = (lane) => t.x.filter((x, i) => trains(t.series[lane][i]) && !(t.diverged || {})[`${lane}@${x}`]);
+      return { experiment: experimentId, ...summary(trained('plain'), trained('bn')) };
+    },
+  };
+}
+
+const range = (xs) => (xs ? `from ${Math.min(...xs)} to ${Math.max(...xs)}` : 'nowhere in the range');
+
+const lrSweep = sweep({
+  id: 'lr', experimentId: 'lr-sweep', title: 'Largest learning rate that still trains (Bjorck et al.)', param: 'η', axisLabel: 'learning rate',
+  values: [0.03, 0.1, 0.3, 1, 3, 10, 30, 100], steps: 500, ylabel: 'Test accuracy',
+  laneConfig: (v, lr) => ({ seed: v.seed, sizes: mnistFig1, activation: 'sigmoid', init_scale: 0.1, learning_rate: lr, batch_size: 60, test_examples: 1000, data: { kind: 'external' } }),
+  measure: (m) => m.test.accuracy,
+  trains: (acc) => acc !== null && acc >= 0.8,
+  words: (plain, bn) => `Counting a learning rate as "trains" when test accuracy reaches 80 % without diverging: ` +
+    `the largest such rate is ${bn ? Math.max(...bn) : 'none'} with BN and ${plain ? Math.max(...plain) : 'none'} without.`,
+  // docs/exercises.md, "lr-sweep": the largest swept rate that trained (0 if none did).
+  summary: (plain, bn) => ({ max_stable_lr: { with_bn: bn.length ? Math.max(...bn) : 0, without_bn: plain.length ? Math.max(...plain) : 0 } }),
+});
+
+const INIT_SCALES = [1e-4, 3.16e-4, 1e-3, 3.16e-3, 1e-2, 3.16e-2, 1e-1, 3.16e-1, 1];
+const initSweep = sweep({
+  id: 'init', experimentId: 'init-sweep', title: 'Weight initialisation scale, logspace(−4, 0) (cs231n), 8 hidden layers', param: 'scale', axisLabel: 'weight init std',
+  values: INIT_SCALES, steps: 500, ylabel: 'Test accuracy',
+  laneConfig: (v, scale) => ({ seed: v.seed, sizes: [784, 100, 100, 100, 100, 100, 100, 100, 100, 10], activation: 'relu', init_scale: scale, learning_rate: 0.1, batch_size: 60, test_examples: 1000, data: { kind: 'external' } }),
+  measure: (m) => m.test.accuracy,
+  trains: (acc) => acc !== null && acc >= 0.5,
+  words: (plain, bn) => `Counting a scale as "trains" when test accuracy reaches 50 %: with BN the net trains for init std ${range(bn)}` +
+    ` (${bn ? bn.length : 0} of ${INIT_SCALES.length} scales); without BN ${range(plain)} (${plain ? plain.length : 0} of ${INIT_SCALES.length}).`,
+  summary: (plain, bn) => ({ scales_that_train: { with_bn: bn, without_bn: plain } }),
+});
+
+// ------------------------------------------------------------------------------------------------
+// Batch size: BN's statistics come from the batch, so tiny batches make them noisy
+
+const BATCHES = [5, 10, 60];
+const batchSize = {
+  title: 'Batch size 5, 10 and 60: BN estimates μ and σ² from the batch',
+  needsMnist: true,
+  schedule: 'together',
+  params: {
+    seed,
+    steps: { type: 'int', default: 2000, min: 100, max: 50000, label: 'Steps' },
+    lr: { type: 'number', default: 0.5, min: 1e-6, max: 100, label: 'Learning rate' },
+  },
+  lanes: (v) => BATCHES.flatMap((b) => pair({
+    seed: v.seed, sizes: mnistFig1, activation: 'sigmoid', init_scale: 0.1, learning_rate: v.lr, batch_size: b, test_examples: 1000, data: { kind: 'external' },
+  }).map((lane) => ({ ...lane, key: `${lane.key}${b}`, label: `${lane.label}, batch ${b}`, colourOf: lane.key }))),
+  totalSteps: (v) => v.steps,
+  chunk: (v) => Math.max(25, Math.round(v.steps / 40)),
+  probe: () => null,
+  plots: () => [{
+    id: 'accuracy', title: 'Test accuracy by batch size', x: { label: 'training step' }, y: { label: 'test accuracy', range: [0, 1] },
+    series: BATCHES.flatMap((b) => [
+      { key: `plain${b}`, label: `without BN, batch ${b}`, lane: 'plain', shade: BATCHES.indexOf(b) },
+      { key: `bn${b}`, label: `with BN, batch ${b}`, lane: 'bn', shade: BATCHES.indexOf(b) },
+    ]),
+  }],
+  record(tables, report) {
+    const values = {};
+    for (const [key, m] of Object.entries(report.lanes)) values[key] = m.test.accuracy;
+    appendRow(tables.accuracy, report.step, values);
+  },
+  summarise(tables) {
+    const a = tables.accuracy;
+    if (!a.x.length) return { accuracy: 'No steps trained yet.' };
+    return {
+      accuracy: `After ${last(a.x)} steps, test accuracy with BN is ` + BATCHES.map((b) => `${pct(last(a.series[`bn${b}`]))} at batch ${b}`).join(', ') +
+        `; without BN ` + BATCHES.map((b) => `${pct(last(a.series[`plain${b}`]))} at batch ${b}`).join(', ') + '.',
+    };
+  },
+  runSummary(tables) {
+    const a = tables.accuracy;
+    const at = (key) => last(a.series[key]) ?? null;
+    return { experiment: 'batch-size', steps: last(a.x) ?? 0, accuracy: Object.fromEntries(BATCHES.map((b) => [b, { plain: at(`plain${b}`), bn: at(`bn${b}`) }])) };
+  },
+};
+
+// ------------------------------------------------------------------------------------------------
+// Ioffe §2: ignore that μ_B depends on the bias, and the bias grows while the loss does not move
+
+const biasBlowup = {
+  title: 'Ioffe §2: no gradient through μ_B, and the bias blows up',
+  needsMnist: true,
+  schedule: 'together',
+  params: {
+    seed,
+    steps: { type: 'int', default: 2000, min: 100, max: 50000, label: 'Steps' },
+    lr: { type: 'number', default: 0.5, min: 1e-6, max: 100, label: 'Learning rate' },
+  },
+  lanes: (v) => {
+    const config = { seed: v.seed, sizes: mnistFig1, activation: 'sigmoid', init_scale: 0.1, learning_rate: v.lr, batch_size: 60, test_examples: 1000, data: { kind: 'external' }, batchnorm: 'before' };
+    return [
+      { key: 'full', label: 'BN, gradient through μ_B and σ²_B', config: { ...config, bn_grad_through_stats: true }, colourOf: 'bn' },
+      { key: 'ignored', label: 'BN, μ_B and σ²_B treated as constants', config: { ...config, bn_grad_through_stats: false }, colourOf: 'plain' },
+    ];
+  },
+  totalSteps: (v) => v.steps,
+  chunk: (v) => Math.max(25, Math.round(v.steps / 40)),
+  probe: () => null,
+  plots: () => [
+    { id: 'bias', title: 'Norm of the first layer\'s bias', x: { label: 'training step' }, y: { label: '‖b‖' },
+      series: [{ key: 'ignored', label: 'μ_B treated as constant', lane: 'plain' }, { key: 'full', label: 'gradient through μ_B (no bias: BN removes it)', lane: 'bn' }] },
+    { id: 'loss', title: 'Training loss', x: { label: 'training step' }, y: { label: 'loss' },
+      series: [{ key: 'ignored', label: 'μ_B treated as constant', lane: 'plain' }, { key: 'full', label: 'gradient through μ_B', lane: 'bn' }] },
+  ],
+  record(tables, report) {
+    const { step, lanes } = report;
+    appendRow(tables.bias, step, { ignored: lanes.ignored.layers[0].bias_norm, full: lanes.full.layers[0].bias_norm });
+    appendRow(tables.loss, step, { ignored: lanes.ignored.loss, full: lanes.full.loss });
+  },
+  summarise(tables) {
+    const b = tables.bias, l = tables.loss;
+    if (!b.x.length) return { bias: 'No steps trained yet.', loss: 'No steps trained yet.' };
+    return {
+      bias: `With μ_B treated as a constant, the first layer's bias norm went from ${num(b.series.ignored[0])} to ${num(last(b.series.ignored))} in ${last(b.x)} steps. ` +
+        `With the full gradient the layer has no bias (BN would subtract it again), so its norm stays ${num(last(b.series.full))}.`,
+      loss: `Training loss (mean over each chunk's batches) went from ${num(l.series.ignored[0])} to ${num(last(l.series.ignored))} with μ_B treated as constant, ` +
+        `and from ${num(l.series.full[0])} to ${num(last(l.series.full))} with the full gradient.`,
+    };
+  },
+  runSummary(tables) {
+    // docs/exercises.md, "bias-blowup": the run that ignores the gradient through μ_B.
+    const b = tables.bias.series.ignored, l = tables.loss.series.ignored;
+    return { experiment: 'bias-blowup', bias_blowup: { bias_norm_start: b[0] ?? 0, bias_norm_end: last(b) ?? 0, loss_start: l[0] ?? 0, loss_end: last(l) ?? 0 } };
+  },
+};
+
+// ------------------------------------------------------------------------------------------------
+// Depth: per-layer statistics in a 10-layer net
+
+const DEPTH = 10;
+const depth = {
+  title: 'Depth: activations and gradients layer by layer in a 10-layer net',
+  needsMnist: false,
+  schedule: 'together',
+  params: {
+    seed,
+    data: { type: 'choice', default: 'spiral', label: 'Data', choices: [{ value: 'spiral', label: 'spiral (2-D)' }, { value: 'circles', label: 'circles (2-D)' }, { value: 'blobs', label: 'blobs (2-D)' }] },
+    activation: { type: 'choice', default: 'tanh', label: 'Nonlinearity', choices: [{ value: 'tanh', label: 'tanh' }, { value: 'relu', label: 'ReLU' }, { value: 'sigmoid', label: 'sigmoid' }] },
+    steps: { type: 'int', default: 2000, min: 10, max: 50000, label: 'Steps' },
+    lr: { type: 'number', default: 0.1, min: 1e-6, max: 100, label: 'Learning rate' },
+  },
+  lanes: (v) => {
+    const classes = v.data === 'circles' ? 2 : 3;
+    return pair({
+      seed: v.seed, sizes: [2, ...Array(DEPTH).fill(50), classes], activation: v.activation, init_scale: 1, init_mode: 'fan_in',
+      learning_rate: v.lr, batch_size: 60, test_examples: 500, data: { kind: v.data, train: 1000, test: 500, noise: 0.1 },
+    });
+  },
+  totalSteps: (v) => v.steps,
+  chunk: (v) => Math.max(10, Math.round(v.steps / 40)),
+  probe: () => null,
+  plots: () => [
+    { id: 'act', title: 'Spread (std) of each hidden layer\'s activations, now', snapshot: true, x: { label: 'hidden layer' }, y: { label: 'activation std', log: true },
+      series: [{ key: 'plain', label: 'without BN', lane: 'plain', points: true }, { key: 'bn', label: 'with BN', lane: 'bn', points: true }] },
+    { id: 'grad', title: 'Gradient norm ‖∂L/∂W‖ of each layer, now', snapshot: true, x: { label: 'layer' }, y: { label: 'weight gradient norm', log: true },
+      series: [{ key: 'plain', label: 'without BN', lane: 'plain', points: true }, { key: 'bn', label: 'with BN', lane: 'bn', points: true }] },
+    { id: 'accuracy', title: 'Test accuracy', x: { label: 'training step' }, y: { label: 'test accuracy', range: [0, 1] },
+      series: [{ key: 'plain', label: 'without BN', lane: 'plain' }, { key: 'bn', label: 'with BN', lane: 'bn' }] },
+  ],
+  record(tables, report) {
+    const { step, lanes } = report;
+    // Snapshot plots show the latest chunk only: replace their rows.
+    const hidden = lanes.plain.layers.length - 1;
+    for (const id of ['act', 'grad']) { tables[id].x.length = 0; for (const k of Object.keys(tables[id].series)) tables[id].series[k].length = 0; }
+    for (let l = 0; l < hidden; l++) appendRow(tables.act, l + 1, { plain: lanes.plain.layers[l].activation_std, bn: lanes.bn.layers[l].activation_std });
+    for (let l = 0; l <= hidden; l++) appendRow(tables.grad, l + 1, { plain: lanes.plain.layers[l].weight_grad_norm, bn: lanes.bn.layers[l].weight_grad_norm });
+    appendRow(tables.accuracy, step, { plain: lanes.plain.test.accuracy, bn: lanes.bn.test.accuracy });
+    tables.act.step = step;
+  },
+  summarise(tables) {
+    const a = tables.act, g = tables.grad, acc = tables.accuracy;
+    if (!acc.x.length) return { act: 'No steps trained yet.', grad: 'No steps trained yet.', accuracy: 'No steps trained yet.' };
+    const ratio = (s) => (s[0] && last(s) ? last(s) / s[0] : null);
+    return {
+      act: `At step ${a.step}, activation std from layer 1 to layer ${last(a.x)}: without BN ${num(a.series.plain[0])} → ${num(last(a.series.plain))}; with BN ${num(a.series.bn[0])} → ${num(last(a.series.bn))}.`,
+      grad: `Gradient norm of the last layer divided by the first's: ${num(ratio(g.series.plain))} without BN, ${num(ratio(g.series.bn))} with BN (1 means every layer learns at the same pace).`,
+      accuracy: `After ${last(acc.x)} steps the test accuracy is ${pct(last(acc.series.bn))} with BN and ${pct(last(acc.series.plain))} without.`,
+    };
+  },
+  runSummary(tables) {
+    const a = tables.act, g = tables.grad, acc = tables.accuracy;
+    return {
+      experiment: 'depth',
+      steps: last(acc.x) ?? 0,
+      activationStd: { plain: [...a.series.plain], bn: [...a.series.bn] },
+      gradientNorm: { plain: [...g.series.plain], bn: [...g.series.bn] },
+      accuracy: { plain: last(acc.series.plain) ?? null, bn: last(acc.series.bn) ?? null },
+    };
+  },
+};
+
+// Ids are the names in the URL hash and in the run summaries handed to step 3's questions.
+export const experiments = { fig1, landscape, 'lr-sweep': lrSweep, 'init-sweep': initSweep, 'batch-size': batchSize, 'bias-blowup': biasBlowup, depth };
+export const defaultExperiment = 'fig1';
+
+/** The full set of values (defaults filled in) for an experiment. */
+export function withDefaults(experiment, values = {}) {
+  const out = {};
+  for (const [name, spec] of Object.entries(experiment.params)) out[name] = name in values ? values[name] : spec.default;
+  return out;
+}
+
+/** Empty plot tables for an experiment: { plotId: { x: [], series: { key: [] } } }. */
+export function emptyTables(experiment, values) {
+  const tables = {};
+  for (const plot of experiment.plots(values)) {
+    tables[plot.id] = { x: [], series: Object.fromEntries(plot.series.map((s) => [s.key, []])) };
+  }
+  return tables;
+}

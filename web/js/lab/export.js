@@ -1,0 +1,42 @@
+// Export of a run: every plot's table as CSV, the whole run (config, URL, tables, summaries) as JSON,
+// and plots as PNG. Files are offered through a Blob URL on a download link (no network, CSP-clean).
+
+/** One CSV with a block per plot: a header line naming the plot, then x and one column per series. */
+export function toCsv(experiment, values, tables) {
+  const quote = (text) => `"${String(text).replace(/"/g, '""')}"`;
+  const lines = [];
+  for (const plot of experiment.plots(values)) {
+    const table = tables[plot.id];
+    lines.push(`# ${plot.title}`);
+    lines.push([plot.x.label, ...plot.series.map((s) => s.label)].map(quote).join(','));
+    table.x.forEach((x, i) => {
+      lines.push([x, ...plot.series.map((s) => {
+        const v = table.series[s.key][i];
+        return v === null || v === undefined ? '' : String(v);
+      })].join(','));
+    });
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+export function toJson(experimentId, experiment, values, tables, summaries, status, link) {
+  return JSON.stringify({
+    format: 'bnkata-lab-run', version: 1, experiment: experimentId, title: experiment.title,
+    values, lanes: experiment.lanes(values).map(({ key, label, config }) => ({ key, label, config })),
+    link, status, summaries, tables,
+  }, null, 2);
+}
+
+/** Offers `blob` as a download named `name`. */
+export function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.hidden = true;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

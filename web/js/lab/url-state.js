@@ -1,0 +1,79 @@
+// The lab's state in the URL hash, so that a shared link reproduces the same run.
+//
+// Format: #lab?exp=fig1&seed=7&steps=3000&lr=0.5 — "lab" first, so that the page's own anchors (#step-3)
+// and the lab's state never collide; only parameters that differ from the experiment's defaults are
+// written, so links stay short. Every parameter is described by a typed entry in the experiment's table
+// (experiments.js): parsing validates against it and falls back to the default, naming the bad field.
+
+const PREFIX = '#lab?';
+
+/** Returns { experimentId, values, problems } read from a hash string (problems: [{field, message}]). */
+export function readHash(hash, experiments, defaultId) {
+  const problems = [];
+  if (!hash || !hash.startsWith(PREFIX)) return { experimentId: defaultId, values: {}, problems, present: false };
+  const params = new URLSearchParams(hash.slice(PREFIX.length));
+  let experimentId = params.get('exp') || defaultId;
+  if (!experiments[experimentId]) {
+    problems.push({ field: 'exp', message: `no experiment named "${experimentId}"; showing the default` });
+    experimentId = defaultId;
+  }
+  const values = {};
+  for (const [name, spec] of Object.entries(experiments[experimentId].params)) {
+    if (!params.has(name)) continue;
+    const parsed = parseValue(spec, params.get(name));
+    if (parsed.ok) values[name] = parsed.value;
+    else problems.push({ field: name, message: parsed.message });
+  }
+  for (const name of params.keys()) {
+    if (name !== 'exp' && !(name in experiments[experimentId].params)) {
+      problems.push({ field: name, message: `"${name}" is not a setting of this experiment; ignored` });
+    }
+  }
+  return { experimentId, values, problems, present: true };
+}
+
+/** The hash for an experiment and its values (defaults omitted). */
+export function writeHash(experimentId, experiment, values) {
+  const params = new URLSearchParams({ exp: experimentId });
+  for (const [name, spec] of Object.entries(experiment.params)) {
+    if (name in values && values[name] !== spec.default) params.set(name, String(values[name]));
+  }
+  return PREFIX + params.toString();
+}
+
+/**
+ * Checks one raw string against a parameter spec:
+ *   { type: 'int' | 'number' | 'choice' | 'bool', default, min?, max?, choices? }.
+ * Returns { ok: true, value } or { ok: false, message } — never throws.
+ */
+export function parseValue(spec, raw) {
+  const text = String(raw).trim();
+  switch (spec.type) {
+    case 'int': {
+      if (!/^-?\d+$/.test(text)) return { ok: false, message: `expected a whole number, got "${text}"` };
+      return inRange(spec, Number(text));
+    }
+    case 'number': {
+      const value = Number(text);
+      if (text === '' || !Number.isFinite(value)) return { ok: false, message: `expected a number, got "${text}"` };
+      return inRange(spec, value);
+    }
+    case 'choice': {
+      const choice = spec.choices.find((c) => String(c.value) === text);
+      if (!choice) return { ok: false, message: `expected one of ${spec.choices.map((c) => c.value).join(', ')}, got "${text}"` };
+      return { ok: true, value: choice.value };
+    }
+    case 'bool':
+      if (text === '1' || text === 'true') return { ok: true, value: true };
+      if (text === '0' || text === 'false') return { ok: true, value: false };
+      return { ok: false, message: `expected true or false, got "${text}"` };
+    default:
+      return { ok: false, message: `unknown parameter type ${spec.type}` };
+  }
+}
+
+function inRange(spec, value) {
+  if (spec.min !== undefined && value < spec.min) return { ok: false, message: `must be at least ${spec.min}, got ${value}` };
+  if (spec.max !== undefined && value > spec.max) return { ok: false, message: `must be at most ${spec.max}, got ${value}` };
+  return { ok: true, value };
+}

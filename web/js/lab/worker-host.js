@@ -1,0 +1,63 @@
+// The page's side of the lab's Web Worker: starts it from a Blob URL of inlined source (works from
+// file:// and http; BUILD-NOTES.md), forwards controls as messages, and hands reports and state changes
+// to the view. The worker source text (the WASM module + worker.js) is defined by dist/lab.js.
+
+export class TrainingWorker {
+  /**
+   * @param {string} source    the worker's complete source text
+   * @param {{ onReport(report, runId), onState(state), onFatal(message) }} handlers
+   */
+  constructor(source, handlers) {
+    this.handlers = handlers;
+    this.url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    this.worker = new Worker(this.url);
+    this.mnistSent = false;
+    this.ready = new Promise((resolve) => { this.resolveReady = resolve; });
+    this.worker.onmessage = (event) => this.receive(event.data);
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      handlers.onFatal(`the training worker failed: ${event.message || 'unknown error'}`);
+    };
+  }
+
+  receive(message) {
+    if (message.type === 'ready') this.resolveReady();
+    else if (message.type === 'report') this.handlers.onReport(message.report, message.runId);
+    else if (message.type === 'state') this.handlers.onState(message);
+  }
+
+  /** Sends the packed MNIST asset once (the worker inflates it off the main thread). */
+  sendMnist(asset) {
+    if (this.mnistSent) return;
+    this.mnistSent = true;
+    this.worker.postMessage({ type: 'mnist', ...asset });
+  }
+
+  start(runId, experimentId, values) { this.worker.postMessage({ type: 'start', runId, experimentId, values }); }
+  play() { this.worker.postMessage({ type: 'play' }); }
+  pause() { this.worker.postMessage({ type: 'pause' }); }
+  step() { this.worker.postMessage({ type: 'step' }); }
+  reset() { this.worker.postMessage({ type: 'reset' }); }
+  speed(stepsPerSecond) { this.worker.postMessage({ type: 'speed', stepsPerSecond }); }
+
+  destroy() {
+    this.worker.terminate();
+    URL.revokeObjectURL(this.url);
+  }
+}
+
+/** Loads a classic script from the page's own folder once (works from file://); resolves when it ran. */
+const loading = new Map();
+export function loadScript(src, isLoaded) {
+  if (isLoaded()) return Promise.resolve();
+  if (!loading.has(src)) {
+    loading.set(src, new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = src;
+      script.onload = () => (isLoaded() ? resolve() : reject(new Error(`${src} loaded but did not define what it should`)));
+      script.onerror = () => { loading.delete(src); reject(new Error(`${src} could not be loaded`)); };
+      document.head.appendChild(script);
+    }));
+  }
+  return loading.get(src);
+}
