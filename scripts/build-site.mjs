@@ -11,6 +11,7 @@
 //   dist/katex/katex.min.css KaTeX's stylesheet, keeping only the woff2 fonts the typeset math uses
 //   dist/katex/fonts/*.woff2 those fonts
 //   dist/bnkata-core.js      the WASM build (SINGLE_FILE classic script), copied from build/wasm/
+//   dist/lab.js, mnist.js    the step 3 training lab and its digits, loaded on demand (scripts/build-lab.mjs)
 //
 // Environment: BNKATA_WASM_DIR (default build/wasm) — where bnkata-core.js is taken from, so a helper can
 // use a private build dir; BNKATA_DIST_DIR (default dist) — the output folder, same as --out.
@@ -20,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
+import { buildLab } from './build-lab.mjs';  // dist/lab.js and dist/mnist.js: the step 3 lab, loaded on demand
 
 const require = createRequire(import.meta.url);
 const katex = require('katex');
@@ -306,6 +308,7 @@ async function main() {
   await bundleScript(options.out);
   await bundleStyle(options.out);
   const core = copyCore(options);
+  if (core) await buildLab({ out: options.out, wasmDir: options.wasmDir });  // its worker embeds the core
   console.log(`build-site: ${path.relative(root, options.out) || '.'}/ — index.html, app.js, style.css, ` +
     `katex/ (${fonts.length} fonts)${core ? ', bnkata-core.js from ' + path.relative(root, options.wasmDir) : ''}`);
 }
