@@ -1,5 +1,7 @@
 // The registry of figures: the name in a root's data-figure="NAME" → the module that mounts it.
 // Every module follows the contract mount(root, ctx) → { update, destroy } (web/README.md).
 // A root whose name is not registered here stays empty: no placeholder widgets.
+import * as trainingLab from './lab/figure.js';  // a stub: the lab itself is dist/lab.js, loaded on demand
 export const figures = {
+  'training-lab': trainingLab,
 };
