@@ -3,6 +3,14 @@
 // <script> the first time the figure mounts — so the main bundle stays small and file:// works.
 import { loadScript } from './worker-host.js';
 
+// A shared link to a lab run (#lab?exp=…, url-state.js) should land on the lab: bring its root into view,
+// which also makes main.js mount it. (The browser cannot scroll there itself: no element has that id.)
+if (location.hash.startsWith('#lab?')) {
+  const scroll = () => document.querySelector('[data-figure="training-lab"]')?.scrollIntoView({ block: 'start' });
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', scroll, { once: true });
+  else scroll();
+}
+
 export function mount(root, ctx) {
   let lab = null, destroyed = false;
   const waiting = document.createElement('p');

@@ -24,6 +24,7 @@ export class TrainingWorker {
     if (message.type === 'ready') this.resolveReady();
     else if (message.type === 'report') this.handlers.onReport(message.report, message.runId);
     else if (message.type === 'state') this.handlers.onState(message);
+    else if (message.type === 'csp') console.error(`CSP violation in the training worker: ${message.directive} refused ${message.blocked}`);
   }
 
   /** Sends the packed MNIST asset once (the worker inflates it off the main thread). */

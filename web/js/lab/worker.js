@@ -29,6 +29,11 @@ let pumping = false;
 
 const post = (message) => self.postMessage(message);
 
+// A CSP refusal inside the worker is not reported to the page's document: pass it on, so it is seen.
+self.addEventListener('securitypolicyviolation', (event) => {
+  post({ type: 'csp', directive: event.effectiveDirective || event.violatedDirective, blocked: event.blockedURI });
+});
+
 function call(lab, method, ...args) {
   const result = JSON.parse(lab[method](...args));
   if (!result.ok) throw new EngineError(`${method}: ${result.error.field ? result.error.field + ': ' : ''}${result.error.message}`);

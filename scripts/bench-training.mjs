@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+// Steps per second of the Ioffe & Szegedy Fig. 1 configuration (784-100-100-100-10 sigmoid, batch 60,
+// MNIST), with and without BN: natively (training-core's bnkata_bench_training) and in headless Chromium,
+// in a Web Worker started from a Blob URL exactly as the lab starts it. Prints a table with ratios.
+// A benchmark, not a test: it asserts nothing; the targets (≥ 600 steps/s in the page, ≥ 0.9× native)
+// are printed next to the numbers.
+//
+//   node scripts/bench-training.mjs [--steps N] [--repeats R]
+//
+// Needs: dist/ built (node scripts/build-site.mjs), the native bench (build/native/bnkata_bench_training
+// or env BNKATA_BENCH), Chromium (/usr/bin/chromium or env BNKATA_CHROMIUM).
+// Each measurement times `steps` training steps of one network after a warm-up of 100 steps, and reports
+// the best of `repeats` (the machine is shared; the best run is the least disturbed one).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { inflateAsset } from './build-mnist.mjs';
+import { startServer } from './serve.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : fallback; };
+const STEPS = option('--steps', 2000), REPEATS = option('--repeats', 3);
+const dist = path.resolve(root, process.env.BNKATA_DIST_DIR || 'dist');
+const nativeBench = process.env.BNKATA_BENCH || path.join(root, 'build', 'native', 'bnkata_bench_training');
+
+const CONFIG = {
+  seed: 1, sizes: [784, 100, 100, 100, 10], activation: 'sigmoid', init_scale: 0.1, learning_rate: 0.5,
+  batch_size: 60, test_examples: 100, data: { kind: 'external' },
+};
+
+function requireFile(file, how) {
+  if (!existsSync(file)) { console.error(`bench-training: ${path.relative(root, file)} not found — ${how}`); process.exit(2); }
+}
+
+// --- native ---------------------------------------------------------------------------------------
+function measureNative(mnistFile) {
+  requireFile(nativeBench, 'build it: cmake --build --preset native --target bnkata_bench_training');
+  const out = execFileSync(nativeBench, ['--mnist', mnistFile, '--steps', String(STEPS), '--json'], { encoding: 'utf8' });
+  // One JSON document; its runs name the batchnorm mode and give steps_per_second.
+  const parsed = JSON.parse(out.trim().split('\n').filter((l) => l.startsWith('{') || l.startsWith('[')).join('\n'));
+  const runs = Array.isArray(parsed) ? parsed : parsed.runs || parsed.results || [parsed];
+  const result = {};
+  for (const run of runs) {
+    const mode = run.batchnorm ?? run.mode ?? (run.bn ? 'before' : 'none');
+    result[mode === 'none' ? 'none' : 'before'] = run.steps_per_second ?? run.steps_per_s;
+  }
+  return result;
+}
+
+// --- Chromium: a Blob-URL worker running the engine, as the lab does -------------------------------
+const BENCH_WORKER = `
+self.onmessage = async (event) => {
+  const { config, steps, repeats, mnist } = event.data;
+  const module = await createBnKata();
+  const binary = atob(mnist.deflated);
+  const packed = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) packed[i] = binary.charCodeAt(i);
+  const all = new Uint8Array(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer());
+  const px = 784, images = all.subarray(0, mnist.count * px), labels = all.subarray(mnist.count * px);
+  const results = {};
+  for (const batchnorm of ['none', 'before']) {
+    let best = 0;
+    for (let r = 0; r < repeats; r++) {
+      const lab = new module.TrainingLab();
+      try {
+        lab.configure(JSON.stringify({ ...config, batchnorm }));
+        lab.setData('train', images.subarray(0, mnist.train * px), labels.subarray(0, mnist.train));
+        lab.setData('test', images.subarray(mnist.train * px), labels.subarray(mnist.train));
+        lab.step(100);
+        const t0 = performance.now();
+        const out = JSON.parse(lab.step(steps));
+        const seconds = (performance.now() - t0) / 1000;
+        if (!out.ok) throw new Error(JSON.stringify(out.error));
+        best = Math.max(best, steps / seconds);
+      } finally { lab.delete(); }
+    }
+    results[batchnorm] = best;
+  }
+  postMessage(results);
+};`;
+
+async function measureChromium() {
+  requireFile(path.join(dist, 'bnkata-core.js'), 'run node scripts/build-site.mjs');
+  requireFile(path.join(dist, 'mnist.js'), 'run node scripts/build-site.mjs');
+  const server = await startServer({ dir: dist, base: '/', port: 0, host: '127.0.0.1' });
+  const browser = await chromium.launch({
+    executablePath: process.env.BNKATA_CHROMIUM || '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    // The lab's own path: the core's source text and the digits, a Blob-URL worker under the page's CSP.
+    return await page.evaluate(async ({ workerCode, config, steps, repeats }) => {
+      const core = await (await fetch('bnkata-core.js')).text();
+      await new Promise((resolve, reject) => {
+        const s = document.createElement('script');
+        s.src = 'mnist.js'; s.onload = resolve; s.onerror = reject;
+        document.head.append(s);
+      });
+      const url = URL.createObjectURL(new Blob([core, '\n;\n', workerCode], { type: 'text/javascript' }));
+      const worker = new Worker(url);
+      return new Promise((resolve, reject) => {
+        worker.onmessage = (e) => resolve(e.data);
+        worker.onerror = (e) => reject(new Error(e.message));
+        worker.postMessage({ config, steps, repeats, mnist: window.BNKATA_MNIST });
+      });
+    }, { workerCode: BENCH_WORKER, config: CONFIG, steps: STEPS, repeats: REPEATS });
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+async function main() {
+  requireFile(path.join(dist, 'mnist.js'), 'run node scripts/build-site.mjs');
+  const mnistFile = path.join(root, 'build', 'mnist-10k.u8');
+  mkdirSync(path.dirname(mnistFile), { recursive: true });
+  writeFileSync(mnistFile, inflateAsset(path.join(dist, 'mnist.js')));
+
+  const native = measureNative(mnistFile);
+  const page = await measureChromium();
+  const rows = [['configuration', 'native steps/s', 'Chromium worker steps/s', 'page / native', 'targets']];
+  for (const [mode, label] of [['none', 'Fig. 1 net, without BN'], ['before', 'Fig. 1 net, with BN (before sigmoid)']]) {
+    const n = native[mode], p = page[mode];
+    const ok = p >= 600 && p >= 0.9 * n;
+    rows.push([label, n.toFixed(0), p.toFixed(0), `${(p / n).toFixed(2)}×`, `${p >= 600 ? '≥' : '<'} 600/s, ${p >= 0.9 * n ? '≥' : '<'} 0.9× ${ok ? '(met)' : '(NOT met)'}`]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  console.log(`Ioffe Fig. 1 configuration, batch 60, MNIST; best of ${REPEATS} × ${STEPS} steps, one network at a time`);
+  for (const [i, row] of rows.entries()) {
+    console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+}
+
+main().catch((error) => { console.error(`bench-training: ${error.message}`); process.exit(1); });

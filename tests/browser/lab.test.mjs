@@ -1,0 +1,170 @@
+// The step 3 training lab, driven as a learner drives it: by the buttons' and fields' names.
+//
+//   - a short run shows its plots and a text summary for every plot;
+//   - the main thread never blocks for more than 50 ms while training (every 'longtask' entry Chromium
+//     reports between Play and the end of the run is a failure: a structural property, not a speed);
+//   - pausing mid-run stops at a whole chunk (every lane at the same step, the plots at that step), and
+//     a paused, stepped or reset run continues to exactly the numbers of an uninterrupted one;
+//   - it works from file:// (Blob-URL worker, lab.js and mnist.js loaded by <script>) with no console
+//     errors and no CSP violations; the settings live in the URL hash.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchChromium, serveSite, fileUrl, openLesson, assertNoProblems, horizontalOverflow, runAxe, formatViolations, NARROW } from './lib/index.mjs';
+
+let browser, site;
+before(async () => { browser = await launchChromium(); site = await serveSite({ base: '/lesson/' }); });
+after(async () => { await site?.close(); await browser?.close(); });
+
+// Watches long tasks on the main thread from now on; read them with takeLongTasks().
+async function watchLongTasks(page) {
+  await page.evaluate(() => {
+    window.__labLongTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__labLongTasks.push({ start: Math.round(entry.startTime), duration: Math.round(entry.duration) });
+    }).observe({ type: 'longtask' });
+  });
+}
+const takeLongTasks = (page) => page.evaluate(() => window.__labLongTasks.splice(0));
+
+async function openLab(url, options) {
+  const opened = await openLesson(browser, url, options);
+  const lab = opened.page.locator('[data-figure="training-lab"]');
+  await lab.scrollIntoViewIfNeeded();
+  await opened.page.getByRole('button', { name: 'Play' }).waitFor();
+  return { ...opened, lab };
+}
+
+const status = (lab) => lab.getAttribute('data-lab-status');
+async function waitForStatus(page, states, timeout = 60000) {
+  await page.waitForFunction((wanted) => wanted.includes(document.querySelector('[data-figure="training-lab"]').dataset.labStatus), states, { timeout });
+}
+const summaries = (lab) => lab.locator('.lab-summary').allTextContents();
+
+test('a short run shows its plots and a words summary of each, without blocking the page', async () => {
+  const { page, lab, problems, close } = await openLab(`${site.url}#lab?exp=depth&steps=200`);
+  try {
+    assert.equal(await lab.getByRole('textbox', { name: 'Steps' }).inputValue(), '200', 'the URL hash set the steps');
+    await watchLongTasks(page);
+    await page.getByRole('button', { name: 'Play' }).click();
+    await waitForStatus(page, ['done', 'diverged', 'error']);
+    assert.equal(await status(lab), 'done', await lab.getByRole('status').textContent());
+    const longTasks = await takeLongTasks(page);
+    assert.deepEqual(longTasks, [], `main-thread tasks over 50 ms while training: ${JSON.stringify(longTasks)}`);
+
+    const figures = lab.locator('figure');
+    assert.equal(await figures.count(), 3, 'three plots');
+    for (let i = 0; i < 3; i++) {
+      const figure = figures.nth(i);
+      assert.ok(await figure.locator('canvas').count() >= 1, `plot ${i} draws on a canvas`);
+      const words = await figure.locator('.lab-summary').textContent();
+      assert.match(words, /\d/, `plot ${i}'s summary states numbers: "${words}"`);
+      assert.doesNotMatch(words, /No steps trained yet/, `plot ${i}'s summary was updated`);
+      const describedBy = await figure.getAttribute('aria-describedby');
+      assert.equal(await page.locator(`#${describedBy}`).textContent(), words, 'the figure is described by its summary');
+    }
+    assert.match((await summaries(lab))[2], /After 200 steps the test accuracy is [\d.]+ % with BN and [\d.]+ % without/);
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});
+
+test('pause, step and reset leave whole steps, and the run continues to the same numbers', async () => {
+  const { page, lab, problems, close } = await openLab(`${site.url}#lab?exp=depth&steps=400&seed=5`);
+  try {
+    // The reference: one uninterrupted run.
+    await page.getByRole('button', { name: 'Play' }).click();
+    await waitForStatus(page, ['done']);
+    const uninterrupted = await summaries(lab);
+
+    // Again, slowly, paused as soon as some steps are done.
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await waitForStatus(page, ['paused']);
+    assert.equal(await lab.getAttribute('data-lab-step'), '0', 'reset goes back to step 0');
+    assert.match((await summaries(lab))[2], /No steps trained yet/, 'reset empties the plots');
+    await lab.getByRole('combobox', { name: 'Speed' }).selectOption('slow');
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-figure="training-lab"]').dataset.labStep) >= 50);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await waitForStatus(page, ['paused']);
+    const pausedAt = Number(await lab.getAttribute('data-lab-step'));
+    assert.ok(pausedAt > 0 && pausedAt < 400, `paused mid-run (step ${pausedAt})`);
+    assert.equal(pausedAt % 10, 0, 'a pause lands on a chunk boundary (chunks of 10 steps)');
+    assert.match((await summaries(lab))[2], new RegExp(`^After ${pausedAt} steps`), 'the plots show exactly the paused step');
+
+    await page.getByRole('button', { name: 'Step' }).click();
+    await page.waitForFunction((s) => document.querySelector('[data-figure="training-lab"]').dataset.labStep === String(s), pausedAt + 10);
+    await waitForStatus(page, ['paused']);
+    assert.match((await summaries(lab))[2], new RegExp(`^After ${pausedAt + 10} steps`), 'Step trains one chunk');
+
+    await lab.getByRole('combobox', { name: 'Speed' }).selectOption('full');
+    await page.getByRole('button', { name: 'Play' }).click();
+    await waitForStatus(page, ['done']);
+    assert.deepEqual(await summaries(lab), uninterrupted, 'pausing and stepping do not change the trajectory');
+
+    // Reset mid-run, then a full run: again the same numbers.
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await waitForStatus(page, ['paused']);
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await waitForStatus(page, ['paused']);
+    assert.equal(await lab.getAttribute('data-lab-step'), '0');
+    await page.getByRole('button', { name: 'Play' }).click();
+    await waitForStatus(page, ['done']);
+    assert.deepEqual(await summaries(lab), uninterrupted, 'a reset run reproduces the first one');
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});
+
+test('from file:// an MNIST run loads its digits, trains in the worker, hands its summary on, with no CSP violations', async () => {
+  const { page, lab, problems, close } = await openLab(fileUrl('#lab?exp=landscape&steps=100'));
+  try {
+    const handed = page.evaluate(() => new Promise((resolve) => window.addEventListener('bnkata:run-summary', (e) => resolve(e.detail), { once: true })));
+    await page.getByRole('button', { name: 'Play' }).click();
+    await waitForStatus(page, ['done', 'diverged', 'error'], 90000);
+    assert.equal(await status(lab), 'done', await lab.getByRole('status').textContent());
+    const summary = await handed;
+    assert.equal(summary.experiment, 'landscape');
+    assert.ok(summary.probes >= 1, 'the landscape was probed');
+    for (const words of await summaries(lab)) assert.match(words, /with BN and .* without/, words);
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});
+
+test('settings go into the URL hash; bad values are named, not obeyed', async () => {
+  const { page, lab, problems, close } = await openLab(`${site.url}#lab?exp=depth&steps=-3&colour=red`);
+  try {
+    const notice = await lab.locator('.lab-notice').textContent();
+    assert.match(notice, /steps: must be at least 10/);
+    assert.match(notice, /colour/);
+    assert.equal(await lab.getByRole('textbox', { name: 'Steps' }).inputValue(), '2000', 'a bad value falls back to the default');
+    const seed = lab.getByRole('textbox', { name: 'Seed' });
+    await seed.fill('42');
+    await seed.press('Enter');
+    await page.waitForFunction(() => location.hash.includes('seed=42'));
+    assert.match(await page.evaluate(() => location.hash), /^#lab\?exp=depth&seed=42$/);
+    await seed.fill('forty');
+    await seed.press('Enter');
+    assert.match(await lab.locator('#lab-error-seed').textContent(), /Seed: expected a whole number/);
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});
+
+test('at 320 px in the dark scheme the lab fits, and axe finds nothing in it', async () => {
+  const { page, lab, close } = await openLab(`${site.url}#lab?exp=depth&steps=100`, { viewport: NARROW, colorScheme: 'dark', bypassCSP: true });
+  try {
+    await page.getByRole('button', { name: 'Play' }).click();
+    await waitForStatus(page, ['done']);
+    assert.deepEqual(await horizontalOverflow(page), [], 'nothing wider than the viewport');
+    const violations = await runAxe(page, { context: { include: [['[data-figure="training-lab"]']] } });
+    assert.deepEqual(violations, [], formatViolations(violations));
+  } finally {
+    await close();
+  }
+});
