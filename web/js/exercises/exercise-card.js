@@ -1,0 +1,251 @@
+// exercise-card.js — one exercise: its prompt, the answer widget of its kind, "Check", the verdict,
+// progressive hints, the solution, and the attempt count — all restored from the learner's progress.
+//
+// Data flow (one way): the learner's input → the widget → "Check" → core.compute({op:"grade"}) → the
+// store (answer, attempts, verdict) → the verdict display. The card never decides right or wrong itself.
+import { h, uniqueId, formatNumber, formatVector } from './dom.js';
+import { createFieldsWidget } from './answer-fields.js';
+import { createChoiceWidget } from './answer-choice.js';
+import { createCodeWidget } from './answer-code.js';
+import { renderVerdict } from './verdict.js';
+
+const WIDGETS = {
+  numeric: createFieldsWidget,
+  vector: createFieldsWidget,
+  formula: createFieldsWidget,
+  paste: createFieldsWidget,
+  choice: createChoiceWidget,
+  multi: createChoiceWidget,
+  predict: createChoiceWidget,
+  code: createCodeWidget,
+};
+
+const EXPERIMENT_NAMES = {
+  fig1: 'Ioffe & Szegedy’s Figure 1 (with and without BN)',
+  'lr-sweep': 'the learning-rate sweep',
+  'bias-blowup': 'the bias blow-up run',
+};
+
+// Creates the card for `exercise` (the core's exercise response). `env`: { core, store, seed, number,
+// locked, hideSolutions, headingLevel }.
+export function createExerciseCard(exercise, env) {
+  const { core, store, seed } = env;
+  const titleId = uniqueId('exercise-title');
+  const make = WIDGETS[exercise.kind] || createFieldsWidget;
+  const widget = make(exercise);
+  const record = () => store.record(seed, exercise.id) || {};
+
+  const status = h('p', { class: 'exercise-status' });
+  const verdictBox = h('div', { class: 'verdict', role: 'status', 'aria-live': 'polite' });
+  const checkButton = h('button', { type: 'submit', class: 'button button--primary' }, exercise.kind === 'code' ? 'Run and check' : 'Check');
+  const runBox = exercise.kind === 'predict' ? h('div', { class: 'exercise-run', 'aria-live': 'polite' }) : null;
+  const fieldset = h('fieldset', { class: 'exercise-inputs' }, h('legend', { class: 'visually-hidden' }, `Your answer to ${env.number}`), widget.element);
+  const form = h('form', { class: 'exercise-form', novalidate: true, 'aria-labelledby': titleId },
+    fieldset, runBox, h('div', { class: 'exercise-actions' }, checkButton));
+
+  // Hints and solution.
+  const hints = Array.isArray(exercise.hints) ? exercise.hints : [];
+  const hintList = h('ol', { class: 'exercise-hints', 'aria-label': 'Hints' });
+  const hintButton = h('button', { type: 'button', class: 'button' });
+  const solutionButton = env.hideSolutions ? null : h('button', { type: 'button', class: 'button' }, 'Reveal the solution');
+  const solutionBox = h('div', { class: 'exercise-solution', 'aria-live': 'polite' });
+  const help = h('div', { class: 'exercise-help' },
+    hints.length ? hintButton : null, solutionButton, hintList, solutionBox);
+
+  const lockNote = env.locked
+    ? h('p', { class: 'exercise-locked' }, `Your instructor has locked the exercises of step ${exercise.step} for now; you can read them but not answer yet.`)
+    : null;
+
+  const Heading = `h${env.headingLevel || 4}`;
+  const element = h('article', { class: `exercise exercise--${exercise.kind}`, 'aria-labelledby': titleId, 'data-exercise': exercise.id },
+    h('header', { class: 'exercise-header' },
+      h(Heading, { id: titleId, class: 'exercise-title' }, `${env.number} ${exercise.title}`),
+      status),
+    h('p', { class: 'exercise-prompt' }, exercise.prompt || ''),
+    dataSummary(exercise),
+    lockNote,
+    form,
+    verdictBox,
+    help);
+
+  // ---- state → DOM
+
+  function showStatus() {
+    const r = record();
+    const attempts = r.attempts || 0;
+    const verdictText = { correct: 'correct', incorrect: 'not correct yet', invalid: 'not correct yet' }[r.verdict] || 'not answered';
+    const parts = [verdictText, `${attempts} attempt${attempts === 1 ? '' : 's'}`];
+    if (r.revealed) parts.push('solution seen');
+    status.textContent = parts.join(' · ');
+    element.dataset.verdict = r.verdict || 'none';
+  }
+
+  function showHints() {
+    const shown = Math.min(record().hints || 0, hints.length);
+    hintList.replaceChildren(...hints.slice(0, shown).map((text) => h('li', {}, text)));
+    hintButton.textContent = shown < hints.length ? `Show a hint (${shown + 1} of ${hints.length})` : 'All hints shown';
+    hintButton.disabled = shown >= hints.length || env.locked;
+  }
+
+  function showSolution() {
+    if (!solutionButton) return;
+    solutionButton.disabled = env.locked;
+    if (!record().revealed) { solutionBox.replaceChildren(); return; }
+    solutionButton.hidden = true;
+    const solution = exercise.solution || {};
+    solutionBox.replaceChildren(
+      h('p', { class: 'exercise-solution-title' }, h('strong', {}, 'Solution')),
+      describeAnswer(solution.answer, exercise),
+      solution.explanation ? h('p', { class: 'exercise-solution-text' }, solution.explanation) : null);
+  }
+
+  function showRun() {
+    if (!runBox) return;
+    const run = store.run(exercise.experiment);
+    const name = EXPERIMENT_NAMES[exercise.experiment] || exercise.experiment;
+    runBox.replaceChildren(run
+      ? h('p', { class: 'exercise-run-status' }, `Run available: ${name}, finished ${new Date(run.received || Date.now()).toLocaleTimeString()}. Check compares your prediction with it.`)
+      : h('p', { class: 'exercise-run-status exercise-run-status--missing' },
+        `No run yet. Predict first, then run ${name} in the training lab above, then come back and check.`));
+  }
+
+  function grade(answer) {
+    let response;
+    try {
+      response = core.compute({ op: 'grade', id: exercise.id, seed, answer });
+    } catch (error) {
+      response = { verdict: 'invalid', message: `The core could not grade this answer: ${error && error.message ? error.message : error}` };
+    }
+    if (!response || response.error) {
+      const e = (response && response.error) || {};
+      response = { verdict: 'invalid', message: `${e.field ? e.field + ': ' : ''}${e.message || 'the core could not grade this answer'}`, mistake: null };
+    }
+    return response;
+  }
+
+  function show(response) {
+    renderVerdict(verdictBox, response, exercise);
+    widget.showResult(response);
+  }
+
+  // ---- learner actions
+
+  function answerWithRun(answer) {
+    if (exercise.kind !== 'predict') return answer;
+    const run = store.run(exercise.experiment);
+    if (!run) return answer;
+    const { received, ...summary } = run;
+    return { ...answer, run: summary };
+  }
+
+  let checking = false;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (checking || env.locked) return;
+    checking = true;
+    checkButton.disabled = true;
+    try {
+      const answer = answerWithRun(await widget.read());
+      const response = grade(answer);
+      const previous = record();
+      const counts = response.verdict === 'correct' || response.verdict === 'incorrect';
+      const patch = { answer, verdict: response.verdict, attempts: (previous.attempts || 0) + (counts ? 1 : 0), draft: null };
+      if (widget.source) patch.source = widget.source();
+      store.update(seed, exercise.id, patch, element);
+      show(response);
+      showStatus();
+    } finally {
+      checking = false;
+      checkButton.disabled = env.locked;
+    }
+  });
+
+  // Typing saves a draft, so a reload keeps unchecked work too.
+  let draftTimer = null;
+  widget.onInput(() => {
+    clearTimeout(draftTimer);
+    draftTimer = setTimeout(() => {
+      const patch = widget.source ? { source: widget.source() } : { draft: widget.read() };
+      store.update(seed, exercise.id, patch, element);
+    }, 300);
+  });
+
+  hintButton.addEventListener('click', () => {
+    store.update(seed, exercise.id, { hints: Math.min((record().hints || 0) + 1, hints.length) }, element);
+    showHints();
+    showStatus();
+    const items = hintList.querySelectorAll('li');
+    if (items.length) { items[items.length - 1].tabIndex = -1; items[items.length - 1].focus(); }
+  });
+
+  if (solutionButton) {
+    solutionButton.addEventListener('click', () => {
+      store.update(seed, exercise.id, { revealed: true }, element);
+      showSolution();
+      showStatus();
+      solutionBox.tabIndex = -1;
+      solutionBox.focus();
+    });
+  }
+
+  // ---- restore
+
+  function restore() {
+    const r = record();
+    if (r.draft && typeof r.draft === 'object') widget.write(r.draft, r);
+    else widget.write(r.answer, r);
+    if (r.answer !== undefined && r.verdict) show(grade(r.answer));  // re-grade: the core is the truth
+    else show(null);
+    showStatus();
+    showHints();
+    showSolution();
+    showRun();
+  }
+
+  widget.setDisabled(env.locked);
+  checkButton.disabled = env.locked;
+  restore();
+
+  const unsubscribe = store.subscribe((change) => {
+    if (change.type === 'run' && change.experiment === exercise.experiment) showRun();
+    else if (change.type === 'import') restore();
+    else if (change.type === 'record' && change.id === exercise.id && change.source !== element) restore();
+  });
+
+  return {
+    element,
+    destroy() { unsubscribe(); clearTimeout(draftTimer); },
+  };
+}
+
+// The data the exercise was generated with, when the prompt does not spell it out (e.g. long vectors).
+function dataSummary(exercise) {
+  const data = exercise.data;
+  if (!data || typeof data !== 'object') return null;
+  const rows = Object.entries(data).filter(([, v]) =>
+    typeof v === 'number' || (Array.isArray(v) && v.length <= 64 && v.every((x) => typeof x === 'number')));
+  if (!rows.length) return null;
+  return h('dl', { class: 'exercise-data', 'aria-label': 'Your numbers' },
+    rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, Array.isArray(v) ? formatVector(v) : formatNumber(v))]));
+}
+
+// A solution answer as text: field values, chosen options by their text.
+function describeAnswer(answer, exercise) {
+  if (!answer || typeof answer !== 'object' || !Object.keys(answer).length) return null;
+  const optionText = (id) => {
+    const o = (exercise.options || []).find((opt) => opt.id === id);
+    return o ? o.text : String(id);
+  };
+  const fieldLabel = (name) => {
+    const f = (exercise.fields || []).find((fl) => fl.name === name);
+    return f ? f.label || name : name;
+  };
+  const items = Object.entries(answer).map(([key, value]) => {
+    if (key === 'choice' || key === 'prediction') return h('li', {}, optionText(value));
+    if (key === 'choices' && Array.isArray(value)) return value.map((id) => h('li', {}, optionText(id)));
+    if (typeof value === 'string' && value.includes('\n')) return h('li', {}, h('pre', { class: 'exercise-solution-code' }, value));
+    const shown = Array.isArray(value) ? formatVector(value) : typeof value === 'number' ? formatNumber(value) : String(value);
+    return h('li', {}, `${fieldLabel(key)} = ${shown}`);
+  });
+  return h('ul', { class: 'exercise-solution-answer' }, items);
+}

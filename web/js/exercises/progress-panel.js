@@ -1,0 +1,105 @@
+// progress-panel.js — the "exercise-progress" figure: how far the learner is, whose numbers these are
+// (seed), Export / Import of the answers file, and every notice about stored progress or the link's
+// instructor parameters.
+//
+//   <div data-figure="exercise-progress" id="exercise-progress"></div>
+import { h, uniqueId } from './dom.js';
+import { progressStore } from './progress-store.js';
+import { instructorSettings } from './instructor.js';
+import { activeSeed } from './exercise-list.js';
+import { buildAnswersFile, downloadJson, readAnswersFile } from './answers-file.js';
+import { listenForRuns } from './run-summary.js';
+
+export function mount(root, ctx) {
+  const store = progressStore();
+  const settings = instructorSettings();
+  listenForRuns();
+  if (!root.id) root.id = 'exercise-progress';
+
+  const count = h('p', { class: 'progress-count' });
+  const seedLine = h('p', { class: 'progress-seed' });
+  const notices = h('div', { class: 'progress-notices' });
+  const importStatus = h('div', { class: 'progress-import-status', role: 'status', 'aria-live': 'polite' });
+  const exportButton = h('button', { type: 'button', class: 'button' }, 'Export answers');
+  const fileId = uniqueId('import');
+  const fileInput = h('input', { type: 'file', id: fileId, accept: '.json,application/json', class: 'visually-hidden-file' });
+  const importLabel = h('label', { for: fileId, class: 'button' }, 'Import answers…');
+  const section = h('section', { class: 'progress-panel', 'aria-label': 'Your progress' },
+    h('h2', { class: 'progress-title' }, 'Your progress'),
+    count, seedLine, notices,
+    h('div', { class: 'progress-actions' }, exportButton, fileInput, importLabel),
+    h('p', { class: 'progress-help' },
+      'Progress is kept in this browser. Export saves your answers as a JSON file (re-grade it with “bnkata check answers.json”); Import brings such a file back.'),
+    importStatus);
+  root.replaceChildren(section);
+
+  function catalog() {
+    const c = ctx.core.compute({ op: 'exercise_catalog' });
+    return c && Array.isArray(c.exercises) ? c.exercises : [];
+  }
+
+  function show() {
+    const seed = activeSeed(store, settings);
+    const records = store.answersFor(seed);
+    const all = catalog();
+    const correct = all.filter((e) => records[e.id] && records[e.id].verdict === 'correct').length;
+    const attempted = all.filter((e) => records[e.id] && records[e.id].answer !== undefined).length;
+    count.textContent = `${correct} of ${all.length} exercises correct, ${attempted} answered.`;
+    seedLine.textContent = settings.seed !== null
+      ? `Your numbers come from seed ${seed}, set by this link.`
+      : `Your numbers come from your own seed, ${seed}.`;
+    const lines = [
+      ...store.notices.map((n) => n.text),
+      ...settings.notices,
+      settings.hideSolutions ? 'Solutions are hidden by this link; hints are still there.' : null,
+      settings.lockedSteps.size ? `This link locks the exercises of step ${[...settings.lockedSteps].sort().join(', ')}.` : null,
+    ].filter(Boolean);
+    notices.replaceChildren(...lines.map((text) => h('p', { class: 'progress-notice', role: 'note' }, text)));
+  }
+
+  exportButton.addEventListener('click', () => {
+    const seed = activeSeed(store, settings);
+    const file = buildAnswersFile(seed, store.answersFor(seed));
+    downloadJson(file, `bnkata-answers-seed-${seed}.json`);
+    const n = Object.keys(file.answers).length;
+    importStatus.replaceChildren(h('p', {}, `Exported ${n} answer${n === 1 ? '' : 's'} (seed ${seed}).`));
+  });
+
+  fileInput.addEventListener('change', async () => {
+    const file = fileInput.files && fileInput.files[0];
+    fileInput.value = '';  // the same file can be chosen again
+    if (!file) return;
+    importStatus.replaceChildren(h('p', {}, 'Reading the file…'));
+    let result;
+    try {
+      result = await readAnswersFile(file, ctx.core);
+    } catch (error) {
+      result = { ok: false, message: `The file could not be imported (${error && error.message ? error.message : error}). Nothing was imported.` };
+    }
+    if (!result.ok) {
+      importStatus.replaceChildren(h('p', { class: 'progress-import-error', role: 'alert' }, result.message));
+      return;
+    }
+    // The file's seed becomes the learner's seed (it is their work, perhaps from another computer),
+    // unless this link sets the seed.
+    const fileSeed = Number(result.file.seed);
+    const adoptSeed = settings.seed === null && Number.isSafeInteger(fileSeed) && fileSeed >= 0;
+    store.replaceAnswers(result.records, adoptSeed ? fileSeed : undefined);
+    const imported = Object.values(result.records).reduce((n, byId) => n + Object.keys(byId).length, 0);
+    const s = result.summary || {};
+    const lines = [`Imported ${imported} answer${imported === 1 ? '' : 's'} for seed ${result.file.seed}: ` +
+      `${s.correct ?? 0} correct, ${s.incorrect ?? 0} not correct, ${s.invalid ?? 0} invalid, ${s.not_attempted ?? 0} not attempted. ` +
+      'Your earlier progress is kept in the browser under “bnkata:v1:progress:before-import”.'];
+    if (settings.seed !== null && settings.seed !== fileSeed) {
+      lines.push(`This link shows seed ${settings.seed}; open the lesson without ?seed= (or with ?seed=${result.file.seed}) to see the imported answers.`);
+    }
+    importStatus.replaceChildren(...lines.map((t) => h('p', {}, t)));
+  });
+
+  show();
+  const unsubscribe = store.subscribe(() => show());
+  return {
+    update() {},
+    destroy() { unsubscribe(); },
+  };
+}

@@ -1,0 +1,38 @@
+// verdict.js — how a grade from the core is shown: the verdict, the core's sentence, the tolerance the
+// answer was judged at, and for a wrong answer the named mistake with its explanation.
+import { h } from './dom.js';
+
+export const VERDICT_LABEL = {
+  correct: '✓ Correct',
+  incorrect: '✗ Not correct',
+  not_attempted: 'Not attempted yet',
+  invalid: '⚠ Cannot be checked',
+};
+
+// The tolerance sentence: the grade's, else the exercise's, else "exact" for answers that are chosen.
+export function toleranceText(grade, exercise) {
+  if (grade && typeof grade.tolerance === 'string' && grade.tolerance) return grade.tolerance;
+  if (grade && grade.tolerance && typeof grade.tolerance.text === 'string') return grade.tolerance.text;
+  if (exercise && exercise.tolerance && typeof exercise.tolerance.text === 'string') return exercise.tolerance.text;
+  return 'exact match';
+}
+
+// Fills `root` (a live region) with the grade. `note` adds a sentence (e.g. "solution revealed").
+export function renderVerdict(root, grade, exercise) {
+  root.replaceChildren();
+  root.className = 'verdict';
+  if (!grade) return;
+  const verdict = VERDICT_LABEL[grade.verdict] ? grade.verdict : 'invalid';
+  root.classList.add(`verdict--${verdict}`);
+  root.appendChild(h('p', { class: 'verdict-head' },
+    h('strong', {}, VERDICT_LABEL[verdict]),
+    grade.message ? ` — ${grade.message}` : ''));
+  if (grade.mistake && typeof grade.mistake === 'object') {
+    root.appendChild(h('p', { class: 'verdict-mistake' },
+      'Mistake: ', h('strong', {}, String(grade.mistake.name || grade.mistake.id)),
+      grade.mistake.explanation ? ` — ${grade.mistake.explanation}` : ''));
+  }
+  if (verdict !== 'not_attempted') {
+    root.appendChild(h('p', { class: 'verdict-tolerance' }, `Tolerance: ${toleranceText(grade, exercise)}`));
+  }
+}
