@@ -12,6 +12,7 @@
 //   dist/katex/fonts/*.woff2 those fonts
 //   dist/bnkata-core.js      the WASM build (SINGLE_FILE classic script), copied from build/wasm/
 //   dist/lab.js, mnist.js    the step 3 training lab and its digits, loaded on demand (scripts/build-lab.mjs)
+//   dist/editor.js           CodeMirror for the step 5 code exercises, loaded on demand
 //
 // Environment: BNKATA_WASM_DIR (default build/wasm) — where bnkata-core.js is taken from, so a helper can
 // use a private build dir; BNKATA_DIST_DIR (default dist) — the output folder, same as --out.
@@ -247,6 +248,12 @@ async function bundleScript(outDir) {
     target: 'es2020',
     legalComments: 'none',
     logLevel: 'warning',
+  });
+  // dist/editor.js: CodeMirror for the code exercises, loaded on demand (web/js/exercises/code-editor.js).
+  await esbuild.build({
+    entryPoints: [path.join(webDir, 'js', 'exercises', 'editor-bundle.js')],
+    outfile: path.join(outDir, 'editor.js'),
+    bundle: true, format: 'iife', minify: true, target: 'es2020', legalComments: 'none', logLevel: 'warning',
   });
 }
 
