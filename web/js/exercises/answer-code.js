@@ -18,7 +18,7 @@ export function createCodeWidget(exercise) {
     `Check runs it on ${cases.length} test batches (time limit ${DEFAULT_TIME_LIMIT_MS / 1000} s). ` +
     'Tab moves on to the next control; indent with Ctrl-] and Ctrl-[ (⌘ on a Mac).');
   const element = h('div', { class: 'answer-code' },
-    h('p', { class: 'answer-label', id: `${helpId}-label` }, `Your ${fn.name}`), help, editorRoot, report);
+    h('p', { class: 'answer-label', id: `${helpId}-label` }, `Your ${fn.name}`), help, editorRoot);
 
   let inputListener = null;
   const editor = createCodeEditor(editorRoot, {
@@ -31,6 +31,7 @@ export function createCodeWidget(exercise) {
 
   return {
     element,
+    after: report,  // the test report goes below the verdict, not inside the form
     editor,
     source: () => editor.getValue(),
     // Running is part of reading the answer: the grade request carries the outputs, not the code.

@@ -96,15 +96,23 @@ function createField(field) {
     if (fieldGrade.message) result.appendChild(h('p', { class: 'field-message' }, mark + fieldGrade.message));
     const position = Number.isInteger(fieldGrade.position) ? fieldGrade.position
       : (grade && Number.isInteger(grade.position) && grade.field === field.name ? grade.position : null);
-    if (position !== null) result.appendChild(errorPointer(input.value, position));
+    if (position !== null) {
+      result.appendChild(errorPointer(input.value, position));
+      // A learner who pressed Enter in the field finds the caret where the problem is.
+      if (document.activeElement === input) {
+        const offset = Array.from(input.value).slice(0, position - 1).join('').length;
+        input.setSelectionRange(offset, Math.min(input.value.length, offset + 1));
+      }
+    }
   }
 
   return { field, input, element, show };
 }
 
 // The typed text around a 1-based character position, with a caret under it:
-//   …(x − mu)/sqrt(var + $eps)
-//                        ^ character 21
+//   (x − mu)/sqrt(var + $eps)
+//                        ^
+//   character 21
 export function errorPointer(text, position) {
   const chars = Array.from(text);  // code points: the core counts characters, not UTF-16 units
   const index = Math.max(0, Math.min(chars.length, position - 1));
@@ -114,5 +122,5 @@ export function errorPointer(text, position) {
   const line = before + chars.slice(index, end).join('') + (end < chars.length ? '…' : '');
   const caret = ' '.repeat(Array.from(before).length) + '^';
   return h('pre', { class: 'formula-pointer', 'aria-label': `The problem is at character ${position}` },
-    `${line}\n${caret} character ${position}`);
+    `${line}\n${caret}\ncharacter ${position}`);
 }

@@ -44,7 +44,7 @@ export function formatNumber(value) {
   if (!Number.isFinite(value)) return String(value);
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
-  if (magnitude >= 1e6 || magnitude < 1e-4) return value.toExponential(4);
+  if (magnitude >= 1e6 || magnitude < 1e-4) return Number(value.toPrecision(6)).toExponential().replace('e+', 'e');
   return String(Number(value.toPrecision(6)));
 }
 

@@ -62,10 +62,10 @@ export function createExerciseCard(exercise, env) {
       h(Heading, { id: titleId, class: 'exercise-title' }, `${env.number} ${exercise.title}`),
       status),
     h('p', { class: 'exercise-prompt' }, exercise.prompt || ''),
-    dataSummary(exercise),
     lockNote,
     form,
     verdictBox,
+    widget.after || null,
     help);
 
   // ---- state → DOM
@@ -216,17 +216,6 @@ export function createExerciseCard(exercise, env) {
     element,
     destroy() { unsubscribe(); clearTimeout(draftTimer); },
   };
-}
-
-// The data the exercise was generated with, when the prompt does not spell it out (e.g. long vectors).
-function dataSummary(exercise) {
-  const data = exercise.data;
-  if (!data || typeof data !== 'object') return null;
-  const rows = Object.entries(data).filter(([, v]) =>
-    typeof v === 'number' || (Array.isArray(v) && v.length <= 64 && v.every((x) => typeof x === 'number')));
-  if (!rows.length) return null;
-  return h('dl', { class: 'exercise-data', 'aria-label': 'Your numbers' },
-    rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, Array.isArray(v) ? formatVector(v) : formatNumber(v))]));
 }
 
 // A solution answer as text: field values, chosen options by their text.

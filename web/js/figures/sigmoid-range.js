@@ -54,7 +54,7 @@ export function mount(root, ctx) {
   };
   const gamma = slider('gamma', 'γ (scale)', 0, 4, 0.05);
   const beta = slider('beta', 'β (shift)', -5, 5, 0.1);
-  const reset = h('button', { type: 'button', class: 'button' }, 'BN without γ, β (γ = 1, β = 0)');
+  const reset = h('button', { type: 'button', class: 'button' }, 'Reset to γ = 1, β = 0');
   reset.addEventListener('click', () => {
     state.gamma = 1; state.beta = 0;
     gamma.input.value = '1'; beta.input.value = '0';
@@ -69,6 +69,9 @@ export function mount(root, ctx) {
   root.replaceChildren(h('figure', { class: 'sigmoid-range' },
     h('div', { class: 'sigmoid-controls' }, gamma.row, beta.row, reset),
     plot,
+    h('p', { class: 'sigmoid-legend', 'aria-hidden': 'true' },
+      h('span', { class: 'sigmoid-key sigmoid-key--raw' }), ' without BatchNorm ',
+      h('span', { class: 'sigmoid-key sigmoid-key--bn' }), ' after BatchNorm with your γ, β'),
     h('div', { class: 'sigmoid-readout' }, rawLine, bnLine, error),
     h('figcaption', {},
       `${BATCH.length} drifted pre-activations (mean 3, sd 2.5) before and after BatchNorm with your γ and β, against the sigmoid σ(z). ` +
