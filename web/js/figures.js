@@ -2,6 +2,13 @@
 // Every module follows the contract mount(root, ctx) → { update, destroy } (web/README.md).
 // A root whose name is not registered here stays empty: no placeholder widgets.
 import * as trainingLab from './lab/figure.js';  // a stub: the lab itself is dist/lab.js, loaded on demand
+import * as stepNav from './figures/step-nav.js';
+import * as normalize from './figures/normalize.js';
+import * as verify from './figures/verify.js';
+
 export const figures = {
   'training-lab': trainingLab,
+  'step-nav': stepNav,
+  normalize,
+  verify,
 };

@@ -1,0 +1,139 @@
+// verify.js — step 5's figure: the seed's experiment made visible. The batch goes through
+// x → x − μ_B → x̂ → γx̂ + β, and after each stage the core measures the mean and the variance.
+//
+// State: the batch, γ, β and ε, each typed into a field. Control → state → the core computes
+// (core-queries.js) → redraw. A field with bad input shows its message next to it and the table keeps
+// the last valid result.
+import { el, sub } from '../ui/dom.js';
+import { createField } from '../ui/field.js';
+import { formatList, formatNumber, formatResidue } from '../ui/format.js';
+import { parseBatch, parseNumber } from '../ui/parse.js';
+import { forwardStages } from '../ui/core-queries.js';
+
+const SEED_EXAMPLE = { x: '1, 2, 3, 4', gamma: '1', beta: '0', eps: '1e-5' };
+const MAX_VALUES = 64;
+
+export function mount(root, ctx) {
+  const core = ctx.core;
+
+  const fields = {
+    x: createField({ name: 'verify-batch', label: ['Batch ', el('var', { text: 'x' })], hint: 'Numbers separated by commas, spaces or new lines.', value: SEED_EXAMPLE.x, multiline: true }),
+    gamma: createField({ name: 'verify-gamma', label: 'γ (scale)', value: SEED_EXAMPLE.gamma, inputmode: 'decimal', className: 'field-short' }),
+    beta: createField({ name: 'verify-beta', label: 'β (shift)', value: SEED_EXAMPLE.beta, inputmode: 'decimal', className: 'field-short' }),
+    eps: createField({ name: 'verify-eps', label: 'ε (epsilon)', value: SEED_EXAMPLE.eps, inputmode: 'decimal', className: 'field-short' }),
+  };
+  const names = { gamma: 'γ', beta: 'β', eps: 'ε' };
+
+  const reset = el('button', { type: 'button', class: 'button', text: 'Back to the seed’s example' });
+  reset.addEventListener('click', () => {
+    for (const key of Object.keys(fields)) fields[key].input.value = SEED_EXAMPLE[key];
+    recompute();
+  });
+
+  // One row per stage; the cells are filled by render().
+  const STAGES = [
+    { key: 'x', title: ['x'], what: 'the batch as given' },
+    { key: 'centred', title: ['x − ', sub('μ', 'B')], what: 'centred' },
+    { key: 'xhat', title: ['x̂ = (x − ', sub('μ', 'B'), ') / √(', sub('σ²', 'B'), ' + ε)'], what: 'normalized' },
+    { key: 'y', title: ['y = γx̂ + β'], what: 'scaled and shifted' },
+  ];
+  const rows = {};
+  const tbody = el('tbody');
+  for (const stage of STAGES) {
+    const cells = { values: el('td', { class: 'stage-values' }), mean: el('td', { class: 'num' }), variance: el('td', { class: 'num' }) };
+    rows[stage.key] = cells;
+    tbody.append(el('tr', {},
+      el('th', { scope: 'row' }, el('span', { class: 'stage-title' }, stage.title), el('span', { class: 'stage-what', text: stage.what })),
+      cells.values, cells.mean, cells.variance));
+  }
+  const table = el('table', { class: 'stages' },
+    el('caption', { text: 'Mean and variance after each stage' }),
+    el('thead', {}, el('tr', {},
+      el('th', { scope: 'col', text: 'Stage' }), el('th', { scope: 'col', text: 'Values' }),
+      el('th', { scope: 'col', text: 'Mean' }), el('th', { scope: 'col', text: 'Variance' }))),
+    tbody);
+
+  const explanation = el('div', { class: 'figure-note', 'aria-live': 'polite' });
+
+  root.replaceChildren(el('figure', { class: 'figure figure-verify' },
+    el('div', { class: 'figure-controls' },
+      fields.x.element,
+      el('div', { class: 'field-row' }, fields.gamma.element, fields.beta.element, fields.eps.element),
+      reset),
+    el('div', { class: 'figure-output' },
+      el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Mean and variance after each stage (scrollable)' }, table),
+      explanation)));
+
+  for (const field of Object.values(fields)) field.input.addEventListener('input', recompute);
+
+  // Reads every field; returns the parsed request, or null after marking the fields in error.
+  function readFields() {
+    let ok = true;
+    const parsed = parseBatch(fields.x.input.value, { maxValues: MAX_VALUES });
+    if (parsed.error) { fields.x.setError(parsed.error); ok = false; } else fields.x.clearError();
+    const numbers = {};
+    for (const key of ['gamma', 'beta', 'eps']) {
+      const r = parseNumber(fields[key].input.value, names[key]);
+      if (r.error) { fields[key].setError(r.error); ok = false; } else { fields[key].clearError(); numbers[key] = r.value; }
+    }
+    return ok ? { x: parsed.values, ...numbers } : null;
+  }
+
+  function recompute() {
+    const request = readFields();
+    if (!request) return;  // the messages are next to the fields; the table keeps the last valid result
+    const result = forwardStages(core, request.x, request.gamma, request.beta, request.eps);
+    if (result.error) {
+      const key = { x: 'x', gamma: 'gamma', beta: 'beta', eps: 'eps' }[result.error.field] || 'x';
+      fields[key].setError(result.error.message);
+      return;
+    }
+    render(request, result);
+  }
+
+  function render(request, result) {
+    const scale = Math.max(...request.x.map(Math.abs), Number.MIN_VALUE);
+    const outScale = Math.max(Math.abs(request.gamma), Math.abs(request.beta), Number.MIN_VALUE);
+    const byKey = Object.fromEntries(result.stages.map((s) => [s.key, s]));
+    for (const stage of result.stages) {
+      const cells = rows[stage.key];
+      const valueScale = stage.key === 'x' || stage.key === 'centred' ? scale : stage.key === 'xhat' ? 1 : outScale;
+      // Values and means that are 0 in exact arithmetic may carry rounding residue (~1e-17): shown as 0.
+      cells.values.textContent = stage.key === 'x' ? formatList(stage.values) : Array.from(stage.values, (v) => formatResidue(v, valueScale)).join(', ');
+      cells.mean.textContent = formatResidue(stage.mean, valueScale);
+      cells.variance.textContent = formatNumber(stage.variance);
+    }
+    explanation.replaceChildren(...explain(request, byKey, result.warning));
+  }
+
+  // The seed's claims, checked against what the core just measured.
+  function explain(request, stage, warning) {
+    const v = formatNumber;
+    const paragraphs = [];
+    if (warning) paragraphs.push(el('p', { text: warning }));
+    const varX = stage.x.variance;
+    if (varX === 0) {
+      paragraphs.push(el('p', {
+        text: `σ²_B = 0 (${request.x.length === 1 ? 'a single value' : 'a constant batch'}): every deviation is 0, so x̂ is 0 everywhere ` +
+          `and its variance is 0, not 1. ε = ${v(request.eps)} is what keeps this from being 0 / 0. Then y = β = ${v(request.beta)} for every value.`,
+      }));
+      return paragraphs;
+    }
+    paragraphs.push(el('p', {
+      text: `Centring moves the mean from ${v(stage.x.mean)} to 0 and leaves the variance at ${v(stage.centred.variance)}. ` +
+        `Dividing by √(σ²_B + ε) brings the variance to ${v(stage.xhat.variance)}: that is σ²_B / (σ²_B + ε) = ` +
+        `${v(varX)} / (${v(varX)} + ${v(request.eps)}), below 1 because ε is added to the variance before the square root.`,
+    }));
+    paragraphs.push(el('p', {
+      text: `After the scale and shift, the mean is β = ${v(request.beta)} and the variance is γ² × ${v(stage.xhat.variance)} = ${v(stage.y.variance)}.`,
+    }));
+    return paragraphs;
+  }
+
+  recompute();
+
+  return {
+    update() { recompute(); },
+    destroy() { root.replaceChildren(); },
+  };
+}
