@@ -1,0 +1,54 @@
+// config.hpp — a training run's configuration, read from JSON with every field validated.
+//
+// The fields, their defaults and meanings are documented in docs/training.md. Reading never throws:
+// a bad field gives a ConfigError naming it and saying what was expected.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "bnkata/training/network.hpp"
+#include "bnkata/training/synthetic_data.hpp"
+
+namespace bnkata::training {
+
+enum class InitMode { absolute, fan_in };
+
+struct DataSpec {
+    bool external = true;                 // "external": MNIST or any data copied in with set_data
+    SyntheticKind kind = SyntheticKind::blobs;
+    std::size_t train = 1000, test = 500;
+    double noise = 0.1;
+};
+
+struct Config {
+    uint32_t seed = 1;
+    NetworkShape shape;                   // sizes, activation, batchnorm, bn_* (sizes default below)
+    double init_scale = 0.1;
+    InitMode init_mode = InitMode::absolute;
+    double learning_rate = 0.1;
+    double momentum = 0;
+    std::size_t batch_size = 60;
+    std::size_t test_examples = 1000;
+    int monitor_layer = -1;               // resolved: index of a hidden layer, or −1 when there is none
+    std::size_t monitor_unit = 0;
+    DataSpec data;
+
+    // The per-layer weight standard deviations this config asks for.
+    std::vector<double> weight_std() const;
+};
+
+struct ConfigError {
+    std::string field;    // e.g. "learning_rate", "data.kind", "sizes[2]"
+    std::string message;  // e.g. "expected a finite number > 0, got -1"
+};
+
+// Reads a config from JSON (an object; absent fields take their defaults). Unknown fields are rejected
+// too, so that a misspelt field is not silently ignored. Returns the error, or writes out.
+std::optional<ConfigError> parse_config(const nlohmann::json& request, Config& out);
+
+}  // namespace bnkata::training

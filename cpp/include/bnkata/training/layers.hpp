@@ -1,0 +1,65 @@
+// layers.hpp — the pieces of one hidden layer: nonlinearities, a dense-layout Batch Normalization, and
+// the dense layer that combines them with a weight matrix.
+//
+// Shapes, declared once for the whole training engine:
+//   N  batch rows     I  a layer's inputs     O  its outputs (units)
+//   x (N,I), z = x·W + b (N,O), W (I,O) row-major, b (O); per-unit vectors (O).
+// A hidden layer, by BN placement (Ioffe & Szegedy put BN before the nonlinearity):
+//   none:   z = x·W + b,  u = z,      a = f(u)
+//   before: z = x·W,      u = BN(z),  a = f(u)     — the bias is dropped: BN subtracts it right away
+//                                                     (it is kept only for the Ioffe §2 experiment)
+//   after:  z = x·W + b,  u = z,      h = f(u), a = BN(h)
+// u, the nonlinearity's input, is what the lab's percentile plot watches.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace bnkata::training {
+
+enum class Activation { sigmoid, tanh, relu };
+enum class BnPlacement { none, before, after };
+
+// Writes a = f(u) element-wise for n values. Mutates only a.
+template <typename Real>
+void activation_forward(Real* a, const Real* u, std::size_t n, Activation f);
+
+// Writes du = da · f'(u) for n values, with f' computed from the output a = f(u):
+// sigmoid a(1 − a), tanh 1 − a², ReLU [a > 0]. Mutates only du.
+template <typename Real>
+void activation_backward(Real* du, const Real* da, const Real* a, std::size_t n, Activation f);
+
+// What BN's training-mode forward keeps for backward and for the running statistics, per unit (O).
+template <typename Real>
+struct BnCache {
+    std::vector<double> mean, var;   // this batch's mean and biased variance, in double
+    std::vector<Real> mean_r, rstd;  // the same mean and 1/√(var + ε) in Real, as backward uses them
+    std::vector<double> scratch_a, scratch_b, scratch_c;  // per-unit work space (no per-step allocation)
+    void resize(std::size_t O);
+};
+
+// Training-mode BN on a dense (N,O) batch, the same arithmetic as bnkata::forward_train (the core,
+// cpp/src/batchnorm.cpp) with HW = 1 — two-pass statistics in double, y = (x − μ)·(γ·rstd) + β in Real —
+// but without allocating. Writes y (N,O) and the cache. Mutates y and cache.
+template <typename Real>
+void bn_forward_train(Real* y, BnCache<Real>& cache, const Real* x, const Real* gamma, const Real* beta,
+                      std::size_t N, std::size_t O, double eps);
+
+// Inference-mode BN with the running statistics (double): y = (x − rm)·γ/√(rv + ε) + β. Mutates y.
+template <typename Real>
+void bn_forward_eval(Real* y, const Real* x, const Real* gamma, const Real* beta, const double* running_mean,
+                     const double* running_var, std::size_t N, std::size_t O, double eps,
+                     std::vector<double>& scratch_scale);
+
+// Backward of bn_forward_train. Writes dx (N,O), dgamma and dbeta (O) from dy and the cache.
+//   through_stats = true:  dx = γ·r·(dy − dβ/N − x̂·dγ/N)  — the exact gradient (derivation in the core);
+//                          Σₙ dx = 0, so a bias before BN gets no gradient at all.
+//   through_stats = false: dx = γ·r·dy — treats μ_B and σ²_B as constants (Ioffe & Szegedy §2's "ignored
+//                          dependence"); then Σₙ dx = γ·r·dβ ≠ 0, so a bias before BN keeps moving
+//                          although moving it cannot change the output.
+// Mutates dx, dgamma, dbeta and the cache's scratch.
+template <typename Real>
+void bn_backward(Real* dx, Real* dgamma, Real* dbeta, const Real* dy, const Real* x, BnCache<Real>& cache,
+                 const Real* gamma, std::size_t N, std::size_t O, bool through_stats);
+
+}  // namespace bnkata::training

@@ -1,0 +1,152 @@
+// lab.cpp — JSON in, JSON out, no exceptions (see the header).
+#include "bnkata/training/lab.hpp"
+
+#include <cmath>
+
+namespace bnkata::training {
+
+using nlohmann::json;
+
+json error_json(const std::string& field, const std::string& message) {
+    return {{"ok", false}, {"error", {{"field", field}, {"message", message}}}};
+}
+
+namespace {
+json from_error(const ConfigError& e) { return error_json(e.field, e.message); }
+
+// JSON has no NaN or infinity: a non-finite number becomes null.
+json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+json parse(const std::string& text) { return json::parse(text, nullptr, false); }
+}  // namespace
+
+json step_report_json(const StepReport& r, const Config& config) {
+    json out = {{"ok", true}, {"step", r.step}};
+    json losses = json::array();
+    double sum = 0;
+    for (double l : r.batch_losses) {
+        losses.push_back(number(l));
+        sum += l;
+    }
+    out["batch_losses"] = losses;
+    out["loss"] = r.batch_losses.empty() ? json(nullptr) : number(sum / static_cast<double>(r.batch_losses.size()));
+    if (r.has_test) {
+        out["test"] = {{"accuracy", number(r.test.accuracy)}, {"loss", number(r.test.loss)}, {"examples", r.test.examples}};
+        if (config.monitor_layer >= 0)
+            out["monitor"] = {{"layer", config.monitor_layer}, {"unit", config.monitor_unit},
+                              {"p15", number(r.test.p15)}, {"p50", number(r.test.p50)}, {"p85", number(r.test.p85)}};
+        else
+            out["monitor"] = nullptr;
+    } else {
+        out["test"] = nullptr;
+        out["monitor"] = nullptr;
+    }
+    json layers = json::array();
+    for (const LayerStatistics& s : r.layers)
+        layers.push_back({{"preactivation_mean", number(s.preactivation.mean)},
+                          {"preactivation_std", number(s.preactivation.std)},
+                          {"activation_mean", number(s.activation.mean)},
+                          {"activation_std", number(s.activation.std)},
+                          {"weight_norm", number(s.weight_norm)},
+                          {"bias_norm", s.has_bias ? number(s.bias_norm) : json(nullptr)},
+                          {"weight_grad_norm", number(s.weight_grad_norm)},
+                          {"output_grad_norm", number(s.output_grad_norm)}});
+    out["layers"] = layers;
+    out["diverged"] = r.diverged ? json{{"step", r.diverged->step}, {"quantity", r.diverged->quantity}} : json(nullptr);
+    return out;
+}
+
+json probe_result_json(const ProbeResult& r, std::size_t step) {
+    json losses = json::array(), differences = json::array();
+    for (double v : r.losses) losses.push_back(number(v));
+    for (double v : r.gradient_differences) differences.push_back(number(v));
+    return {{"ok", true},
+            {"step", step},
+            {"etas", r.etas},
+            {"losses", losses},
+            {"gradient_differences", differences},
+            {"loss", number(r.loss)},
+            {"gradient_norm", number(r.gradient_norm)},
+            {"loss_range", {number(r.loss_min), number(r.loss_max)}},
+            {"predictiveness_range", {number(r.predictiveness_min), number(r.predictiveness_max)}},
+            {"beta_smoothness", number(r.beta_smoothness)}};
+}
+
+json Lab::configure_json(const json& request) {
+    Config config;
+    if (auto e = parse_config(request, config)) return from_error(*e);
+    const std::size_t old_inputs = session_ ? session_->config().shape.sizes.front() : 0;
+    const std::size_t old_classes = session_ ? session_->network().classes() : 0;
+    session_ = std::make_unique<Session>(config);
+    // Keep external data across configures when it still fits (the page sets MNIST once per handle).
+    const bool fits = config.data.external && old_inputs == config.shape.sizes.front() &&
+                      old_classes == config.shape.sizes.back();
+    if (!fits) kept_train_ = kept_test_ = nullptr;
+    if (kept_train_)
+        if (auto e = session_->set_data(Split::train, kept_train_)) return from_error(*e);
+    if (kept_test_)
+        if (auto e = session_->set_data(Split::test, kept_test_)) return from_error(*e);
+    return {{"ok", true},
+            {"parameters", session_->network().parameter_count()},
+            {"sizes", config.shape.sizes},
+            {"has_data", kept_train_ != nullptr || !config.data.external}};
+}
+
+std::string Lab::configure(const std::string& text) {
+    const json request = parse(text);
+    if (request.is_discarded()) return error_json("config", "is not valid JSON").dump();
+    return configure_json(request).dump();
+}
+
+std::string Lab::set_data(const std::string& split, const float* images, std::size_t values, const int32_t* labels,
+                          std::size_t count) {
+    if (!session_) return error_json("config", "call configure(config) first").dump();
+    if (split != "train" && split != "test") return error_json("split", "expected \"train\" or \"test\", got \"" + split + "\"").dump();
+    if (!session_->config().data.external)
+        return error_json("data.kind", "this config makes its own synthetic data; use {\"kind\": \"external\"} to set data").dump();
+    for (std::size_t i = 0; i < values; ++i)
+        if (!std::isfinite(images[i])) return error_json("images", "expected finite values, got a non-finite value at index " + std::to_string(i)).dump();
+    const Split which = split == "train" ? Split::train : Split::test;
+    auto data = std::make_shared<Dataset>();
+    data->count = count;
+    data->features = session_->config().shape.sizes.front();
+    data->x.assign(images, images + values);
+    data->labels.assign(labels, labels + count);
+    if (auto e = session_->set_data(which, data)) return from_error(*e).dump();
+    (which == Split::train ? kept_train_ : kept_test_) = data;
+    return json{{"ok", true}, {"split", split}, {"examples", count}}.dump();
+}
+
+json Lab::step_json(double k) {
+    if (!session_) return error_json("config", "call configure(config) first");
+    if (!(k >= 1 && k <= 100000) || k != std::floor(k)) return error_json("k", "expected an integer from 1 to 100000");
+    StepReport report;
+    if (auto e = session_->step(static_cast<std::size_t>(k), report)) return from_error(*e);
+    return step_report_json(report, session_->config());
+}
+
+std::string Lab::step(double k) { return step_json(k).dump(); }
+
+json Lab::probe_json(const json& request) {
+    if (!session_) return error_json("config", "call configure(config) first");
+    const auto it = request.is_object() ? request.find("etas") : request.end();
+    if (!request.is_object() || it == request.end() || !it->is_array() || it->empty() || it->size() > 64)
+        return error_json("etas", "expected an array of 1 to 64 step sizes");
+    std::vector<double> etas;
+    for (const json& v : *it) {
+        if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() <= 0)
+            return error_json("etas", "expected step sizes > 0, got " + v.dump());
+        etas.push_back(v.get<double>());
+    }
+    ProbeResult result;
+    if (auto e = session_->probe(etas, result)) return from_error(*e);
+    return probe_result_json(result, session_->steps_done());
+}
+
+std::string Lab::probe(const std::string& text) {
+    const json request = parse(text);
+    if (request.is_discarded()) return error_json("etas", "the probe request is not valid JSON").dump();
+    return probe_json(request).dump();
+}
+
+}  // namespace bnkata::training

@@ -1,0 +1,201 @@
+// The whole network's gradients, checked against finite differences, and Ioffe & Szegedy §2's claim
+// about what happens when the gradient ignores that μ_B depends on the bias.
+//
+// Gradient checks run the same engine code instantiated in double (Network<double>), so that central
+// differences are accurate: with h = 1e-5 the truncation error is O(h²) ≈ 1e-10 and the rounding error of
+// a loss near 1 is ≈ 1e-16/h ≈ 1e-11. Tolerance, for every parameter, analytic a vs numeric n:
+//   |a − n| ≤ 1e-6·max(|a|, |n|) + 1e-9
+// — 1e-6 relative (cs231n calls < 1e-7 "OK" for smooth nets; ReLU kinks and BN's 1/√(σ² + ε) curvature
+// need a little more), and an absolute floor 1e-9, ~100× the differencing noise, for gradients near 0.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "bnkata/training/network.hpp"
+#include "bnkata/training/probes.hpp"
+#include "bnkata/training/random.hpp"
+
+using namespace bnkata::training;
+
+namespace {
+
+struct Batch {
+    std::vector<double> x;
+    std::vector<int32_t> labels;
+};
+
+Batch random_batch(std::size_t N, std::size_t I, std::size_t classes, uint64_t seed) {
+    Rng rng(seed, Stream::data);
+    Batch b;
+    b.x.resize(N * I);
+    for (double& v : b.x) v = rng.normal();
+    for (std::size_t n = 0; n < N; ++n) b.labels.push_back(static_cast<int32_t>(n % classes));
+    return b;
+}
+
+NetworkShape small_shape(Activation f, BnPlacement bn) {
+    NetworkShape s;
+    s.sizes = {5, 7, 6, 4};
+    s.activation = f;
+    s.batchnorm = bn;
+    return s;
+}
+
+// The worst ratio |a − n| / (1e-6·max(|a|, |n|) + 1e-9) (≤ 1 passes) between the analytic gradient of every parameter and central differences
+// of the training-mode loss (batch statistics, running statistics frozen).
+double worst_gradient_error(Network<double>& net, const Batch& batch, std::size_t N, std::string& where) {
+    Workspace<double> ws = net.make_workspace(N);
+    std::vector<double> dlogits;
+    net.loss_and_gradient(ws, dlogits, batch.x.data(), batch.labels.data(), BnMode::train_frozen);
+    std::vector<std::vector<double>> analytic;
+    for (Parameter<double>* p : net.parameters()) analytic.push_back(p->grad);
+    const double h = 1e-5;
+    double worst = 0;
+    std::size_t index = 0;
+    for (Parameter<double>* p : net.parameters()) {
+        for (std::size_t i = 0; i < p->value.size(); ++i) {
+            const double saved = p->value[i];
+            p->value[i] = saved + h;
+            const double plus = net.loss_and_gradient(ws, dlogits, batch.x.data(), batch.labels.data(), BnMode::train_frozen);
+            p->value[i] = saved - h;
+            const double minus = net.loss_and_gradient(ws, dlogits, batch.x.data(), batch.labels.data(), BnMode::train_frozen);
+            p->value[i] = saved;
+            const double numeric = (plus - minus) / (2 * h);
+            const double a = analytic[index][i];
+            const double rel = std::fabs(a - numeric) / (1e-6 * std::max(std::fabs(a), std::fabs(numeric)) + 1e-9);
+            if (rel > worst) {
+                worst = rel;
+                char text[160];
+                std::snprintf(text, sizeof text, "%s[%zu] analytic %.12g numeric %.12g", p->name.c_str(), i, a, numeric);
+                where = text;
+            }
+        }
+        ++index;
+    }
+    return worst;
+}
+
+}  // namespace
+
+TEST_CASE("the whole network's gradients match finite differences, with and without BN") {
+    const std::size_t N = 8;
+    const Batch batch = random_batch(N, 5, 4, 21);
+    for (Activation f : {Activation::sigmoid, Activation::tanh, Activation::relu})
+        for (BnPlacement bn : {BnPlacement::none, BnPlacement::before, BnPlacement::after}) {
+            CAPTURE(static_cast<int>(f));
+            CAPTURE(static_cast<int>(bn));
+            Network<double> net(small_shape(f, bn), {0.8, 0.8, 0.8}, 4);
+            // Non-trivial γ, β and biases, so that every term of the backward pass matters.
+            Rng rng(9, Stream::data);
+            for (Parameter<double>* p : net.parameters())
+                if (p->name[0] != 'W')
+                    for (double& v : p->value) v += 0.3 * rng.normal();
+            std::string where;
+            const double worst = worst_gradient_error(net, batch, N, where);
+            CAPTURE(where);
+            CHECK(worst <= 1.0);
+        }
+}
+
+TEST_CASE("a bias right before BN is dropped, and with- and without-BN nets start from the same weights") {
+    Network<float> plain(small_shape(Activation::sigmoid, BnPlacement::none), {0.1, 0.1, 0.1}, 17);
+    Network<float> bn(small_shape(Activation::sigmoid, BnPlacement::before), {0.1, 0.1, 0.1}, 17);
+    for (std::size_t l = 0; l < plain.layers().size(); ++l) {
+        CAPTURE(l);
+        CHECK(plain.layers()[l].W.value == bn.layers()[l].W.value);
+        CHECK(plain.layers()[l].has_bias);
+    }
+    CHECK_FALSE(bn.layers()[0].has_bias);
+    CHECK_FALSE(bn.layers()[1].has_bias);
+    CHECK(bn.layers()[2].has_bias);  // the output layer has no BN after it
+    CHECK(bn.layers()[0].gamma.value == std::vector<float>(7, 1.0f));
+}
+
+// Ioffe & Szegedy §2: with x = u + b and x̂ = x − E[x], an update that ignores E[x]'s dependence on b
+// gives b ← b + Δb with Δb = −η·∂ℓ/∂x̂ summed over the batch; but then u + (b + Δb) − E[u + (b + Δb)] =
+// u + b − E[u + b]: the output, hence the loss, does not change, and b keeps growing. With the full
+// gradient, ∂ℓ/∂b = Σₙ ∂ℓ/∂xₙ = 0 exactly (the path through μ_B cancels it), so b does not move.
+TEST_CASE("Ioffe §2: ignoring μ_B's dependence on the bias gives the bias a gradient the loss does not have") {
+    const std::size_t N = 8;
+    const Batch batch = random_batch(N, 5, 4, 33);
+    NetworkShape exact = small_shape(Activation::sigmoid, BnPlacement::before);
+    exact.bias_before_bn = true;  // keep b before BN so that we can look at its gradient
+    NetworkShape ignored = exact;
+    ignored.bn_grad_through_stats = false;
+    Network<double> net_exact(exact, {0.8, 0.8, 0.8}, 5), net_ignored(ignored, {0.8, 0.8, 0.8}, 5);
+    Workspace<double> ws_exact = net_exact.make_workspace(N), ws_ignored = net_ignored.make_workspace(N);
+    std::vector<double> dlogits;
+    const double loss_exact = net_exact.loss_and_gradient(ws_exact, dlogits, batch.x.data(), batch.labels.data(), BnMode::train_frozen);
+    const double loss_ignored = net_ignored.loss_and_gradient(ws_ignored, dlogits, batch.x.data(), batch.labels.data(), BnMode::train_frozen);
+    CHECK(loss_exact == loss_ignored);  // same forward pass: the switch changes only the backward pass
+
+    const auto& b_exact = net_exact.layers()[0].b.grad;
+    const auto& b_ignored = net_ignored.layers()[0].b.grad;
+    const auto& dbeta = net_ignored.layers()[0].beta.grad;
+    const auto& cache = ws_ignored.layers[0].bn;
+    for (std::size_t o = 0; o < b_exact.size(); ++o) {
+        CAPTURE(o);
+        SUBCASE("with the gradient through μ_B and σ²_B, the bias before BN gets no gradient") {
+            CHECK(std::fabs(b_exact[o]) < 1e-13);  // Σₙ dx = 0 up to double rounding of N terms ~1e-2
+        }
+        SUBCASE("without it, the bias gradient is γ·rstd·Σₙ ∂ℓ/∂u = γ·rstd·dβ, which does not vanish") {
+            const double want = net_ignored.layers()[0].gamma.value[o] * cache.rstd[o] * dbeta[o];
+            CHECK(b_ignored[o] == doctest::Approx(want).epsilon(1e-12));
+            CHECK(std::fabs(b_ignored[o]) > 1e-6);
+        }
+    }
+
+    SUBCASE("moving that bias does not change the loss at all (up to rounding)") {
+        for (double& b : net_ignored.layers()[0].b.value) b += 5.0;
+        const double moved = net_ignored.loss_and_gradient(ws_ignored, dlogits, batch.x.data(), batch.labels.data(), BnMode::train_frozen);
+        CHECK(moved == doctest::Approx(loss_ignored).epsilon(1e-12));
+    }
+
+    SUBCASE("so repeated SGD steps make the bias grow while the loss stays where it was") {
+        // Only b is updated, as in Ioffe's thought experiment.
+        double first_norm = 0;
+        for (int step = 0; step < 200; ++step) {
+            const double loss = net_ignored.loss_and_gradient(ws_ignored, dlogits, batch.x.data(), batch.labels.data(), BnMode::train_frozen);
+            CHECK(loss == doctest::Approx(loss_ignored).epsilon(1e-9));
+            auto& b = net_ignored.layers()[0].b;
+            for (std::size_t o = 0; o < b.value.size(); ++o) b.value[o] -= 1.0 * b.grad[o];
+            if (step == 0) {
+                double s = 0;
+                for (double v : b.value) s += v * v;
+                first_norm = std::sqrt(s);
+            }
+        }
+        double s = 0;
+        for (double v : net_ignored.layers()[0].b.value) s += v * v;
+        CHECK(std::sqrt(s) > 50 * first_norm);  // it keeps moving in the same direction: linear growth
+    }
+}
+
+TEST_CASE("the probe's loss along the gradient follows the first-order prediction L(w) − η‖g‖² for small η") {
+    const std::size_t N = 8;
+    const Batch batch = random_batch(N, 5, 4, 41);
+    for (BnPlacement bn : {BnPlacement::none, BnPlacement::before}) {
+        CAPTURE(static_cast<int>(bn));
+        Network<double> net(small_shape(Activation::tanh, bn), {0.8, 0.8, 0.8}, 6);
+        Workspace<double> ws = net.make_workspace(N);
+        std::vector<double> dlogits, w0, g0;
+        const std::vector<double> etas = {1e-5, 1e-4, 1.0};
+        const std::vector<double> W1 = net.layers()[0].W.value;
+        const ProbeResult r = probe_along_gradient(net, ws, dlogits, batch.x.data(), batch.labels.data(), etas, w0, g0);
+        const double g2 = r.gradient_norm * r.gradient_norm;
+        CHECK(r.gradient_norm > 0);
+        // (L(w) − L(w − ηg)) / (η‖g‖²) → 1 as η → 0; the O(η) correction is far below 1e-2 at η = 1e-4.
+        CHECK((r.loss - r.losses[0]) / (etas[0] * g2) == doctest::Approx(1.0).epsilon(1e-3));
+        CHECK((r.loss - r.losses[1]) / (etas[1] * g2) == doctest::Approx(1.0).epsilon(1e-2));
+        // Gradient differences shrink with η (the gradient is continuous) and the ranges cover them.
+        CHECK(r.gradient_differences[0] < r.gradient_differences[1]);
+        CHECK(r.predictiveness_min == r.gradient_differences[0]);
+        CHECK(r.loss_max >= r.loss);
+        CHECK(r.beta_smoothness > 0);
+        CHECK(net.layers()[0].W.value == W1);  // the probe leaves the weights as it found them
+    }
+}

@@ -1,0 +1,183 @@
+// A training run as the lab drives it: configs in, metrics out — determinism, learning, divergence,
+// bad input.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "bnkata/training/lab.hpp"
+
+using namespace bnkata::training;
+using nlohmann::json;
+
+namespace {
+json configure(Lab& lab, const json& config) { return lab.configure_json(config); }
+
+json blobs(const std::string& batchnorm) {
+    return {{"seed", 3}, {"sizes", {2, 16, 16, 3}}, {"activation", "tanh"}, {"batchnorm", batchnorm},
+            {"init_scale", 1.0}, {"init_mode", "fan_in"}, {"learning_rate", 0.1}, {"batch_size", 20},
+            {"data", {{"kind", "blobs"}, {"train", 600}, {"test", 300}, {"noise", 0.1}}}};
+}
+}  // namespace
+
+TEST_CASE("two runs of one config and seed are identical, step by step") {
+    for (const char* bn : {"none", "before", "after"}) {
+        CAPTURE(bn);
+        Lab a, b;
+        REQUIRE(configure(a, blobs(bn))["ok"] == true);
+        REQUIRE(configure(b, blobs(bn))["ok"] == true);
+        const json ra = a.step_json(150), rb = b.step_json(150);
+        CHECK(ra.dump() == rb.dump());
+        SUBCASE("and a different seed gives a different run") {
+            Lab c;
+            json other = blobs(bn);
+            other["seed"] = 4;
+            REQUIRE(configure(c, other)["ok"] == true);
+            CHECK(c.step_json(150)["batch_losses"] != ra["batch_losses"]);
+        }
+    }
+}
+
+TEST_CASE("stepping 100 then 50 is the same run as stepping 150") {
+    Lab a, b;
+    configure(a, blobs("before"));
+    configure(b, blobs("before"));
+    a.step_json(100);
+    const json ra = a.step_json(50), rb = b.step_json(150);
+    CHECK(ra["test"] == rb["test"]);
+    CHECK(ra["batch_losses"].back() == rb["batch_losses"].back());
+}
+
+TEST_CASE("training on Gaussian blobs reduces the loss and classifies most test points, with and without BN") {
+    for (const char* bn : {"none", "before", "after"}) {
+        CAPTURE(bn);
+        Lab lab;
+        REQUIRE(configure(lab, blobs(bn))["ok"] == true);
+        const json first = lab.step_json(10);
+        const json later = lab.step_json(400);
+        CAPTURE(first["loss"]);
+        CAPTURE(later["loss"]);
+        CHECK(later["loss"].get<double>() < 0.5 * first["loss"].get<double>());
+        // Three blobs 2 apart (centres on a circle of radius 2), std 0.6: they overlap a little, so a
+        // good classifier gets ~90 %; chance is 33 %.
+        CHECK(later["test"]["accuracy"].get<double>() > 0.8);
+        CHECK(later["diverged"].is_null());
+        CHECK(later["layers"].size() == 3);
+        CHECK(later["monitor"]["p15"].get<double>() <= later["monitor"]["p50"].get<double>());
+        CHECK(later["monitor"]["p50"].get<double>() <= later["monitor"]["p85"].get<double>());
+    }
+}
+
+TEST_CASE("a learning rate that blows the net up stops the run and names the step and the quantity") {
+    Lab lab;
+    json config = blobs("none");
+    config["activation"] = "relu";
+    config["learning_rate"] = 1000;
+    config["init_scale"] = 5.0;
+    REQUIRE(configure(lab, config)["ok"] == true);
+    const json r = lab.step_json(500);
+    REQUIRE(r["diverged"].is_object());
+    CAPTURE(r["diverged"]);
+    CHECK(r["diverged"]["step"].get<int>() >= 1);
+    CHECK(r["diverged"]["step"].get<int>() <= 500);
+    CHECK(r["step"].get<int>() < 500);
+    CHECK(!r["diverged"]["quantity"].get<std::string>().empty());
+    SUBCASE("and later steps do not train further") {
+        const json again = lab.step_json(10);
+        CHECK(again["step"] == r["step"]);
+        CHECK(again["diverged"] == r["diverged"]);
+        CHECK(again["batch_losses"].empty());
+    }
+}
+
+TEST_CASE("bad configs are rejected with the field's name") {
+    struct Case {
+        json config;
+        std::string field;
+    };
+    const Case cases[] = {
+        {{{"learning_rate", -1}}, "learning_rate"},
+        {{{"learning_rate", "fast"}}, "learning_rate"},
+        {{{"activation", "swish"}}, "activation"},
+        {{{"batchnorm", true}}, "batchnorm"},
+        {{{"sizes", {784, 0, 10}}}, "sizes[1]"},
+        {{{"sizes", {784}}}, "sizes"},
+        {{{"sizes", {784, 100, 1}}}, "sizes[2]"},
+        {{{"batch_size", 0}}, "batch_size"},
+        {{{"batch_size", 1}, {"batchnorm", "before"}}, "batch_size"},
+        {{{"batch_size", 2.5}}, "batch_size"},
+        {{{"momentum", 1}}, "momentum"},
+        {{{"init_scale", 0}}, "init_scale"},
+        {{{"seed", -3}}, "seed"},
+        {{{"data", {{"kind", "imagenet"}}}}, "data.kind"},
+        {{{"data", {{"kind", "spiral"}, {"train", 10}}}}, "data.train"},
+        {{{"data", {{"kind", "spiral"}}}, {"sizes", {784, 10, 3}}}, "sizes[0]"},
+        {{{"data", {{"kind", "spiral"}, {"shape", 1}}}}, "data.shape"},
+        {{{"monitor_layer", 3}}, "monitor_layer"},
+        {{{"monitor_unit", 100}}, "monitor_unit"},
+        {{{"learning_rat", 0.1}}, "learning_rat"},
+        {json::array(), "config"},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.config.dump());
+        Lab lab;
+        const json r = configure(lab, c.config);
+        CHECK(r["ok"] == false);
+        CHECK(r["error"]["field"] == c.field);
+        CHECK(!r["error"]["message"].get<std::string>().empty());
+    }
+    SUBCASE("and so are bad data, bad step counts and bad probes, as values, never as exceptions") {
+        Lab lab;
+        CHECK(lab.step_json(1)["error"]["field"] == "config");
+        CHECK(json::parse(lab.configure("{not json"))["error"]["field"] == "config");
+        REQUIRE(configure(lab, {{"sizes", {3, 4, 2}}, {"batch_size", 2}})["ok"] == true);
+        CHECK(lab.step_json(1)["error"]["field"] == "data");
+        const float images[6] = {0, 1, 2, 3, 4, 5};
+        const int32_t labels[2] = {0, 2};
+        CHECK(json::parse(lab.set_data("train", images, 6, labels, 2))["error"]["field"] == "labels");
+        CHECK(json::parse(lab.set_data("train", images, 5, labels, 2))["error"]["field"] == "images");
+        CHECK(json::parse(lab.set_data("validation", images, 6, labels, 2))["error"]["field"] == "split");
+        const int32_t good[2] = {0, 1};
+        CHECK(json::parse(lab.set_data("train", images, 6, good, 2))["ok"] == true);
+        CHECK(lab.step_json(0)["error"]["field"] == "k");
+        CHECK(lab.step_json(2.5)["error"]["field"] == "k");
+        CHECK(lab.probe_json({{"etas", json::array()}})["error"]["field"] == "etas");
+        CHECK(lab.probe_json({{"etas", {0.1, -1}}})["error"]["field"] == "etas");
+        CHECK(lab.step_json(3)["ok"] == true);
+    }
+}
+
+TEST_CASE("the probe reports the Santurkar et al. quantities and leaves the run unchanged") {
+    Lab probed, plain;
+    configure(probed, blobs("before"));
+    configure(plain, blobs("before"));
+    probed.step_json(50);
+    plain.step_json(50);
+    const json p = probed.probe_json({{"etas", {0.01, 0.1, 1.0}}});
+    REQUIRE(p["ok"] == true);
+    CHECK(p["step"] == 50);
+    CHECK(p["losses"].size() == 3);
+    CHECK(p["loss_range"][0].get<double>() <= p["loss"].get<double>());
+    CHECK(p["loss_range"][1].get<double>() >= p["loss"].get<double>());
+    CHECK(p["predictiveness_range"][0].get<double>() <= p["predictiveness_range"][1].get<double>());
+    CHECK(p["beta_smoothness"].get<double>() > 0);
+    // The probed run continues exactly like the unprobed one.
+    CHECK(probed.step_json(20).dump() == plain.step_json(20).dump());
+}
+
+TEST_CASE("Ioffe §2 in a full run: the bias before BN grows without the gradient through μ_B") {
+    json exact = blobs("before"), ignored = blobs("before");
+    ignored["bn_grad_through_stats"] = false;
+    Lab a, b;
+    configure(a, exact);
+    configure(b, ignored);
+    const json ra = a.step_json(300), rb = b.step_json(300);
+    CHECK(ra["layers"][0]["bias_norm"].is_null());  // dropped: BN makes it redundant
+    const double early = b.step_json(1)["layers"][0]["bias_norm"].get<double>();
+    const double late = b.step_json(600)["layers"][0]["bias_norm"].get<double>();
+    CAPTURE(early);
+    CAPTURE(late);
+    CHECK(late > 1.5 * early);
+}
