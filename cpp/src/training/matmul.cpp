@@ -26,11 +26,9 @@ template <typename V, typename Real> inline V load(const Real* p) {
     return v;
 }
 template <typename V, typename Real> inline void store(Real* p, const V& v) { std::memcpy(p, &v, sizeof v); }
-template <typename V, typename Real> inline V splat(Real x) {
-    V v;
-    for (std::size_t i = 0; i < sizeof(V) / sizeof(Real); ++i) v[i] = x;
-    return v;
-}
+// Broadcasts one number to every lane (a single shuffle/splat instruction, unlike a lane-by-lane loop).
+inline Simd<float>::type splat(float x) { return Simd<float>::type{x, x, x, x}; }
+inline Simd<double>::type splat(double x) { return Simd<double>::type{x, x}; }
 
 constexpr std::size_t kRows = 4;     // output rows per tile
 constexpr std::size_t kVectors = 2;  // SIMD vectors per tile row
@@ -61,7 +59,7 @@ inline void tile(Real* out, std::size_t out_row, const Real* A, std::size_t a_ro
     constexpr std::size_t L = Simd<Real>::lanes;
     V acc[R][NV];
     for (std::size_t v = 0; v < NV; ++v) {
-        const V init = bias ? load<V>(bias + v * L) : splat<V>(Real(0));
+        const V init = bias ? load<V>(bias + v * L) : splat(Real(0));
         for (std::size_t r = 0; r < R; ++r) acc[r][v] = init;
     }
     for (std::size_t t = 0; t < count; ++t) {
@@ -69,7 +67,7 @@ inline void tile(Real* out, std::size_t out_row, const Real* A, std::size_t a_ro
         V b[NV];
         for (std::size_t v = 0; v < NV; ++v) b[v] = load<V>(B + s * b_row + v * L);
         for (std::size_t r = 0; r < R; ++r) {
-            const V a = splat<V>(A[r * a_row + s * a_col]);
+            const V a = splat(A[r * a_row + s * a_col]);
             for (std::size_t v = 0; v < NV; ++v) acc[r][v] += a * b[v];
         }
     }
