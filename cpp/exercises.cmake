@@ -1,1 +1,33 @@
-# The exercise engine (issue: self-checking exercises). Empty until that area lands.
+# The exercise engine (issue: self-checking exercises). Owner of this fragment: the exercises.
+#   bnkata_exercises — generation from (id, seed), grading, the expression language, the answers file.
+#                      Its ops (exercise_catalog, exercise, grade, check_answers) are rows in compute.cpp.
+#   bnkata_tests_exercises — its doctest suite.
+add_library(bnkata_exercises STATIC
+  cpp/src/exercises/rng.cpp
+  cpp/src/exercises/expression.cpp
+  cpp/src/exercises/grading.cpp
+  cpp/src/exercises/reference.cpp
+  cpp/src/exercises/authoring.cpp
+  cpp/src/exercises/numpy_print.cpp
+  cpp/src/exercises/code_grading.cpp
+  cpp/src/exercises/step1_normalization.cpp
+  cpp/src/exercises/step2_scale_shift.cpp
+  cpp/src/exercises/step3_gradient_flow.cpp
+  cpp/src/exercises/step4_inference.cpp
+  cpp/src/exercises/step5_verification.cpp
+  cpp/src/exercises/catalog.cpp
+  cpp/src/exercises/answers_file.cpp
+)
+target_link_libraries(bnkata_exercises PUBLIC bnkata_core)
+bnkata_warnings(bnkata_exercises)
+list(APPEND BNKATA_API_LIBS bnkata_exercises)
+list(APPEND BNKATA_WASM_LIBS bnkata_exercises)
+
+if(NOT EMSCRIPTEN)
+  add_executable(bnkata_tests_exercises
+    tests/test_exercises_expression.cpp
+  )
+  target_link_libraries(bnkata_tests_exercises PRIVATE bnkata_doctest_main bnkata_exercises bnkata_api)
+  bnkata_warnings(bnkata_tests_exercises)
+  add_test(NAME exercises COMMAND bnkata_tests_exercises)
+endif()

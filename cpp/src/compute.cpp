@@ -2,6 +2,8 @@
 #include "bnkata/compute.hpp"
 
 #include "bnkata/bn_ops.hpp"
+#include "bnkata/exercises/answers_file.hpp"
+#include "bnkata/exercises/exercise.hpp"
 #include "bnkata/json_fields.hpp"
 
 namespace bnkata {
@@ -23,6 +25,11 @@ const Op kOps[] = {
     {"forward_eval", op_forward_eval},
     {"backward", op_backward},
     {"update_running", op_update_running},
+    // The exercises (docs/exercises.md).
+    {"exercise_catalog", exercises::exercise_catalog_op},
+    {"exercise", exercises::exercise_op},
+    {"grade", exercises::grade_op},
+    {"check_answers", exercises::check_answers_op},
 };
 
 std::string list_of_ops() {

@@ -1,0 +1,45 @@
+// authoring.hpp — the small vocabulary the step files write their exercises in: drawing numbers a
+// learner can work with by hand, formatting them for prompts, and assembling the exercise JSON for
+// the common kinds (numeric, choice) from one description, so the fields, the solution and the grader
+// can never disagree.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "bnkata/exercises/exercise.hpp"
+#include "bnkata/exercises/grading.hpp"
+#include "bnkata/exercises/rng.hpp"
+
+namespace bnkata::exercises {
+
+// n integers drawn uniformly from [lo, hi]. Mutates rng.
+std::vector<double> draw_integers(Rng& rng, std::size_t n, long long lo, long long hi);
+// n numbers with one decimal, k/10 for k drawn from [lo_tenths, hi_tenths]. Mutates rng.
+std::vector<double> draw_tenths(Rng& rng, std::size_t n, long long lo_tenths, long long hi_tenths);
+// One of the given values. Mutates rng.
+double draw_one_of(Rng& rng, const std::vector<double>& values);
+
+// A number as a prompt shows it: up to `digits` significant digits, no trailing zeros, Unicode minus.
+std::string show(double value, int digits = 6);
+// "[1, 2, 3]".
+std::string show(const std::vector<double>& values, int digits = 6);
+
+// A numeric (or vector) exercise: the fields, solution answer and tolerance all come from `grading`.
+Generated numeric_exercise(const std::string& prompt, json data, const NumericGrading& grading,
+                           std::vector<std::string> hints, const std::string& explanation);
+
+// A choice (multi = false) or multi-select exercise; the solution lists the correct option ids.
+Generated choice_exercise(const std::string& prompt, json data, const std::vector<Option>& options, bool multi,
+                          std::vector<std::string> hints, const std::string& explanation);
+
+// Draws data with make(rng) until every variant is distinguishable from the right answer (at most 200
+// tries, so a generator with a bug cannot loop for ever; the last draw is used then). Mutates rng.
+template <typename Make>
+auto draw_until_distinguishable(Rng& rng, Make make) {
+    auto candidate = make(rng);
+    for (int tries = 1; tries < 200 && !all_variants_distinguishable(candidate.grading); ++tries) candidate = make(rng);
+    return candidate;
+}
+
+}  // namespace bnkata::exercises

@@ -1,0 +1,377 @@
+// code_grading.cpp — the test runner for the learner's forward and backward code (see code_grading.hpp).
+#include "bnkata/exercises/code_grading.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+namespace bnkata::exercises {
+
+json case_json(const ForwardCase& c) {
+    return {{"name", c.name}, {"x", c.x}, {"gamma", c.gamma}, {"beta", c.beta}, {"eps", c.eps}};
+}
+
+json case_json(const BackwardCase& c) {
+    return {{"name", c.name}, {"x", c.x}, {"gamma", c.gamma}, {"beta", c.beta}, {"eps", c.eps}, {"dy", c.dy}};
+}
+
+Tolerance forward_tolerance() { return Tolerance{1e-6, 1e-6, "within 1e-6 (relative or absolute) on every value"}; }
+
+double relative_error(const Vec& a, const Vec& b) {
+    if (a.size() != b.size()) return HUGE_VAL;
+    double worst = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const double e = std::fabs(a[i] - b[i]) / std::max(1e-8, std::fabs(a[i]) + std::fabs(b[i]));
+        if (std::isnan(e)) return HUGE_VAL;
+        worst = std::max(worst, e);
+    }
+    return worst;
+}
+
+namespace {
+
+constexpr std::size_t kMaxMessage = 300;
+
+// What one case returned, read leniently (null is NaN) and with a message for what is missing.
+struct Returned {
+    bool usable = false;  // the values below are filled
+    std::string problem;  // why the case failed before any comparison
+    json raw;             // what came back, for the report
+};
+
+std::string clip(const std::string& s) { return shorten(s, kMaxMessage); }
+
+// Reads o[key] as a number (null → NaN). Returns nothing and sets problem when absent or not a number.
+std::optional<double> returned_number(const json& o, const char* key, std::string& problem) {
+    const auto it = o.find(key);
+    if (it == o.end()) {
+        problem = std::string("returned no ") + key;
+        return std::nullopt;
+    }
+    if (it->is_null()) return std::nan("");
+    if (!it->is_number()) {
+        problem = std::string(key) + " is not a number";
+        return std::nullopt;
+    }
+    return it->get<double>();
+}
+
+std::optional<Vec> returned_vector(const json& o, const char* key, std::size_t length, std::string& problem) {
+    const auto it = o.find(key);
+    if (it == o.end()) {
+        problem = std::string("returned no ") + key;
+        return std::nullopt;
+    }
+    if (!it->is_array()) {
+        problem = std::string(key) + " is not an array";
+        return std::nullopt;
+    }
+    if (it->size() != length) {
+        problem = std::string(key) + " has " + std::to_string(it->size()) + " entries, expected " + std::to_string(length);
+        return std::nullopt;
+    }
+    Vec v;
+    for (const json& e : *it) {
+        if (e.is_null()) v.push_back(std::nan(""));
+        else if (e.is_number()) v.push_back(e.get<double>());
+        else {
+            problem = std::string(key) + " holds something that is not a number";
+            return std::nullopt;
+        }
+    }
+    return v;
+}
+
+// A case's failure before comparison: an exception, a timeout, or a malformed result.
+std::optional<std::string> runtime_problem(const json& o) {
+    if (!o.is_object()) return std::string("returned nothing usable");
+    const auto timeout = o.find("timeout");
+    if (timeout != o.end() && timeout->is_boolean() && timeout->get<bool>())
+        return std::string("timed out (an endless loop?)");
+    const auto error = o.find("error");
+    if (error != o.end()) {
+        return "threw an error: " + clip(error->is_string() ? error->get<std::string>() : error->dump());
+    }
+    return std::nullopt;
+}
+
+bool same(const Tolerance& t, double got, double want) {
+    if (std::isnan(want)) return std::isnan(got);
+    return t.accepts(got, want);
+}
+
+bool all_same(const Tolerance& t, const Vec& got, const Vec& want) {
+    if (got.size() != want.size()) return false;
+    for (std::size_t i = 0; i < got.size(); ++i)
+        if (!same(t, got[i], want[i])) return false;
+    return true;
+}
+
+bool distinguishable(const Tolerance& t, const Vec& a, const Vec& b) {
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
+        if (t.distinguishes(a[i], b[i])) return true;
+    return false;
+}
+
+json stats_json(const Vec& v) {
+    const Statistics s = statistics(v);
+    return {{"mean", s.mean}, {"var", s.var}};
+}
+
+// Reads the shared "outputs" list; returns an early verdict (not attempted / invalid) when it cannot.
+std::optional<json> read_outputs(const json& answer, std::size_t cases, const json*& outputs, const std::string& tol) {
+    const auto it = answer.find("outputs");
+    if (it == answer.end() || it->is_null() || (it->is_array() && it->empty()))
+        return verdict_json(Verdict::not_attempted, "Run your code on the cases first.", tol);
+    if (!it->is_array())
+        return verdict_json(Verdict::invalid, std::string("outputs: expected a list, got ") + it->type_name(), tol);
+    if (it->size() != cases)
+        return verdict_json(Verdict::invalid, "outputs: expected " + std::to_string(cases) +
+                                                  " results (one per case), got " + std::to_string(it->size()), tol);
+    outputs = &*it;
+    return std::nullopt;
+}
+
+// --- Forward ---------------------------------------------------------------------------------------------
+
+struct ForwardGot {
+    Vec y;
+    double mean = 0, var = 0;
+};
+
+// What a known mistake's forward pass returns for this case (y only; that is what the mistakes change).
+std::vector<std::pair<std::string, Vec>> forward_variants(const ForwardCase& c) {
+    const Statistics s = statistics(c.x);
+    auto map = [&](auto f) {
+        Vec y;
+        for (double v : c.x) y.push_back(f(v));
+        return y;
+    };
+    const double g = c.gamma, b = c.beta, e = c.eps, m = s.mean;
+    return {
+        {"unbiased_variance", map([&](double v) { return g * (v - m) / std::sqrt(s.var_unbiased + e) + b; })},
+        {"eps_omitted", map([&](double v) { return g * (v - m) / std::sqrt(s.var) + b; })},
+        {"eps_outside_sqrt", map([&](double v) { return g * (v - m) / (std::sqrt(s.var) + e) + b; })},
+        {"var_instead_of_std", map([&](double v) { return g * (v - m) / (s.var + e) + b; })},
+        {"forgot_beta", map([&](double v) { return g * (v - m) / std::sqrt(s.var + e); })},
+        {"forgot_gamma", map([&](double v) { return (v - m) / std::sqrt(s.var + e) + b; })},
+    };
+}
+
+json forward_trace(const ForwardCase& c, const Forward& ref, const std::optional<ForwardGot>& got) {
+    const Statistics s = statistics(c.x);
+    Vec centred, xhat;
+    for (std::size_t i = 0; i < c.x.size(); ++i) {
+        centred.push_back(c.x[i] - s.mean);
+        xhat.push_back((c.x[i] - s.mean) / std::sqrt(s.var + c.eps));
+    }
+    json trace = json::array({{{"stage", "x"}, {"mean", s.mean}, {"var", s.var}},
+                              {{"stage", "x − μ"}, {"mean", statistics(centred).mean}, {"var", statistics(centred).var}},
+                              {{"stage", "x̂"}, {"mean", statistics(xhat).mean}, {"var", statistics(xhat).var}},
+                              {{"stage", "γx̂ + β"}, {"mean", statistics(ref.y).mean}, {"var", statistics(ref.y).var}}});
+    if (got) {
+        Vec got_centred, got_xhat;
+        for (std::size_t i = 0; i < c.x.size(); ++i) {
+            got_centred.push_back(c.x[i] - got->mean);
+            got_xhat.push_back((got->y[i] - c.beta) / c.gamma);
+        }
+        trace[0]["got_mean"] = got->mean;
+        trace[0]["got_var"] = got->var;
+        const json gc = stats_json(got_centred), gx = stats_json(got_xhat), gy = stats_json(got->y);
+        trace[1]["got_mean"] = gc["mean"];
+        trace[1]["got_var"] = gc["var"];
+        trace[2]["got_mean"] = gx["mean"];
+        trace[2]["got_var"] = gx["var"];
+        trace[3]["got_mean"] = gy["mean"];
+        trace[3]["got_var"] = gy["var"];
+    }
+    return trace;
+}
+
+}  // namespace
+
+json grade_forward_code(const json& answer, const std::vector<ForwardCase>& cases) {
+    const Tolerance tol = forward_tolerance();
+    const json* outputs = nullptr;
+    if (auto early = read_outputs(answer, cases.size(), outputs, tol.text)) return *early;
+
+    json case_results = json::array();
+    std::optional<std::size_t> first_failure;
+    json failure;
+    std::optional<ForwardGot> failure_got;
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+        const ForwardCase& c = cases[k];
+        const json& o = (*outputs)[k];
+        const Forward ref = forward(c.x, c.gamma, c.beta, c.eps);
+        std::string problem;
+        std::optional<ForwardGot> got;
+        if (auto p = runtime_problem(o)) {
+            problem = *p;
+        } else {
+            const auto y = returned_vector(o, "y", c.x.size(), problem);
+            const auto mean = y ? returned_number(o, "mean", problem) : std::nullopt;
+            const auto var = mean ? returned_number(o, "var", problem) : std::nullopt;
+            if (var) {
+                got = ForwardGot{*y, *mean, *var};
+                if (!all_same(tol, got->y, ref.y)) problem = "y differs from the expected output";
+                else if (!same(tol, got->mean, ref.mean)) problem = "mean differs from μ_B";
+                else if (!same(tol, got->var, ref.var)) problem = "var differs from σ²_B (the biased variance)";
+            }
+        }
+        const bool passed = problem.empty();
+        json entry = {{"name", c.name}, {"passed", passed}};
+        if (!passed) entry["message"] = problem;
+        case_results.push_back(entry);
+        if (!passed && !first_failure) {
+            first_failure = k;
+            failure_got = got;
+            failure = {{"case", c.name},
+                       {"input", case_json(c)},
+                       {"expected", {{"y", ref.y}, {"mean", ref.mean}, {"var", ref.var}}},
+                       {"got", o.is_object() ? o : json{{"value", o}}},
+                       {"message", problem},
+                       {"trace", forward_trace(c, ref, got)}};
+        }
+    }
+    if (!first_failure) {
+        json r = verdict_json(Verdict::correct, "All " + std::to_string(cases.size()) + " cases pass.", tol.text);
+        r["cases"] = case_results;
+        r["first_failure"] = nullptr;
+        return r;
+    }
+
+    // Name the mistake: a known wrong formula that reproduces the failing output, or the one-pass variance
+    // when only the 1e8-offset case fails (the cancellation that case exists to catch).
+    json mistake = nullptr;
+    const ForwardCase& c = cases[*first_failure];
+    if (failure_got) {
+        const Vec ref_y = forward(c.x, c.gamma, c.beta, c.eps).y;
+        for (const auto& [id, y] : forward_variants(c)) {
+            if (all_same(tol, failure_got->y, y) && distinguishable(tol, y, ref_y)) {
+                mistake = mistake_json(id);
+                break;
+            }
+        }
+    }
+    std::size_t failures = 0;
+    for (const json& e : case_results) failures += e["passed"].get<bool>() ? 0 : 1;
+    if (mistake.is_null() && failure_got && failures == 1 && c.name == "1e8 offset") mistake = mistake_json("one_pass_variance");
+
+    std::string message = std::to_string(failures) + " of " + std::to_string(cases.size()) + " cases fail; the first is \"" +
+                          c.name + "\": " + failure["message"].get<std::string>() + ".";
+    if (!mistake.is_null()) message += " Mistake spotted: " + mistake["name"].get<std::string>() + ". " +
+                                       mistake["explanation"].get<std::string>();
+    json r = verdict_json(Verdict::incorrect, message, tol.text, mistake);
+    r["cases"] = case_results;
+    r["first_failure"] = failure;
+    return r;
+}
+
+// --- Backward --------------------------------------------------------------------------------------------
+
+json grade_backward_code(const json& answer, const std::vector<BackwardCase>& cases) {
+    const std::string tol = "cs231n relative error ≤ 1e-7 on dx, dγ and dβ";
+    const json* outputs = nullptr;
+    if (auto early = read_outputs(answer, cases.size(), outputs, tol)) return *early;
+
+    json case_results = json::array();
+    json failure = nullptr, mistake = nullptr;
+    std::size_t failures = 0;
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+        const BackwardCase& c = cases[k];
+        const json& o = (*outputs)[k];
+        const Backward ref = backward(c.dy, c.x, c.gamma, c.eps);
+        std::string problem;
+        json entry = {{"name", c.name}};
+        std::optional<Vec> dx;
+        std::optional<double> dgamma, dbeta;
+        if (auto p = runtime_problem(o)) {
+            problem = *p;
+        } else {
+            dx = returned_vector(o, "dx", c.x.size(), problem);
+            if (dx) dgamma = returned_number(o, "dgamma", problem);
+            if (dgamma) dbeta = returned_number(o, "dbeta", problem);
+        }
+        if (dbeta) {
+            const double e_dx = relative_error(*dx, ref.dx);
+            const double e_dgamma = relative_error({*dgamma}, {ref.dgamma});
+            const double e_dbeta = relative_error({*dbeta}, {ref.dbeta});
+            entry["relative_error"] = {{"dx", e_dx}, {"dgamma", e_dgamma}, {"dbeta", e_dbeta}};
+            // The gradient check: the learner's dx against central differences of the core's forward pass
+            // of loss(x) = Σ dy·y(x).
+            const auto loss = [&c](const Vec& x) {
+                const Vec y = forward(x, c.gamma, c.beta, c.eps).y;
+                double s = 0;
+                for (std::size_t i = 0; i < y.size(); ++i) s += c.dy[i] * y[i];
+                return s;
+            };
+            entry["gradient_check"] = check_gradient(loss, c.x, *dx).max_relative_error;
+            if (e_dx > kBackwardMaxRelativeError) problem = "dx differs from the expected gradient";
+            else if (e_dgamma > kBackwardMaxRelativeError) problem = "dgamma differs from Σ dy·x̂";
+            else if (e_dbeta > kBackwardMaxRelativeError) problem = "dbeta differs from Σ dy";
+        }
+        const bool passed = problem.empty();
+        entry["passed"] = passed;
+        if (!passed) {
+            entry["message"] = problem;
+            ++failures;
+        }
+        if (!passed && failure.is_null()) {
+            const Statistics s = statistics(c.x);
+            const double rstd = 1 / std::sqrt(s.var + c.eps);
+            Vec xhat;
+            for (double v : c.x) xhat.push_back((v - s.mean) * rstd);
+            auto sum = [](const Vec& v) { double t = 0; for (double e : v) t += e; return t; };
+            auto dot = [](const Vec& a, const Vec& b) { double t = 0; for (std::size_t i = 0; i < a.size(); ++i) t += a[i] * b[i]; return t; };
+            json trace = json::array({{{"stage", "dβ = Σ dy"}, {"expected", ref.dbeta}},
+                                      {{"stage", "dγ = Σ dy·x̂"}, {"expected", ref.dgamma}},
+                                      {{"stage", "Σ dx (0: shifting x changes nothing)"}, {"expected", sum(ref.dx)}},
+                                      {{"stage", "Σ dx·x̂ (0: scaling x changes nothing)"}, {"expected", dot(ref.dx, xhat)}}});
+            if (dbeta) {
+                trace[0]["got"] = *dbeta;
+                trace[1]["got"] = *dgamma;
+                trace[2]["got"] = sum(*dx);
+                trace[3]["got"] = dot(*dx, xhat);
+                // Known wrong gradients: μ_B and σ²_B treated as constants, or only μ_B's path kept, or γ lost.
+                const double mean_dy = sum(c.dy) / static_cast<double>(c.dy.size());
+                Vec constant_stats, mean_only, no_gamma;
+                for (std::size_t i = 0; i < c.x.size(); ++i) {
+                    constant_stats.push_back(c.gamma * rstd * c.dy[i]);
+                    mean_only.push_back(c.gamma * rstd * (c.dy[i] - mean_dy));
+                    no_gamma.push_back(ref.dx[i] / c.gamma);
+                }
+                for (const auto& [id, v] : {std::pair<const char*, Vec>{"no_grad_through_stats", constant_stats},
+                                            {"no_grad_through_var", mean_only},
+                                            {"forgot_gamma", no_gamma}}) {
+                    if (relative_error(*dx, v) <= 1e-6 && relative_error(v, ref.dx) > 1e-4) {
+                        mistake = mistake_json(id);
+                        break;
+                    }
+                }
+            }
+            failure = {{"case", c.name},
+                       {"input", case_json(c)},
+                       {"expected", {{"dx", ref.dx}, {"dgamma", ref.dgamma}, {"dbeta", ref.dbeta}}},
+                       {"got", o.is_object() ? o : json{{"value", o}}},
+                       {"message", problem},
+                       {"trace", trace}};
+        }
+        case_results.push_back(entry);
+    }
+    json r;
+    if (failure.is_null()) {
+        r = verdict_json(Verdict::correct, "All " + std::to_string(cases.size()) + " cases pass, and dx agrees with the gradient check.", tol);
+    } else {
+        std::string message = std::to_string(failures) + " of " + std::to_string(cases.size()) +
+                              " cases fail; the first is \"" + failure["case"].get<std::string>() + "\": " +
+                              failure["message"].get<std::string>() + ".";
+        if (!mistake.is_null()) message += " Mistake spotted: " + mistake["name"].get<std::string>() + ". " +
+                                           mistake["explanation"].get<std::string>();
+        r = verdict_json(Verdict::incorrect, message, tol, mistake);
+    }
+    r["cases"] = case_results;
+    r["first_failure"] = failure;
+    return r;
+}
+
+}  // namespace bnkata::exercises

@@ -1,0 +1,488 @@
+// grading.cpp — tolerances, the mistake catalogue, reading typed answers, and the verdicts for
+// numeric, choice and formula answers.
+#include "bnkata/exercises/grading.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+#include "bnkata/exercises/rng.hpp"
+
+namespace bnkata::exercises {
+
+const char* verdict_name(Verdict verdict) {
+    switch (verdict) {
+        case Verdict::correct: return "correct";
+        case Verdict::incorrect: return "incorrect";
+        case Verdict::not_attempted: return "not_attempted";
+        case Verdict::invalid: return "invalid";
+    }
+    return "invalid";
+}
+
+bool Tolerance::accepts(double got, double want) const {
+    return std::isfinite(got) && std::fabs(got - want) <= absolute + relative * std::fabs(want);
+}
+
+bool Tolerance::distinguishes(double a, double b) const {
+    if (std::isnan(a) != std::isnan(b)) return true;
+    if (std::isnan(a)) return false;
+    return std::fabs(a - b) > 2 * (absolute + relative * std::max(std::fabs(a), std::fabs(b)));
+}
+
+json Tolerance::to_json() const { return {{"relative", relative}, {"absolute", absolute}, {"text", text}}; }
+
+Tolerance hand_tolerance() { return Tolerance{}; }
+
+// --- Mistakes ------------------------------------------------------------------------------------------
+
+namespace {
+const Mistake kMistakes[] = {
+    {"unbiased_variance", "Unbiased variance in the forward pass",
+     "You divided the squared deviations by m − 1. Batch norm normalises with the biased variance "
+     "(÷ m), the one np.var computes by default; m − 1 belongs only to PyTorch's running estimate."},
+    {"eps_outside_sqrt", "ε outside the square root",
+     "You computed (x − μ)/(√σ² + ε). ε belongs inside: (x − μ)/√(σ² + ε)."},
+    {"eps_omitted", "ε omitted",
+     "You left out ε. It keeps the denominator away from zero (a constant batch has σ² = 0), and it "
+     "changes the result whenever σ² is not much larger than ε."},
+    {"wrong_axis_layernorm", "Statistics over the wrong axis (that is LayerNorm)",
+     "You took the mean and variance across the features of one example. Batch norm takes them per "
+     "feature, across the examples of the batch (down a column, not along a row)."},
+    {"momentum_flipped", "Momentum convention flipped",
+     "PyTorch's momentum weights the new batch: r ← (1 − m)·r + m·batch (m = 0.1). Keras's weights the "
+     "old value: r ← m·r + (1 − m)·batch (m = 0.99). You used the other framework's formula."},
+    {"batch_stats_at_inference", "Batch statistics used at inference",
+     "In eval mode batch norm uses the running mean and variance, not the statistics of the current "
+     "batch; for a single example the batch statistics would be μ = x, σ² = 0, so y = β."},
+    {"running_var_init_zero", "Running variance initialised to 0",
+     "Both PyTorch and Keras start the running variance at 1 (and the running mean at 0). Starting at 0 "
+     "(as cs231n's assignment does) gives a different estimate for the first batches."},
+    {"std_instead_of_var", "Standard deviation where the variance was asked",
+     "You gave σ (the square root) where σ² was asked, or divided by √σ² where σ² was meant."},
+    {"var_instead_of_std", "No square root",
+     "You divided by σ² + ε instead of by √(σ² + ε); the scale of x̂ must be 1/√(σ² + ε)."},
+    {"forgot_beta", "β forgotten", "You applied γ but not the shift β: y = γ·x̂ + β."},
+    {"forgot_gamma", "γ forgotten", "You added β but did not scale by γ: y = γ·x̂ + β."},
+    {"stored_biased_variance", "Biased variance stored in PyTorch's running variance",
+     "PyTorch normalises with the biased variance but stores the unbiased one (÷ (m − 1)) in running_var."},
+    {"stored_unbiased_variance", "Unbiased variance stored in Keras's moving variance",
+     "Keras stores the same biased variance it normalises with (÷ m) in moving_variance."},
+    {"swapped_gamma_beta", "γ and β swapped",
+     "γ scales and β shifts: to undo the normalisation, γ = √(σ² + ε) and β = μ."},
+    {"one_pass_variance", "One-pass variance E[x²] − E[x]²",
+     "E[x²] − E[x]² cancels catastrophically when the values sit far from zero (1e8 + small): compute "
+     "the mean first, then the mean of squared deviations (two passes)."},
+    {"no_grad_through_stats", "Gradient not propagated through μ_B and σ²_B",
+     "You computed dx = γ·dy/√(σ² + ε), as if μ_B and σ²_B were constants. They depend on every x_i: "
+     "dx = γ/√(σ² + ε)·(dy − mean(dy) − x̂·mean(dy·x̂))."},
+    {"no_grad_through_var", "Gradient not propagated through σ²_B",
+     "You subtracted mean(dy) (the path through μ_B) but not x̂·mean(dy·x̂) (the path through σ²_B)."},
+    {"fold_forgot_mean", "Running mean not subtracted in the folded bias",
+     "The folded bias is b' = (b − running_mean)·γ/√(running_var + ε) + β."},
+    {"fold_unscaled_weights", "Weights not rescaled",
+     "Each output unit's row of W must be multiplied by its γ/√(running_var + ε)."},
+    {"y_instead_of_xhat", "γ and β included",
+     "That is y = γ·x̂ + β; the question asks for x̂ itself, before the scale and shift."},
+};
+const Mistake kUnknownMistake = {"unknown", "An unrecognised mistake", ""};
+}  // namespace
+
+const Mistake& find_mistake(std::string_view id) {
+    for (const Mistake& m : kMistakes)
+        if (id == m.id) return m;
+    return kUnknownMistake;
+}
+
+json mistake_json(std::string_view id) {
+    const Mistake& m = find_mistake(id);
+    return {{"id", m.id}, {"name", m.name}, {"explanation", m.explanation}};
+}
+
+std::string shorten(const std::string& text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes) return text;
+    std::size_t cut = max_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a sequence
+    return text.substr(0, cut) + "…";
+}
+
+json verdict_json(Verdict verdict, const std::string& message, const std::string& tolerance_text, json mistake) {
+    return {{"verdict", verdict_name(verdict)},
+            {"message", message},
+            {"tolerance", tolerance_text},
+            {"mistake", std::move(mistake)}};
+}
+
+// --- Reading what the learner typed -----------------------------------------------------------------
+
+namespace {
+constexpr std::size_t kMaxTypedLength = 2000;  // a typed number or vector longer than this is refused
+
+bool blank(const std::string& s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+}
+
+Reading bad(std::string message) {
+    Reading r;
+    r.status = Reading::Status::bad;
+    r.message = std::move(message);
+    return r;
+}
+
+Reading one_number(const json& v) {
+    Reading r;
+    if (v.is_number()) {
+        const double d = v.get<double>();
+        if (!std::isfinite(d)) return bad("expected a finite number");
+        r.status = Reading::Status::ok;
+        r.values = {d};
+        return r;
+    }
+    if (v.is_string()) {
+        const std::string& s = v.get_ref<const std::string&>();
+        if (blank(s)) return r;
+        if (s.size() > kMaxTypedLength) return bad("the text is longer than " + std::to_string(kMaxTypedLength) + " characters");
+        std::string error;
+        const auto value = parse_constant(s, error);
+        if (!value) return bad(error);
+        r.status = Reading::Status::ok;
+        r.values = {*value};
+        return r;
+    }
+    if (v.is_null()) return r;
+    return bad(std::string("expected a number, got ") + v.type_name());
+}
+}  // namespace
+
+Reading read_number(const json* value) {
+    if (value == nullptr) return Reading{};
+    return one_number(*value);
+}
+
+Reading read_vector(const json* value, std::size_t length) {
+    if (value == nullptr || value->is_null()) return Reading{};
+    std::vector<json> items;
+    if (value->is_array()) {
+        if (value->empty()) return Reading{};
+        if (value->size() > 10000) return bad("too many numbers");
+        items.assign(value->begin(), value->end());
+    } else if (value->is_string()) {
+        std::string s = value->get<std::string>();
+        if (blank(s)) return Reading{};
+        if (s.size() > kMaxTypedLength) return bad("the text is longer than " + std::to_string(kMaxTypedLength) + " characters");
+        // Brackets are decoration; commas, semicolons and whitespace separate the numbers.
+        std::string token;
+        auto flush = [&] {
+            if (!token.empty()) items.emplace_back(token);
+            token.clear();
+        };
+        for (char c : s) {
+            if (c == '[' || c == ']') continue;
+            if (c == ',' || c == ';' || c == ' ' || c == '\t' || c == '\n' || c == '\r') flush();
+            else token += c;
+        }
+        flush();
+        if (items.empty()) return Reading{};
+    } else if (value->is_number()) {
+        items.push_back(*value);
+    } else {
+        return bad(std::string("expected a list of numbers, got ") + value->type_name());
+    }
+    if (items.size() != length) {
+        return bad("expected " + std::to_string(length) + " numbers, got " + std::to_string(items.size()));
+    }
+    Reading r;
+    r.status = Reading::Status::ok;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const Reading one = one_number(items[i]);
+        if (one.status == Reading::Status::empty) return bad("entry " + std::to_string(i + 1) + " is empty");
+        if (one.status == Reading::Status::bad) return bad("entry " + std::to_string(i + 1) + ": " + one.message);
+        r.values.push_back(one.values[0]);
+    }
+    return r;
+}
+
+// --- Numeric and vector answers ----------------------------------------------------------------------
+
+json fields_json(const std::vector<NumericField>& fields) {
+    json out = json::array();
+    for (const NumericField& f : fields) {
+        json j = {{"name", f.name}, {"label", f.label}, {"type", f.is_vector ? "vector" : "number"}};
+        if (f.is_vector) j["length"] = f.expected.size();
+        out.push_back(j);
+    }
+    return out;
+}
+
+json answer_json(const std::vector<NumericField>& fields) {
+    json out = json::object();
+    for (const NumericField& f : fields) {
+        if (f.is_vector) out[f.name] = f.expected;
+        else out[f.name] = f.expected.at(0);
+    }
+    return out;
+}
+
+namespace {
+bool all_accepted(const Tolerance& t, const std::vector<double>& got, const std::vector<double>& want) {
+    if (got.size() != want.size()) return false;
+    for (std::size_t i = 0; i < got.size(); ++i)
+        if (!t.accepts(got[i], want[i])) return false;
+    return true;
+}
+bool any_distinguished(const Tolerance& t, const std::vector<double>& a, const std::vector<double>& b) {
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
+        if (t.distinguishes(a[i], b[i])) return true;
+    return false;
+}
+std::string join_labels(const std::vector<std::string>& labels) {
+    std::string s;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        if (i) s += (i + 1 == labels.size()) ? " and " : ", ";
+        s += labels[i];
+    }
+    return s;
+}
+}  // namespace
+
+bool all_variants_distinguishable(const NumericGrading& g) {
+    for (const Variant& v : g.variants) {
+        bool differs = false;
+        for (std::size_t f = 0; f < g.fields.size() && f < v.values.size(); ++f)
+            differs = differs || any_distinguished(g.tolerance, v.values[f], g.fields[f].expected);
+        // A variant that produces NaN/inf cannot be typed in, but still differs; that is fine.
+        if (!differs) return false;
+    }
+    return true;
+}
+
+json grade_numeric(const json& answer, const NumericGrading& g) {
+    const std::string& tol = g.tolerance.text;
+    if (!answer.is_object()) {
+        return verdict_json(Verdict::invalid, std::string("the answer must be an object of fields, got ") + answer.type_name(), tol);
+    }
+    std::vector<Reading> readings;
+    json fields = json::object();
+    std::vector<std::string> invalid, wrong, empty;
+    for (const NumericField& f : g.fields) {
+        const auto it = answer.find(f.name);
+        const json* value = it == answer.end() ? nullptr : &*it;
+        Reading r = f.is_vector ? read_vector(value, f.expected.size()) : read_number(value);
+        std::string verdict, message;
+        if (r.status == Reading::Status::empty) {
+            verdict = "not_attempted";
+            message = "no answer yet";
+            empty.push_back(f.label);
+        } else if (r.status == Reading::Status::bad) {
+            verdict = "invalid";
+            message = f.label + ": " + r.message;
+            invalid.push_back(message);
+        } else if (all_accepted(g.tolerance, r.values, f.expected)) {
+            verdict = "correct";
+            message = "correct";
+        } else {
+            verdict = "incorrect";
+            if (f.is_vector) {
+                std::size_t off = 0, first = 0;
+                for (std::size_t i = r.values.size(); i-- > 0;)
+                    if (!g.tolerance.accepts(r.values[i], f.expected[i])) { ++off; first = i; }
+                message = std::to_string(off) + " of " + std::to_string(f.expected.size()) +
+                          " entries are off (the first is entry " + std::to_string(first + 1) + ")";
+            } else {
+                message = "not " + tol + " of the right value";
+            }
+            wrong.push_back(f.label);
+        }
+        fields[f.name] = {{"verdict", verdict}, {"message", message}};
+        readings.push_back(std::move(r));
+    }
+
+    json result;
+    if (!invalid.empty()) {
+        result = verdict_json(Verdict::invalid, invalid.front(), tol);
+    } else if (empty.size() == g.fields.size()) {
+        result = verdict_json(Verdict::not_attempted, "No answer yet.", tol);
+    } else if (wrong.empty() && empty.empty()) {
+        result = verdict_json(Verdict::correct, "Correct (" + tol + ").", tol);
+    } else {
+        // Which known mistake, if any, produces exactly this answer?
+        json mistake = nullptr;
+        for (const Variant& v : g.variants) {
+            bool matches = true, telling = false;
+            for (std::size_t f = 0; f < g.fields.size() && matches; ++f) {
+                if (readings[f].status != Reading::Status::ok || f >= v.values.size()) continue;
+                matches = all_accepted(g.tolerance, readings[f].values, v.values[f]);
+                telling = telling || any_distinguished(g.tolerance, v.values[f], g.fields[f].expected);
+            }
+            if (matches && telling) {
+                mistake = mistake_json(v.mistake);
+                break;
+            }
+        }
+        std::string message;
+        if (!mistake.is_null()) {
+            message = "Not quite. Mistake spotted: " + mistake["name"].get<std::string>() + ". " +
+                      mistake["explanation"].get<std::string>();
+        } else if (!wrong.empty()) {
+            message = "Not quite: " + join_labels(wrong) + (wrong.size() == 1 ? " is" : " are") + " off (" + tol + ").";
+        } else {
+            message = "Almost: " + join_labels(empty) + " still " + (empty.size() == 1 ? "needs" : "need") + " an answer.";
+        }
+        result = verdict_json(Verdict::incorrect, message, tol, mistake);
+    }
+    result["fields"] = fields;
+    return result;
+}
+
+// --- Choices -------------------------------------------------------------------------------------------
+
+json options_json(const std::vector<Option>& options) {
+    json out = json::array();
+    for (const Option& o : options) out.push_back({{"id", o.id}, {"text", o.text}});
+    return out;
+}
+
+json grade_choice(const json& answer, const std::vector<Option>& options, bool multi) {
+    const std::string tol = multi ? "select every true statement" : "one choice";
+    const char* field = multi ? "choices" : "choice";
+    if (!answer.is_object()) return verdict_json(Verdict::invalid, "the answer must be an object", tol);
+    const auto it = answer.find(field);
+    std::vector<std::string> picked;
+    auto known = [&](const std::string& id) {
+        return std::any_of(options.begin(), options.end(), [&](const Option& o) { return o.id == id; });
+    };
+    if (it == answer.end() || it->is_null() || (it->is_string() && it->get<std::string>().empty()) ||
+        (it->is_array() && it->empty())) {
+        return verdict_json(Verdict::not_attempted, "No answer yet.", tol);
+    }
+    if (!multi) {
+        if (!it->is_string()) return verdict_json(Verdict::invalid, std::string("choice: expected an option id, got ") + it->type_name(), tol);
+        picked.push_back(it->get<std::string>());
+    } else {
+        if (!it->is_array()) return verdict_json(Verdict::invalid, std::string("choices: expected a list of option ids, got ") + it->type_name(), tol);
+        if (it->size() > options.size() * 4) return verdict_json(Verdict::invalid, "choices: too many entries", tol);
+        for (const json& c : *it) {
+            if (!c.is_string()) return verdict_json(Verdict::invalid, "choices: every entry must be an option id", tol);
+            picked.push_back(c.get<std::string>());
+        }
+    }
+    for (const std::string& p : picked) {
+        if (!known(p)) {
+            const std::string shown = shorten(p, 20);
+            return verdict_json(Verdict::invalid, std::string(field) + ": there is no option '" + shown + "'", tol);
+        }
+    }
+    const std::set<std::string> chosen(picked.begin(), picked.end());
+    std::size_t misjudged = 0;
+    json explanations = json::object();
+    for (const Option& o : options) {
+        const bool selected = chosen.count(o.id) > 0;
+        if (selected != o.correct) ++misjudged;
+        explanations[o.id] = std::string(o.correct ? (multi ? "True. " : "Right. ") : (multi ? "False. " : "Not this one. ")) + o.explanation;
+    }
+    json result;
+    if (misjudged == 0) {
+        result = verdict_json(Verdict::correct, "Correct.", tol);
+    } else if (!multi) {
+        std::string why;
+        for (const Option& o : options)
+            if (o.id == picked[0]) why = o.explanation;
+        result = verdict_json(Verdict::incorrect, "Not this one. " + why, tol);
+    } else {
+        result = verdict_json(Verdict::incorrect,
+                              "Not quite: " + std::to_string(misjudged) +
+                                  (misjudged == 1 ? " statement is" : " statements are") + " judged wrongly.",
+                              tol);
+    }
+    result["options"] = explanations;
+    return result;
+}
+
+// --- Formulas ------------------------------------------------------------------------------------------
+
+std::vector<Variables> formula_points() {
+    // Ranges where every kata formula is defined, with ε large enough that forgetting it shows.
+    Rng rng("formula-points", 0);
+    std::vector<Variables> points(64);
+    for (Variables& p : points) {
+        p.x = rng.uniform(-3, 3);
+        p.mu = rng.uniform(-3, 3);
+        p.var = rng.uniform(0.05, 4);
+        p.eps = rng.uniform(0.001, 0.3);
+        p.gamma = rng.uniform(0.5, 2) * rng.sign();
+        p.beta = rng.uniform(-2, 2);
+        p.m = static_cast<double>(rng.integer(2, 64));
+    }
+    return points;
+}
+
+namespace {
+bool same_value(double got, double want) {
+    if (!std::isfinite(want)) return !std::isfinite(got);
+    return std::isfinite(got) && std::fabs(got - want) <= 1e-9 * (1 + std::fabs(want));
+}
+std::string short_number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", v);
+    return buf;
+}
+}  // namespace
+
+json grade_formula(const json& answer, const FormulaGrading& g) {
+    const std::string tol = "equal to the reference at 64 random points (relative 1e-9)";
+    if (!answer.is_object()) return verdict_json(Verdict::invalid, "the answer must be an object", tol);
+    const auto it = answer.find(g.field);
+    json fields = json::object();
+    auto finish = [&](json result, const std::string& field_verdict, const std::string& field_message) {
+        fields[g.field] = {{"verdict", field_verdict}, {"message", field_message}};
+        result["fields"] = fields;
+        return result;
+    };
+    if (it == answer.end() || it->is_null() || (it->is_string() && blank(it->get<std::string>()))) {
+        return finish(verdict_json(Verdict::not_attempted, "No answer yet.", tol), "not_attempted", "no answer yet");
+    }
+    if (!it->is_string()) {
+        const std::string m = g.label + ": expected the formula as text, got " + it->type_name();
+        return finish(verdict_json(Verdict::invalid, m, tol), "invalid", m);
+    }
+    std::optional<ParseError> error;
+    const Expression e = Expression::parse(it->get<std::string>(), error);
+    if (error) {
+        const std::string m = g.label + ": " + error->message;
+        json result = finish(verdict_json(Verdict::invalid, m, tol), "invalid", m);
+        result["fields"][g.field]["position"] = error->position;
+        result["position"] = error->position;
+        return result;
+    }
+    const std::vector<Variables> points = formula_points();
+    const Variables* first_difference = nullptr;
+    for (const Variables& p : points) {
+        if (!same_value(e.evaluate(p), g.reference(p))) {
+            first_difference = &p;
+            break;
+        }
+    }
+    if (first_difference == nullptr) {
+        return finish(verdict_json(Verdict::correct, "Correct: your formula equals " + g.label + " everywhere we evaluated it.", tol),
+                      "correct", "correct");
+    }
+    for (const auto& [mistake_id, variant] : g.variants) {
+        const bool matches = std::all_of(points.begin(), points.end(),
+                                         [&](const Variables& p) { return same_value(e.evaluate(p), variant(p)); });
+        if (matches) {
+            json mistake = mistake_json(mistake_id);
+            const std::string m = "Not quite. Mistake spotted: " + mistake["name"].get<std::string>() + ". " +
+                                  mistake["explanation"].get<std::string>();
+            return finish(verdict_json(Verdict::incorrect, m, tol, mistake), "incorrect", m);
+        }
+    }
+    const Variables& p = *first_difference;
+    const std::string m = "Not equivalent: at x = " + short_number(p.x) + ", μ = " + short_number(p.mu) +
+                          ", σ² = " + short_number(p.var) + ", ε = " + short_number(p.eps) + ", γ = " +
+                          short_number(p.gamma) + ", β = " + short_number(p.beta) + " yours gives " +
+                          short_number(e.evaluate(p)) + " but " + g.label + " is " + short_number(g.reference(p)) + ".";
+    return finish(verdict_json(Verdict::incorrect, m, tol), "incorrect", m);
+}
+
+}  // namespace bnkata::exercises

@@ -1,0 +1,44 @@
+// rng.cpp — SplitMix64, and the few ways the exercises draw from it (see rng.hpp for why only integers).
+#include "bnkata/exercises/rng.hpp"
+
+namespace bnkata::exercises {
+
+namespace {
+// FNV-1a over the id's bytes: a stable, platform-independent hash (std::hash is neither).
+std::uint64_t fnv1a(std::string_view text) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+}  // namespace
+
+Rng::Rng(std::string_view exercise_id, std::uint64_t seed) : state_(fnv1a(exercise_id) ^ (seed * 0x9e3779b97f4a7c15ULL)) {}
+
+std::uint64_t Rng::next() {
+    state_ += 0x9e3779b97f4a7c15ULL;
+    std::uint64_t z = state_;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+long long Rng::integer(long long lo, long long hi) {
+    const std::uint64_t span = static_cast<std::uint64_t>(hi - lo) + 1;  // 0 means the full 2^64 range
+    if (span == 0) return static_cast<long long>(next());
+    // Reject the top sliver of draws that would make some remainders more likely than others.
+    const std::uint64_t limit = UINT64_MAX - (UINT64_MAX % span);
+    std::uint64_t draw = next();
+    while (draw >= limit) draw = next();
+    return lo + static_cast<long long>(draw % span);
+}
+
+double Rng::unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+
+double Rng::uniform(double lo, double hi) { return lo + (hi - lo) * unit(); }
+
+int Rng::sign() { return (next() >> 63) ? 1 : -1; }
+
+}  // namespace bnkata::exercises
