@@ -21,6 +21,7 @@ set(BNKATA_API_LIBS "")
 if(NOT EMSCRIPTEN)
   add_executable(bnkata_tests_core
     tests/test_batchnorm.cpp
+    tests/test_json_contract.cpp
   )
   target_link_libraries(bnkata_tests_core PRIVATE bnkata_doctest_main bnkata_core bnkata_api)
   # Expected numbers from the committed python3-numpy generator (tests/fixtures/generate.py).

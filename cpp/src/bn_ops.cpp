@@ -5,6 +5,7 @@
 #include "bnkata/json_fields.hpp"
 #include "bnkata/tensor.hpp"
 
+#include <cmath>
 #include <vector>
 
 namespace bnkata {
@@ -36,6 +37,16 @@ Problem read_x_gamma_beta_eps(const json& request, Inputs& in) {
     return read_eps(request, in.eps);
 }
 
+// Finite inputs can still overflow on the way (x = [1e308, −1e308] has a variance of 1e616). JSON has no
+// infinity, so such an answer would silently print as null: refuse it instead.
+bool all_finite(const std::vector<double>& values) {
+    for (double v : values)
+        if (!std::isfinite(v)) return false;
+    return true;
+}
+
+const FieldError kOverflow{"x", "the values are too large: the result overflows a double"};
+
 const char* const kOneValueWarning =
     "each channel has only one value in this batch, so its variance is 0, x̂ = 0 and y = β; PyTorch refuses "
     "this in training mode (\"Expected more than 1 value per channel when training\")";
@@ -50,6 +61,7 @@ json op_forward_train(const json& request) {
     std::vector<double> y(L.size()), mean(L.C), var(L.C), rstd(L.C);
     forward_train(y.data(), mean.data(), var.data(), rstd.data(), in.x.values.data(), in.gamma.data(),
                   in.beta.data(), L, in.eps);
+    if (!all_finite(y) || !all_finite(var)) return error_response(kOverflow);
 
     json response = {{"y", tensor_to_json(y, in.x.shape)}, {"batch_mean", mean}, {"batch_var", var}};
     if (L.count() == 1) response["warning"] = kOneValueWarning;
@@ -69,6 +81,7 @@ json op_forward_eval(const json& request) {
     std::vector<double> y(L.size());
     forward_eval(y.data(), in.x.values.data(), in.gamma.data(), in.beta.data(), running_mean.data(),
                  running_var.data(), L, in.eps);
+    if (!all_finite(y)) return error_response(kOverflow);
     return json{{"y", tensor_to_json(y, in.x.shape)}};
 }
 
@@ -89,6 +102,8 @@ json op_backward(const json& request) {
     std::vector<double> dx(L.size()), dgamma(L.C), dbeta(L.C);
     backward(dx.data(), dgamma.data(), dbeta.data(), dy.values.data(), in.x.values.data(), mean.data(), rstd.data(),
              in.gamma.data(), L);
+    if (!all_finite(y) || !all_finite(dx) || !all_finite(dgamma) || !all_finite(dbeta))
+        return error_response(kOverflow);
     return json{{"dx", tensor_to_json(dx, in.x.shape)}, {"dgamma", dgamma}, {"dbeta", dbeta}};
 }
 
@@ -126,6 +141,8 @@ json op_update_running(const json& request) {
     batch_statistics(batch_mean.data(), batch_var.data(), static_cast<double*>(nullptr), x.values.data(), L);
     update_running(running_mean.data(), running_var.data(), batch_mean.data(), batch_var.data(), L.C, L.count(),
                    momentum, convention);
+    if (!all_finite(running_mean) || !all_finite(running_var) || !all_finite(batch_var))
+        return error_response(kOverflow);
     return json{{"running_mean", running_mean},
                 {"running_var", running_var},
                 {"batch_mean", batch_mean},

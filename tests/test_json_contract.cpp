@@ -1,0 +1,269 @@
+// test_json_contract.cpp — the JSON interface: every op answers as documented, every bad input is an
+// error value that names the field, and nothing throws. The page's WASM build answers through the same
+// compute(), so these are its answers too.
+#include <doctest/doctest.h>
+
+#include "bnkata/compute.hpp"
+#include "bnkata/tensor.hpp"
+#include "fixtures.hpp"
+#include "tensor_checker.hpp"
+
+#include <string>
+#include <vector>
+
+using nlohmann::json;
+using bnkata_test::numbers;
+
+namespace {
+
+// The response to request text, as the CLI and the page would get it (through the string entry point).
+json ask_text(const std::string& text) { return json::parse(bnkata::compute(text)); }
+json ask(const json& request) { return ask_text(request.dump()); }
+
+// Flattens a nested array of numbers (any depth) for comparison.
+void flatten(const json& value, std::vector<double>& out) {
+    if (value.is_array())
+        for (const auto& v : value) flatten(v, out);
+    else
+        out.push_back(value.get<double>());
+}
+std::vector<double> flat(const json& value) {
+    std::vector<double> out;
+    flatten(value, out);
+    return out;
+}
+
+// The fixture case's x as the learner would write it: nested per its shape.
+json nested(const std::vector<double>& values, const json& shape) {
+    return bnkata::tensor_to_json(values, shape.get<std::vector<std::size_t>>());
+}
+
+// CHECK that response is an error naming field, whose message contains the given words.
+void check_error(const json& response, const std::string& field, const std::string& words) {
+    INFO("response: " << response.dump());
+    REQUIRE(response.contains("error"));
+    CHECK(response["error"]["field"] == field);
+    CHECK(response["error"]["message"].get<std::string>().find(words) != std::string::npos);
+    CHECK(response.size() == 1);  // an error is only an error: no half-answers beside it
+}
+
+const json kSeed = {{"op", "forward_train"}, {"x", {1, 2, 3, 4}}};
+const json kUpdate = {{"op", "update_running"}, {"x", {1, 2, 3, 4}}, {"running_mean", {0}}, {"running_var", {1}},
+                      {"convention", "pytorch"}};
+
+json with(json request, const std::string& field, const json& value) {
+    request[field] = value;
+    return request;
+}
+json without(json request, const std::string& field) {
+    request.erase(field);
+    return request;
+}
+
+}  // namespace
+
+TEST_CASE("compute answers the seed's example: mean 2.5, variance 1.25, y = x̂ when γ = 1 and β = 0") {
+    const json r = ask_text(R"({"op":"forward_train","x":[1,2,3,4]})");
+    CHECK(r["batch_mean"] == json::array({2.5}));
+    CHECK(r["batch_var"] == json::array({1.25}));
+    CHECK_TENSOR("y", std::vector<double>({-1.341635, -0.447212, 0.447212, 1.341635}), flat(r["y"]), 5e-7);
+    CHECK_FALSE(r.contains("warning"));
+}
+
+TEST_CASE("each op answers the numpy reference, and responses keep x's nesting") {
+    for (const auto& c : bnkata_test::fixtures()["cases"]) {
+        const std::string name = c["name"].get<std::string>();
+        CAPTURE(name);
+        const json x = nested(numbers(c["x"]), c["shape"]);
+        const json dy = nested(numbers(c["dy"]), c["shape"]);
+        const json common = {{"x", x}, {"gamma", c["gamma"]}, {"beta", c["beta"]}, {"eps", c["eps"]}};
+
+        SUBCASE("forward_train → y, batch_mean, batch_var (biased)") {
+            const json r = ask(with(common, "op", "forward_train"));
+            CHECK(r["y"].size() == x.size());
+            CHECK(nested(flat(r["y"]), c["shape"]) == r["y"]);  // same nesting as x
+            CHECK_TENSOR(name + " y", numbers(c["y"]), flat(r["y"]), 1e-12);
+            CHECK_TENSOR(name + " batch_mean", numbers(c["batch_mean"]), numbers(r["batch_mean"]), 1e-13);
+            CHECK_TENSOR(name + " batch_var", numbers(c["batch_var"]), numbers(r["batch_var"]), 1e-13);
+        }
+        SUBCASE("forward_eval → y") {
+            json req = with(common, "op", "forward_eval");
+            req["running_mean"] = c["running_mean"];
+            req["running_var"] = c["running_var"];
+            const json r = ask(req);
+            CHECK(nested(flat(r["y"]), c["shape"]) == r["y"]);
+            CHECK_TENSOR(name + " y (eval)", numbers(c["y_eval"]), flat(r["y"]), 1e-12);
+        }
+        SUBCASE("backward → dx, dgamma, dbeta") {
+            json req = with(common, "op", "backward");
+            req["dy"] = dy;
+            const json r = ask(req);
+            CHECK(nested(flat(r["dx"]), c["shape"]) == r["dx"]);
+            CHECK_TENSOR(name + " dx", numbers(c["dx"]), flat(r["dx"]), 1e-12);
+            CHECK_TENSOR(name + " dgamma", numbers(c["dgamma"]), numbers(r["dgamma"]), 1e-12);
+            CHECK_TENSOR(name + " dbeta", numbers(c["dbeta"]), numbers(r["dbeta"]), 1e-12);
+        }
+        SUBCASE("update_running → running_mean, running_var, batch_mean, batch_var") {
+            for (const std::string convention : {"pytorch", "keras"}) {
+                const json r = ask(json{{"op", "update_running"}, {"x", x}, {"running_mean", c["running_mean"]},
+                                        {"running_var", c["running_var"]}, {"convention", convention}});
+                CHECK_TENSOR(name + " " + convention + " running_mean", numbers(c[convention + "_running_mean"]),
+                             numbers(r["running_mean"]), 1e-14);
+                CHECK_TENSOR(name + " " + convention + " running_var", numbers(c[convention + "_running_var"]),
+                             numbers(r["running_var"]), 1e-14);
+                CHECK_TENSOR(name + " batch_var", numbers(c["batch_var"]), numbers(r["batch_var"]), 1e-13);
+            }
+        }
+    }
+}
+
+TEST_CASE("omitted gamma, beta, eps and momentum take their documented defaults") {
+    SUBCASE("gamma = ones, beta = zeros, eps = 1e-5") {
+        const json explicit_ = ask(json{{"op", "forward_train"}, {"x", {{1, 5}, {2, 7}, {4, 0}}},
+                                        {"gamma", {1, 1}}, {"beta", {0, 0}}, {"eps", 1e-5}});
+        const json defaults = ask(json{{"op", "forward_train"}, {"x", {{1, 5}, {2, 7}, {4, 0}}}});
+        CHECK(explicit_ == defaults);
+    }
+    SUBCASE("momentum = the convention's: pytorch 0.1 → mean 0.25, var 1.066667; keras 0.99 → 0.025, 1.0025") {
+        const json pt = ask(kUpdate);
+        CHECK(pt["running_mean"][0].get<double>() == doctest::Approx(0.25).epsilon(1e-14));
+        CHECK(pt["running_var"][0].get<double>() == doctest::Approx(0.9 + 0.1 * 5.0 / 3.0).epsilon(1e-14));
+        const json k = ask(with(kUpdate, "convention", "keras"));
+        CHECK(k["running_mean"][0].get<double>() == doctest::Approx(0.025).epsilon(1e-14));
+        CHECK(k["running_var"][0].get<double>() == doctest::Approx(1.0025).epsilon(1e-14));
+    }
+}
+
+TEST_CASE("a batch of one value per channel") {
+    SUBCASE("forward_train answers y = β (σ² = 0) with a warning saying why") {
+        const json r = ask_text(R"({"op":"forward_train","x":[[3, -2]],"beta":[0.5, -1]})");
+        CHECK(r["y"] == json::parse("[[0.5, -1.0]]"));
+        CHECK(r["batch_var"] == json::parse("[0.0, 0.0]"));
+        REQUIRE(r.contains("warning"));
+        CHECK(r["warning"].get<std::string>().find("only one value") != std::string::npos);
+    }
+    SUBCASE("update_running under pytorch refuses, as PyTorch does") {
+        check_error(ask(with(kUpdate, "x", {5})), "x", "Expected more than 1 value per channel when training");
+    }
+    SUBCASE("update_running under keras accepts (it stores the biased variance, 0)") {
+        const json r = ask(with(with(kUpdate, "x", {5}), "convention", "keras"));
+        CHECK(r["running_var"][0].get<double>() == doctest::Approx(0.99).epsilon(1e-14));
+    }
+    SUBCASE("an image batch of one with H·W > 1 is not a batch of one value") {
+        const json r = ask_text(R"({"op":"update_running","x":[[[[1,2],[3,4]]]],"running_mean":[0],"running_var":[1],"convention":"pytorch"})");
+        CHECK_FALSE(r.contains("error"));
+    }
+}
+
+TEST_CASE("every bad input is answered with an error value naming the field") {
+    SUBCASE("not JSON") { check_error(ask_text("{\"op\": forward_train}"), "request", "not valid JSON"); }
+    SUBCASE("empty text") { check_error(ask_text(""), "request", "not valid JSON"); }
+    SUBCASE("trailing garbage") { check_error(ask_text(kSeed.dump() + " x"), "request", "not valid JSON"); }
+    SUBCASE("not an object") { check_error(ask_text("[1, 2, 3]"), "request", "expected a JSON object"); }
+    SUBCASE("a bare number") { check_error(ask_text("42"), "request", "expected a JSON object"); }
+    SUBCASE("missing op") { check_error(ask_text(R"({"x":[1,2]})"), "op", "missing"); }
+    SUBCASE("op not a string") { check_error(ask_text(R"({"op":3})"), "op", "expected a string"); }
+    SUBCASE("unknown op") { check_error(ask_text(R"({"op":"forward"})"), "op", "unknown op \"forward\""); }
+    SUBCASE("missing x") { check_error(ask(without(kSeed, "x")), "x", "missing"); }
+    SUBCASE("missing running_mean") { check_error(ask(without(kUpdate, "running_mean")), "running_mean", "missing"); }
+    SUBCASE("missing running_var for forward_eval") {
+        check_error(ask_text(R"({"op":"forward_eval","x":[1,2],"running_mean":[0]})"), "running_var", "missing");
+    }
+    SUBCASE("missing dy") { check_error(ask(with(kSeed, "op", "backward")), "dy", "missing"); }
+    SUBCASE("missing convention") { check_error(ask(without(kUpdate, "convention")), "convention", "missing"); }
+    SUBCASE("x not an array") { check_error(ask(with(kSeed, "x", "1,2,3")), "x", "got a string"); }
+    SUBCASE("empty array") { check_error(ask(with(kSeed, "x", json::array())), "x", "empty"); }
+    SUBCASE("empty inner array") { check_error(ask(with(kSeed, "x", json::parse("[[], []]"))), "x", "empty"); }
+    SUBCASE("ragged rows") { check_error(ask(with(kSeed, "x", json::parse("[[1, 2], [3]]"))), "x", "ragged: element [1]"); }
+    SUBCASE("a number where a row should be") {
+        check_error(ask(with(kSeed, "x", json::parse("[[1, 2], 3]"))), "x", "element [1] is a number");
+    }
+    SUBCASE("a row where a number should be") {
+        check_error(ask(with(kSeed, "x", json::parse("[1, [2]]"))), "x", "element [1] is an array");
+    }
+    SUBCASE("a string among the numbers") {
+        check_error(ask(with(kSeed, "x", json::parse(R"([1, "2"])"))), "x", "element [1] is a string; expected a number");
+    }
+    SUBCASE("null") { check_error(ask(with(kSeed, "x", json::parse("[1, null]"))), "x", "element [1] is null"); }
+    SUBCASE("a boolean") { check_error(ask(with(kSeed, "x", json::parse("[true, 2]"))), "x", "element [0] is a boolean"); }
+    SUBCASE("null where a number field goes") { check_error(ask(with(kSeed, "eps", nullptr)), "eps", "got null"); }
+    SUBCASE("a number that overflows a double (1e999)") {
+        check_error(ask_text(R"({"op":"forward_train","x":[1, 1e999]})"), "x", "overflow");
+        check_error(ask_text(R"({"op":"forward_train","x":[1, 2],"eps":-1e999})"), "eps", "overflow");
+    }
+    SUBCASE("wrong rank") {
+        check_error(ask(with(kSeed, "x", 5)), "x", "got a number");
+        check_error(ask(with(kSeed, "x", json::parse("[[[1, 2]]]"))), "x", "wrong rank");
+        check_error(ask(with(kSeed, "x", json::parse("[[[[[1]]]]]"))), "x", "wrong rank");
+    }
+    SUBCASE("gamma's length is not the number of channels") {
+        check_error(ask_text(R"({"op":"forward_train","x":[[1,2],[3,4]],"gamma":[1,2,3]})"), "gamma",
+                    "expected 2 values (one per channel), got 3");
+    }
+    SUBCASE("beta's length is not the number of channels") {
+        check_error(ask(with(kSeed, "beta", json::array())), "beta", "expected 1 value (one per channel), got 0");
+    }
+    SUBCASE("running_mean's length is not the number of channels") {
+        check_error(ask(with(kUpdate, "running_mean", {0, 0})), "running_mean", "expected 1 value");
+    }
+    SUBCASE("gamma is not an array") { check_error(ask(with(kSeed, "gamma", 1)), "gamma", "in an array, got a number"); }
+    SUBCASE("dy's shape is not x's") {
+        check_error(ask(json{{"op", "backward"}, {"x", {{1, 2}, {3, 4}}}, {"dy", {{1, 2}}}}), "dy",
+                    "expected the same shape as x [2][2], got [1][2]");
+    }
+    SUBCASE("negative eps") { check_error(ask(with(kSeed, "eps", -1e-5)), "eps", "expected a positive number"); }
+    SUBCASE("zero eps") { check_error(ask(with(kSeed, "eps", 0)), "eps", "expected a positive number"); }
+    SUBCASE("negative running variance") {
+        check_error(ask(with(kUpdate, "running_var", {-0.5})), "running_var", "cannot be negative");
+        check_error(ask_text(R"({"op":"forward_eval","x":[1,2],"running_mean":[0],"running_var":[-1]})"), "running_var",
+                    "cannot be negative");
+    }
+    SUBCASE("momentum outside [0, 1]") {
+        check_error(ask(with(kUpdate, "momentum", 1.5)), "momentum", "expected a number in [0, 1], got 1.5");
+        check_error(ask(with(kUpdate, "momentum", -0.1)), "momentum", "got -0.1");
+        check_error(ask(with(kUpdate, "momentum", "0.1")), "momentum", "got a string");
+    }
+    SUBCASE("unknown convention") {
+        check_error(ask(with(kUpdate, "convention", "tensorflow")), "convention", "unknown convention \"tensorflow\"");
+        check_error(ask(with(kUpdate, "convention", 1)), "convention", "expected a string");
+    }
+    SUBCASE("absurd nesting depth") {
+        const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+        check_error(ask_text(deep), "request", "nested more than 32 levels deep");
+        const std::string deep_x = R"({"op":"forward_train","x":)" + std::string(40, '[') + "1" + std::string(40, ']') + "}";
+        check_error(ask_text(deep_x), "x", "nested more than 32 levels deep");
+    }
+    SUBCASE("a tensor beyond the documented size limit (2^20 values)") {
+        const json x = json::array({json(std::vector<double>(std::size_t{1} << 19, 1.0)),
+                                    json(std::vector<double>(std::size_t{1} << 19, 1.0)), json::array({1.0})});
+        check_error(ask(with(kSeed, "x", x)), "x", "too large: at most 1048576 values");
+        // ... while exactly the limit is accepted.
+        const json r = bnkata::compute(with(kSeed, "x", std::vector<double>(bnkata::kMaxTensorValues, 1.0)));
+        CHECK_FALSE(r.contains("error"));
+    }
+    SUBCASE("request text beyond the documented size limit (32 MiB)") {
+        check_error(ask_text(std::string(bnkata::kMaxRequestBytes + 1, ' ')), "request", "too large");
+    }
+}
+
+TEST_CASE("compute never throws, and always answers one JSON object") {
+    const std::vector<std::string> garbage = {
+        "", " ", "null", "true", "\"op\"", "{", "}", "[", "{\"op\":", "{\"op\":null}", "{\"op\":\"forward_train\",\"x\":{}}",
+        "{\"op\":\"forward_train\",\"x\":[1,2],\"gamma\":[null]}", "{\"op\":\"backward\",\"x\":[1,2],\"dy\":[[1],[2]]}",
+        "{\"op\":\"forward_train\",\"x\":[1e308,-1e308]}", "{\"op\":\"\\u0000\"}", std::string("{\"op\":\"\xff\xfe\"}"),
+        "{\"op\":\"forward_train\",\"x\":[1,2],\"eps\":1e-320}", "{\"op\":\"forward_train\",\"x\":[18446744073709551616]}",
+    };
+    for (const std::string& text : garbage) {
+        CAPTURE(text);
+        std::string answer;
+        CHECK_NOTHROW(answer = bnkata::compute(text));
+        const json r = json::parse(answer, nullptr, false);
+        CHECK(r.is_object());
+    }
+}
+
+TEST_CASE("op_names lists the four Batch Normalization ops") {
+    const auto names = bnkata::op_names();
+    for (const char* op : {"forward_train", "forward_eval", "backward", "update_running"})
+        CHECK(std::find(names.begin(), names.end(), op) != names.end());
+}
