@@ -16,7 +16,13 @@ if(NOT EMSCRIPTEN)
     cpp/cli/main.cpp
     cpp/cli/cmd_compute.cpp
     cpp/cli/cmd_bench.cpp
+    cpp/cli/cmd_check.cpp
   )
   target_link_libraries(bnkata PRIVATE bnkata_api)
   bnkata_warnings(bnkata)
+endif()
+
+if(NOT EMSCRIPTEN)
+  # The CLI as a newcomer uses it (the README's example), run by ctest.
+  add_test(NAME cli_core COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/cli_core_test.sh $<TARGET_FILE:bnkata>)
 endif()
