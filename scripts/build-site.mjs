@@ -320,7 +320,9 @@ async function main() {
     `katex/ (${fonts.length} fonts)${core ? ', bnkata-core.js from ' + path.relative(root, options.wasmDir) : ''}`);
 }
 
-main().catch((error) => {
+export { typesetHtml, neededFaces, usedClasses, BuildError };
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main().catch((error) => {
   if (error instanceof BuildError) console.error(`build-site: ${error.message}`);
   else if (error?.errors) { /* esbuild already printed its diagnostics */ console.error('build-site: bundling failed'); }
   else console.error(error);

@@ -46,8 +46,19 @@ export function wrap(module) {
   // Typed arrays serialise as objects in JSON.stringify; the core expects arrays.
   const replacer = (_key, value) => (ArrayBuffer.isView(value) ? Array.from(value) : value);
 
+  // The core never throws (errors are values); if the module itself traps (a bug, or out of memory), it
+  // cannot be used again: say so on this and every later call rather than return wrong answers.
+  let stopped = null;
   function compute(request) {
-    return JSON.parse(module.compute(JSON.stringify(request, replacer)));
+    if (stopped) throw stopped;
+    let text;
+    try {
+      text = module.compute(JSON.stringify(request, replacer));
+    } catch (trap) {
+      stopped = new Error(`the BatchNorm core stopped and must be reloaded: ${trap && trap.message ? trap.message : trap}`);
+      throw stopped;
+    }
+    return JSON.parse(text);
   }
 
   // Runs one op and throws the core's error value as a CoreError.
