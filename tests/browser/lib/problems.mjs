@@ -28,7 +28,7 @@ export async function collectProblems(context, url) {
   });
   context.on('page', (page) => {
     page.on('console', (message) => {
-      const entry = `${message.text()} (${message.location().url || 'no url'}:${message.location().lineNumber ?? ''})`;
+      const entry = `${message.text().split('\n')[0].slice(0, 400)} (${message.location().url || 'no url'}:${message.location().lineNumber ?? ''})`;
       if (message.type() === 'error') problems.consoleErrors.push(entry);
       else if (message.type() === 'warning') problems.consoleWarnings.push(entry);
     });

@@ -1,0 +1,111 @@
+// The built lesson as a learner meets it: from a static host under a subpath and straight from disk,
+// clean (no console errors, no CSP violations, no request beyond its own files), deep-linkable, usable
+// by keyboard alone, accessible in light and dark, and readable on a 320 px wide phone.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  launchChromium, serveSite, fileUrl, openLesson, mountAllFigures, assertNoProblems,
+  runAxe, formatViolations, tabThrough, horizontalOverflow, NARROW,
+} from './lib/index.mjs';
+
+let browser;
+let site;
+before(async () => {
+  browser = await launchChromium();
+  site = await serveSite({ base: '/lesson/' });
+});
+after(async () => {
+  await site?.close();
+  await browser?.close();
+});
+
+const ways = [
+  ['http under the subpath /lesson/', () => site.url],
+  ['file://', () => fileUrl()],
+];
+
+for (const [way, urlOf] of ways) {
+  test(`over ${way} the lesson loads, every figure starts, and nothing errs, breaks the CSP or leaves its own files`, async () => {
+    const { page, problems, close } = await openLesson(browser, urlOf());
+    try {
+      const states = await mountAllFigures(page);
+      const failed = Object.entries(states).filter(([, state]) => state === 'failed');
+      assert.deepEqual(failed, [], 'figures that failed to mount');
+      assert.ok(Object.values(states).includes('mounted'), 'at least one figure is live');
+      assertNoProblems(problems, way);
+    } finally {
+      await close();
+    }
+  });
+
+  test(`over ${way} the deep links #step-1 … #step-5 land on their section, its heading in view and uncovered`, async () => {
+    for (let n = 1; n <= 5; n++) {
+      const { page, problems, close } = await openLesson(browser, `${urlOf()}#step-${n}`);
+      try {
+        const where = await page.evaluate((id) => {
+          const section = document.getElementById(id);
+          const heading = section.querySelector('h2, h3');
+          const box = heading.getBoundingClientRect();
+          const hit = document.elementFromPoint(box.left + Math.min(box.width, 40) / 2, box.top + box.height / 2);
+          return {
+            target: document.querySelector(':target')?.id,
+            top: box.top,
+            bottom: box.bottom,
+            viewport: innerHeight,
+            uncovered: !!hit && heading.contains(hit),
+          };
+        }, `step-${n}`);
+        assert.equal(where.target, `step-${n}`, `#step-${n} is the :target`);
+        assert.ok(where.top >= 0 && where.bottom <= where.viewport, `#step-${n}: heading in view (${JSON.stringify(where)})`);
+        assert.ok(where.uncovered, `#step-${n}: heading not covered by anything (e.g. a sticky navigator)`);
+        assertNoProblems(problems, `${way} #step-${n}`);
+      } finally {
+        await close();
+      }
+    }
+  });
+}
+
+test('the whole page is reachable by Tab alone, every stop shows a visible focus indicator, and Tab never gets trapped', async () => {
+  const { page, problems, close } = await openLesson(browser, site.url);
+  try {
+    await mountAllFigures(page);
+    const walk = await tabThrough(page);
+    assert.ok(walk.interactive.length > 0, 'the page has interactive elements');
+    assert.equal(walk.trapped, false, `Tab did not leave the page after ${walk.stops.length} stops (a keyboard trap)`);
+    assert.deepEqual(walk.unreached.map((e) => `${e.tag} "${e.label}"`), [], 'interactive elements Tab never reached');
+    assert.deepEqual(walk.withoutIndicator.map((e) => `${e.tag} "${e.label}"`), [], 'focused elements with no visible focus indicator');
+    assert.deepEqual(walk.stops.filter((s) => !s.inViewport).map((e) => `${e.tag} "${e.label}"`), [], 'focused elements scrolled out of view');
+    assertNoProblems(problems, 'keyboard walk');
+  } finally {
+    await close();
+  }
+});
+
+for (const colorScheme of ['light', 'dark']) {
+  test(`axe-core finds no accessibility violations in the ${colorScheme} colour scheme, every figure mounted`, async () => {
+    // bypassCSP only so that axe can be injected; the CSP itself is checked by the load tests above.
+    const { page, close } = await openLesson(browser, site.url, { colorScheme, bypassCSP: true });
+    try {
+      assert.equal(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), colorScheme === 'dark');
+      await mountAllFigures(page);
+      const violations = await runAxe(page);
+      assert.equal(violations.length, 0, `axe (${colorScheme}):\n${formatViolations(violations)}`);
+    } finally {
+      await close();
+    }
+  });
+}
+
+test('at 320 px wide nothing scrolls horizontally, every figure mounted', async () => {
+  const { page, problems, close } = await openLesson(browser, site.url, { viewport: NARROW });
+  try {
+    await mountAllFigures(page);
+    const overflow = await horizontalOverflow(page);
+    assert.ok(overflow.scrollWidth <= overflow.clientWidth,
+      `page is ${overflow.scrollWidth} px wide in a ${overflow.clientWidth} px viewport; sticking out: ${overflow.offenders.join(', ')}`);
+    assertNoProblems(problems, '320 px');
+  } finally {
+    await close();
+  }
+});
