@@ -17,8 +17,9 @@ if(NOT EMSCRIPTEN)
     cpp/cli/cmd_compute.cpp
     cpp/cli/cmd_bench.cpp
     cpp/cli/cmd_check.cpp
+    cpp/cli/cmd_train.cpp
   )
-  target_link_libraries(bnkata PRIVATE bnkata_api)
+  target_link_libraries(bnkata PRIVATE bnkata_api bnkata_training)
   bnkata_warnings(bnkata)
 endif()
 

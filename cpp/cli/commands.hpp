@@ -6,5 +6,6 @@ namespace bnkata::cli {
 // Each returns the process's exit code: 0 on success, 1 on bad input, 2 on bad usage.
 int cmd_compute(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
+int cmd_train(int argc, char** argv);  // training lab (issue 5), cmd_train.cpp
 
 }  // namespace bnkata::cli

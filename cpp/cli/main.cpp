@@ -18,6 +18,8 @@ const Subcommand kSubcommands[] = {
      bnkata::cli::cmd_compute},
     {"bench", "time float32/float64 forward+backward against a memory triad (prints a table)",
      bnkata::cli::cmd_bench},
+    {"train", "run a training-lab config (docs/training.md), print its metrics as JSON every K steps",
+     bnkata::cli::cmd_train},
 };
 
 void print_help(std::FILE* out) {

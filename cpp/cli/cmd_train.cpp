@@ -1,0 +1,113 @@
+// cmd_train.cpp — `bnkata train`: runs a training-lab config natively and prints its metrics.
+//
+//   bnkata train CONFIG.json [--steps N] [--every K] [--mnist FILE]
+//
+// CONFIG.json is the config the page's TrainingLab takes (docs/training.md; "-" reads stdin). Prints one
+// JSON line — the lab's step(K) response — every K steps (default N = 1000, K = 100), so a test can
+// compare native and WASM runs line by line. Stops after the line that reports a divergence.
+// --mnist FILE: the inflated bytes of dist/mnist.js (10,000 × 784 uint8 pixels, then 10,000 labels; the
+// first 8,000 train, the last 2,000 test), scaled by 1/255 exactly as the page's setData does.
+// Exit codes: 0 ran, 1 bad config or data (the error JSON is printed), 2 bad usage.
+#include "commands.hpp"
+
+#include "bnkata/training/lab.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+namespace bnkata::cli {
+
+namespace {
+
+int usage() {
+    std::fprintf(stderr, "usage: bnkata train CONFIG.json [--steps N] [--every K] [--mnist FILE]\n");
+    return 2;
+}
+
+bool read_file(const std::string& path, std::string& out) {
+    if (path == "-") {
+        out.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+        return true;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return true;
+}
+
+int print(const nlohmann::json& response) {
+    std::cout << response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    return response.value("ok", false) ? 0 : 1;
+}
+
+// Sets MNIST's train and test splits from the raw asset bytes.
+int set_mnist(training::Lab& lab, const std::string& bytes) {
+    const std::size_t count = 10000, train = 8000, pixels = 784;
+    if (bytes.size() != count * (pixels + 1))
+        return print(training::error_json("mnist", "expected " + std::to_string(count * (pixels + 1)) +
+                                                       " bytes (10,000 digits of 784 pixels, then 10,000 labels), got " +
+                                                       std::to_string(bytes.size())));
+    for (int part = 0; part < 2; ++part) {
+        const std::size_t first = part == 0 ? 0 : train, n = part == 0 ? train : count - train;
+        std::vector<float> x(n * pixels);
+        std::vector<int32_t> labels(n);
+        for (std::size_t i = 0; i < x.size(); ++i)
+            x[i] = static_cast<float>(static_cast<unsigned char>(bytes[first * pixels + i])) / 255.0f;
+        for (std::size_t i = 0; i < n; ++i) labels[i] = static_cast<unsigned char>(bytes[count * pixels + first + i]);
+        const nlohmann::json r = nlohmann::json::parse(lab.set_data(part == 0 ? "train" : "test", x.data(), x.size(),
+                                                                    labels.data(), n));
+        if (!r.value("ok", false)) return print(r);
+    }
+    return 0;
+}
+
+}  // namespace
+
+int cmd_train(int argc, char** argv) {
+    if (argc < 2) return usage();
+    const std::string config_path = argv[1];
+    long steps = 1000, every = 100;
+    const char* mnist = nullptr;
+    for (int i = 2; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--steps") && i + 1 < argc) steps = std::strtol(argv[++i], nullptr, 10);
+        else if (!std::strcmp(argv[i], "--every") && i + 1 < argc) every = std::strtol(argv[++i], nullptr, 10);
+        else if (!std::strcmp(argv[i], "--mnist") && i + 1 < argc) mnist = argv[++i];
+        else return usage();
+    }
+    if (steps < 1 || every < 1 || every > 100000) {
+        std::fprintf(stderr, "bnkata train: --steps must be ≥ 1 and --every from 1 to 100000\n");
+        return 2;
+    }
+    std::string text;
+    if (!read_file(config_path, text)) {
+        std::fprintf(stderr, "bnkata train: cannot read %s\n", config_path.c_str());
+        return 2;
+    }
+    training::Lab lab;
+    const nlohmann::json configured = nlohmann::json::parse(lab.configure(text));
+    if (!configured.value("ok", false)) return print(configured);
+    if (mnist) {
+        std::string bytes;
+        if (!read_file(mnist, bytes)) {
+            std::fprintf(stderr, "bnkata train: cannot read %s\n", mnist);
+            return 2;
+        }
+        if (const int code = set_mnist(lab, bytes)) return code;
+    }
+    for (long done = 0; done < steps;) {
+        const long k = std::min(every, steps - done);
+        const nlohmann::json r = lab.step_json(static_cast<double>(k));
+        if (const int code = print(r)) return code;
+        if (!r["diverged"].is_null()) break;
+        done += k;
+    }
+    return 0;
+}
+
+}  // namespace bnkata::cli
