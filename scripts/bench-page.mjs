@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// bench-page.mjs — the page budget: bytes of dist/ and cold time to interactive in headless Chromium.
+// A benchmark, not a test: it prints tables and marks each target met or missed.
+//
+//   node scripts/bench-page.mjs [--runs 7] [--dir dist]
+//
+// Bytes: every file of dist/, raw and gzipped (zlib level 9, what a static host would serve), and the
+// totals. Target: ≤ 250 KiB gzipped in total.
+//
+// Time to interactive, defined: from navigation start (performance.timeOrigin) to the `bnkata:ready`
+// event main.js dispatches once bnkata-core.js has been parsed, its WebAssembly compiled and
+// instantiated, and every figure within 200 px of the first viewport has mounted and drawn its first
+// result. Each load is cold: a fresh browser context (empty cache, no compiled-code cache) per run.
+// Measured over http from 127.0.0.1 (under /lesson/) and from file://. Target: < 300 ms on localhost.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from './serve.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BUDGET_GZ = 250 * 1024;
+const BUDGET_MS = 300;
+
+function parseArgs(argv) {
+  const options = { runs: 7, dir: process.env.BNKATA_DIST_DIR || 'dist' };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--runs') options.runs = Number(argv[++i]);
+    else if (argv[i] === '--dir') options.dir = argv[++i];
+    else { console.error(`usage: node scripts/bench-page.mjs [--runs 7] [--dir dist]`); process.exit(2); }
+  }
+  options.dir = path.resolve(root, options.dir);
+  return options;
+}
+
+const kib = (bytes) => (bytes / 1024).toFixed(1);
+
+function table(headers, rows, align) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => (align[i] === 'r' ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function listFiles(dir, prefix = '') {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const rel = path.posix.join(prefix, entry.name);
+    return entry.isDirectory() ? listFiles(path.join(dir, entry.name), rel) : [rel];
+  });
+}
+
+function measureBytes(dir) {
+  const rows = listFiles(dir).map((file) => {
+    const content = readFileSync(path.join(dir, file));
+    return { file, raw: statSync(path.join(dir, file)).size, gz: gzipSync(content, { level: 9 }).length };
+  }).sort((a, b) => b.gz - a.gz);
+  const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gz: t.gz + r.gz }), { raw: 0, gz: 0 });
+  return { rows, total };
+}
+
+async function timeToInteractive(browser, url, requested = new Set()) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.on('request', (request) => requested.add(request.url()));
+  try {
+    await context.addInitScript(() => {
+      document.addEventListener('bnkata:ready', () => { window.__bnkataReadyAt = performance.now(); }, { once: true });
+      document.addEventListener('bnkata:error', (e) => { window.__bnkataError = e.detail?.message || 'error'; }, { once: true });
+    });
+    const page = await context.newPage();
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForFunction(() => window.__bnkataReadyAt !== undefined || window.__bnkataError !== undefined, null, { timeout: 30000 });
+    return await page.evaluate(() => {
+      if (window.__bnkataError) throw new Error(`the page reported: ${window.__bnkataError}`);
+      const nav = performance.getEntriesByType('navigation')[0];
+      const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+      return { ready: window.__bnkataReadyAt, domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, fcp: fcp ? fcp.startTime : NaN };
+    });
+  } finally {
+    await context.close();
+  }
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const bytes = measureBytes(options.dir);
+
+  const browser = await chromium.launch({
+    executablePath: process.env.BNKATA_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+  const server = await startServer({ dir: options.dir, base: '/lesson/', port: 0 });
+
+  try {
+    // Which files a first visit fetches before it is interactive (the rest load on demand, e.g. when a
+    // learner scrolls to the lab). This run also starts the browser's own processes; it is not timed.
+    const requested = new Set();
+    await timeToInteractive(browser, server.url, requested);
+    const initial = new Set([...requested].filter((u) => u.startsWith(server.url))
+      .map((u) => decodeURIComponent(new URL(u).pathname.slice(new URL(server.url).pathname.length)) || 'index.html'));
+    const initialTotal = bytes.rows.filter((r) => initial.has(r.file)).reduce((t, r) => ({ raw: t.raw + r.raw, gz: t.gz + r.gz }), { raw: 0, gz: 0 });
+
+    console.log(`Page budget — ${path.relative(root, options.dir) || '.'}/ (node scripts/bench-page.mjs)\n`);
+    console.log(table(['file', 'raw KiB', 'gzip KiB', 'first visit'],
+      [...bytes.rows.map((r) => [r.file, kib(r.raw), kib(r.gz), initial.has(r.file) ? 'yes' : 'on demand']),
+        ['total, all of dist/', kib(bytes.total.raw), kib(bytes.total.gz), ''],
+        ['total, first visit', kib(initialTotal.raw), kib(initialTotal.gz), '']],
+      ['l', 'r', 'r', 'l']));
+    console.log(`\ngzipped: all of dist/ ${kib(bytes.total.gz)} KiB, first visit ${kib(initialTotal.gz)} KiB — target ≤ ${kib(BUDGET_GZ)} KiB: ` +
+      `all ${bytes.total.gz <= BUDGET_GZ ? 'met' : 'MISSED'}, first visit ${initialTotal.gz <= BUDGET_GZ ? 'met' : 'MISSED'}\n`);
+
+    const modes = [['http 127.0.0.1 /lesson/', server.url], ['file://', pathToFileURL(path.join(options.dir, 'index.html')).href]];
+    const rows = [];
+    let worst = 0;
+    for (const [label, url] of modes) {
+      const runs = [];
+      for (let i = 0; i < options.runs; i++) runs.push(await timeToInteractive(browser, url));
+      const ready = runs.map((r) => r.ready);
+      worst = Math.max(worst, median(ready));
+      rows.push([label, options.runs, median(runs.map((r) => r.fcp)).toFixed(0), median(runs.map((r) => r.domContentLoaded)).toFixed(0),
+        median(ready).toFixed(0), Math.min(...ready).toFixed(0), Math.max(...ready).toFixed(0)]);
+    }
+    console.log(table(['cold load', 'runs', 'FCP ms', 'DOMContentLoaded ms', 'interactive ms (median)', 'min', 'max'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r']));
+    console.log(`\ninteractive = navigation start → bnkata:ready (core instantiated, figures in the first viewport mounted)`);
+    console.log(`median ${worst.toFixed(0)} ms — target < ${BUDGET_MS} ms: ${worst < BUDGET_MS ? 'met' : 'MISSED'}` +
+      `  (machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; Chromium ${browser.version()})`);
+  } finally {
+    await server.close();
+    await browser.close();
+  }
+}
+
+main().catch((error) => { console.error(`bench-page: ${error.message}`); process.exit(1); });
