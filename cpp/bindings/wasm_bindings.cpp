@@ -28,3 +28,59 @@ EMSCRIPTEN_BINDINGS(bnkata_lesson) {
 // EMSCRIPTEN_BINDINGS(bnkata_training) block. Typed arrays in with convertJSArrayToNumberVector, results
 // copied out into new typed arrays (never typed_memory_view: it goes stale when memory grows), and every
 // handle JS creates freed in a `finally`.
+
+// ---------------------------------------------------------------------------------------------------
+// Training lab (issue 5; owner: training-core). One handle per network, driven by the lab's Worker:
+//   const lab = new Module.TrainingLab();
+//   try { lab.configure(json); lab.setData('train', images, labels); lab.step(k); lab.probe(json); }
+//   finally { lab.delete(); }
+// Every method returns a JSON string, {"ok": true, …} or {"ok": false, "error": {field, message}}, and
+// never throws (docs/training.md). Data is copied in; results are copied out as strings.
+#include <emscripten/val.h>
+
+#include <bnkata/training/lab.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace {
+
+class TrainingLab {
+public:
+    std::string configure(const std::string& config) { return lab_.configure(config); }
+
+    // images: a Uint8Array (pixels 0..255, scaled by 1/255 here, as `bnkata train --mnist` does) or a
+    // Float32Array / array of numbers used as they are; labels: any typed array or array of integers.
+    std::string setData(const std::string& split, const emscripten::val& images, const emscripten::val& labels) {
+        if (!is_array_like(images)) return error("images", "expected a Uint8Array or a Float32Array");
+        if (!is_array_like(labels)) return error("labels", "expected a Uint8Array or an array of integers");
+        std::vector<float> x = emscripten::convertJSArrayToNumberVector<float>(images);
+        if (images.instanceof(emscripten::val::global("Uint8Array")))
+            for (float& v : x) v = v / 255.0f;
+        const std::vector<int32_t> y = emscripten::convertJSArrayToNumberVector<int32_t>(labels);
+        return lab_.set_data(split, x.data(), x.size(), y.data(), y.size());
+    }
+
+    std::string step(double k) { return lab_.step(k); }
+    std::string probe(const std::string& request) { return lab_.probe(request); }
+
+private:
+    static bool is_array_like(const emscripten::val& v) {
+        return !v.isUndefined() && !v.isNull() && v.typeOf().as<std::string>() == "object" && v["length"].isNumber();
+    }
+    static std::string error(const char* field, const char* message) {
+        return bnkata::training::error_json(field, message).dump();
+    }
+    bnkata::training::Lab lab_;
+};
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(bnkata_training) {
+    emscripten::class_<TrainingLab>("TrainingLab")
+        .constructor<>()
+        .function("configure", &TrainingLab::configure)
+        .function("setData", &TrainingLab::setData)
+        .function("step", &TrainingLab::step)
+        .function("probe", &TrainingLab::probe);
+}
