@@ -26,6 +26,9 @@ list(APPEND BNKATA_WASM_LIBS bnkata_exercises)
 if(NOT EMSCRIPTEN)
   add_executable(bnkata_tests_exercises
     tests/test_exercises_expression.cpp
+    tests/test_exercises_catalog.cpp
+    tests/test_exercises_steps.cpp
+    tests/test_exercises_code.cpp
   )
   target_link_libraries(bnkata_tests_exercises PRIVATE bnkata_doctest_main bnkata_exercises bnkata_api)
   bnkata_warnings(bnkata_tests_exercises)

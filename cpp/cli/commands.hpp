@@ -7,5 +7,6 @@ namespace bnkata::cli {
 int cmd_compute(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
 int cmd_train(int argc, char** argv);  // training lab (issue 5), cmd_train.cpp
+int cmd_check(int argc, char** argv);  // exercises: re-grade an exported answers file
 
 }  // namespace bnkata::cli

@@ -18,6 +18,8 @@ const Subcommand kSubcommands[] = {
      bnkata::cli::cmd_compute},
     {"bench", "time float32/float64 forward+backward against a memory triad (prints a table)",
      bnkata::cli::cmd_bench},
+    {"check", "re-grade an answers file exported by the lesson page (exit 1 if any answer is wrong)",
+     bnkata::cli::cmd_check},
     {"train", "run a training-lab config (docs/training.md), print its metrics as JSON every K steps",
      bnkata::cli::cmd_train},
 };

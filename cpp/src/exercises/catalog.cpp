@@ -56,7 +56,9 @@ std::string read_seed(const json* value, std::uint64_t& seed) {
     if (value->is_number_unsigned()) {
         seed = value->get<std::uint64_t>();
     } else if (value->is_number_integer()) {
-        return expected + ", got " + std::to_string(value->get<std::int64_t>());
+        const std::int64_t signed_seed = value->get<std::int64_t>();
+        if (signed_seed < 0) return expected + ", got " + std::to_string(signed_seed);
+        seed = static_cast<std::uint64_t>(signed_seed);
     } else if (value->is_number_float()) {
         const double d = value->get<double>();
         if (!(d >= 0 && d <= static_cast<double>(kMaxSeed) && std::floor(d) == d)) return expected;

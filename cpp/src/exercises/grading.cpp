@@ -247,12 +247,20 @@ std::string join_labels(const std::vector<std::string>& labels) {
 }  // namespace
 
 bool all_variants_distinguishable(const NumericGrading& g) {
-    for (const Variant& v : g.variants) {
-        bool differs = false;
-        for (std::size_t f = 0; f < g.fields.size() && f < v.values.size(); ++f)
-            differs = differs || any_distinguished(g.tolerance, v.values[f], g.fields[f].expected);
-        // A variant that produces NaN/inf cannot be typed in, but still differs; that is fine.
-        if (!differs) return false;
+    // Each variant must differ clearly from the right answer, and from every other variant (so that the
+    // mistake named is the only one that fits).
+    auto differ = [&](const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b) {
+        for (std::size_t f = 0; f < g.fields.size() && f < a.size() && f < b.size(); ++f)
+            if (any_distinguished(g.tolerance, a[f], b[f])) return true;
+        return false;
+    };
+    std::vector<std::vector<double>> right;
+    for (const NumericField& f : g.fields) right.push_back(f.expected);
+    for (std::size_t i = 0; i < g.variants.size(); ++i) {
+        if (!differ(g.variants[i].values, right)) return false;
+        for (std::size_t j = 0; j < i; ++j)
+            if (g.variants[i].mistake != g.variants[j].mistake && !differ(g.variants[i].values, g.variants[j].values))
+                return false;
     }
     return true;
 }

@@ -80,7 +80,10 @@ PrintedArray read_printed_array(std::string_view text, std::string_view label) {
     };
     for (std::size_t i = start; i <= end; ++i) {
         const char c = text[i];
-        if (c == '[' || c == ']' || separator(c)) {
+        if (c == '\xe2' && i + 2 <= end && text[i + 1] == '\x88' && text[i + 2] == '\x92') {  // U+2212 minus
+            token += '-';
+            i += 2;
+        } else if (c == '[' || c == ']' || separator(c)) {
             if (!flush()) { out.values.clear(); return out; }
         } else {
             token += c;

@@ -133,7 +133,7 @@ Generated formula(std::uint64_t) {
          "Type the formula for the normalised activation x̂_i in terms of x (for x_i), mu (μ_B), var (σ²_B) and "
          "eps (ε). Unicode works too: (x − μ)/√(σ² + ε). Any equivalent form is accepted."},
         {"data", json::object()},
-        {"fields", json::array({{{"name", "xhat"}, {"label", "x̂ ="}, {"type", "formula"}}})},
+        {"fields", json::array({{{"name", "xhat"}, {"label", "x̂"}, {"type", "formula"}}})},
         {"hints",
          {"First centre: subtract the batch mean from x.", "Then scale by one over the batch standard deviation.",
           "ε goes inside the square root, next to the variance: √(var + eps)."}},

@@ -83,8 +83,9 @@ struct NumericGrading {
 // The verdict for a numeric answer, with per-field verdicts and the mistake named when the answer
 // matches a variant that is distinguishable from the right answer at the tolerance.
 json grade_numeric(const json& answer, const NumericGrading& grading);
-// Whether every variant differs clearly from the right answer in at least one field (generators redraw
-// their data until this holds, so that every listed mistake can be named).
+// Whether every variant differs clearly from the right answer and from every other variant in at least
+// one field (generators redraw their data until this holds, so that every listed mistake can be named,
+// unambiguously).
 bool all_variants_distinguishable(const NumericGrading& grading);
 // The "fields" and "solution.answer" parts of an exercise, from the same description.
 json fields_json(const std::vector<NumericField>& fields);

@@ -1,0 +1,375 @@
+// Steps 1, 2 and 4 (numbers, formulas, choices) and step 3 (predict, run, check): the right answer is
+// accepted, each known mistake is named, garbage is refused. Expected numbers for seed 7 come from
+// tests/fixtures/exercises/expected_seed7.py (NumPy; its output is expected_seed7.txt); for many other
+// seeds they are recomputed here from the exercise's data with the plain formulas below — never with
+// the engine's own code.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "bnkata/compute.hpp"
+
+using nlohmann::json;
+using Vec = std::vector<double>;
+
+namespace {
+json call(const json& request) { return bnkata::compute(request); }
+json exercise(const std::string& id, std::uint64_t seed) { return call({{"op", "exercise"}, {"id", id}, {"seed", seed}}); }
+json grade(const std::string& id, std::uint64_t seed, const json& answer) {
+    return call({{"op", "grade"}, {"id", id}, {"seed", seed}, {"answer", answer}});
+}
+std::string mistake_of(const json& g) { return g["mistake"].is_null() ? std::string("none") : g["mistake"]["id"].get<std::string>(); }
+
+// The textbook definitions, written out independently of the engine.
+double mean(const Vec& v) { double s = 0; for (double e : v) s += e; return s / static_cast<double>(v.size()); }
+double var(const Vec& v) { const double m = mean(v); double s = 0; for (double e : v) s += (e - m) * (e - m); return s / static_cast<double>(v.size()); }
+double var_unbiased(const Vec& v) { return var(v) * static_cast<double>(v.size()) / static_cast<double>(v.size() - 1); }
+
+const std::uint64_t kSeeds = 40;  // seeds checked for "every variant is diagnosed"
+}  // namespace
+
+// --- Step 1 -------------------------------------------------------------------------------------------------
+
+TEST_CASE("s1-mean-var: μ_B and σ²_B of seed 7's batch [1, 2, 0, 0, 6]") {
+    // By hand: μ = 9/5 = 1.8; squared deviations 0.64 + 0.04 + 3.24 + 3.24 + 17.64 = 24.8; σ² = 24.8/5 = 4.96.
+    CHECK(grade("s1-mean-var", 7, {{"mean", 1.8}, {"var", 4.96}})["verdict"] == "correct");
+    CHECK(grade("s1-mean-var", 7, {{"mean", "1.8"}, {"var", "124/25"}})["verdict"] == "correct");
+    CHECK(grade("s1-mean-var", 7, {{"mean", "1.8"}, {"var", "4.961"}})["verdict"] == "correct");  // within 0.1 %
+    SUBCASE("÷ (m − 1) is the unbiased variance: 24.8/4 = 6.2") {
+        const json g = grade("s1-mean-var", 7, {{"mean", 1.8}, {"var", 6.2}});
+        CHECK(g["verdict"] == "incorrect");
+        CHECK(mistake_of(g) == "unbiased_variance");
+        CHECK(g["fields"]["mean"]["verdict"] == "correct");
+        CHECK(g["fields"]["var"]["verdict"] == "incorrect");
+        CHECK(g["tolerance"] == "within 0.1 % (or 0.001 near zero)");
+    }
+    SUBCASE("σ instead of σ²: √4.96 = 2.2271") {
+        CHECK(mistake_of(grade("s1-mean-var", 7, {{"mean", 1.8}, {"var", 2.2271}})) == "std_instead_of_var");
+    }
+    SUBCASE("an unrelated wrong value is incorrect without a named mistake") {
+        const json g = grade("s1-mean-var", 7, {{"mean", 1.8}, {"var", 5}});
+        CHECK(g["verdict"] == "incorrect");
+        CHECK(g["mistake"].is_null());
+    }
+    SUBCASE("half an answer is incorrect, and says what is missing") {
+        const json g = grade("s1-mean-var", 7, {{"mean", 1.8}});
+        CHECK(g["verdict"] == "incorrect");
+        CHECK(g["fields"]["var"]["verdict"] == "not_attempted");
+        CHECK(g["message"].get<std::string>().find("σ²_B") != std::string::npos);
+    }
+    SUBCASE("garbage names the field and the position") {
+        const json g = grade("s1-mean-var", 7, {{"mean", "1.8"}, {"var", "4.96)"}});
+        CHECK(g["verdict"] == "invalid");
+        CHECK(g["message"].get<std::string>().find("σ²_B") != std::string::npos);
+        CHECK(g["message"].get<std::string>().find("position 5") != std::string::npos);
+    }
+}
+
+TEST_CASE("s1-mean-var: for many seeds, the right answer passes and each mistake is named") {
+    for (std::uint64_t seed = 0; seed < kSeeds; ++seed) {
+        const Vec x = exercise("s1-mean-var", seed)["data"]["x"];
+        CAPTURE(seed);
+        CHECK(grade("s1-mean-var", seed, {{"mean", mean(x)}, {"var", var(x)}})["verdict"] == "correct");
+        CHECK(mistake_of(grade("s1-mean-var", seed, {{"mean", mean(x)}, {"var", var_unbiased(x)}})) == "unbiased_variance");
+        CHECK(mistake_of(grade("s1-mean-var", seed, {{"mean", mean(x)}, {"var", std::sqrt(var(x))}})) == "std_instead_of_var");
+    }
+}
+
+namespace {
+// x̂ for s1-xhat's data, and what each mistake gives instead.
+struct XhatAnswers { double right, unbiased, eps_outside, eps_omitted, layernorm, no_sqrt; };
+XhatAnswers xhat_answers(const json& data) {
+    const std::size_t n = data["example"].get<std::size_t>() - 1, c = data["feature"].get<std::size_t>() - 1;
+    const double eps = data["eps"];
+    Vec column;
+    for (const json& row : data["x"]) column.push_back(row[c]);
+    const Vec row = data["x"][n];
+    const double x = row[c], m = mean(column), v = var(column);
+    return {(x - m) / std::sqrt(v + eps),          (x - m) / std::sqrt(var_unbiased(column) + eps),
+            (x - m) / (std::sqrt(v) + eps),        (x - m) / std::sqrt(v),
+            (x - mean(row)) / std::sqrt(var(row) + eps), (x - m) / (v + eps)};
+}
+}  // namespace
+
+TEST_CASE("s1-xhat: x̂ of one element of seed 7's table, and every mistake named") {
+    // expected_seed7.txt: right 0.884651736929; unbiased 0.77032888652; ε outside 0.786034825215;
+    // ε omitted 0.904534033733; LayerNorm 1.319824035192; no square root 0.260869565217.
+    CHECK(grade("s1-xhat", 7, {{"xhat", 0.8847}})["verdict"] == "correct");
+    CHECK(grade("s1-xhat", 7, {{"xhat", "3/sqrt(11.5)"}})["verdict"] == "correct");
+    CHECK(mistake_of(grade("s1-xhat", 7, {{"xhat", 0.7703}})) == "unbiased_variance");
+    CHECK(mistake_of(grade("s1-xhat", 7, {{"xhat", 0.7860}})) == "eps_outside_sqrt");
+    CHECK(mistake_of(grade("s1-xhat", 7, {{"xhat", 0.9045}})) == "eps_omitted");
+    CHECK(mistake_of(grade("s1-xhat", 7, {{"xhat", 1.3198}})) == "wrong_axis_layernorm");
+    CHECK(mistake_of(grade("s1-xhat", 7, {{"xhat", 0.26087}})) == "var_instead_of_std");
+    CHECK(grade("s1-xhat", 7, {{"xhat", "about 0.88"}})["verdict"] == "invalid");
+    for (std::uint64_t seed = 0; seed < kSeeds; ++seed) {
+        const XhatAnswers a = xhat_answers(exercise("s1-xhat", seed)["data"]);
+        CAPTURE(seed);
+        CHECK(grade("s1-xhat", seed, {{"xhat", a.right}})["verdict"] == "correct");
+        CHECK(mistake_of(grade("s1-xhat", seed, {{"xhat", a.unbiased}})) == "unbiased_variance");
+        CHECK(mistake_of(grade("s1-xhat", seed, {{"xhat", a.eps_outside}})) == "eps_outside_sqrt");
+        CHECK(mistake_of(grade("s1-xhat", seed, {{"xhat", a.eps_omitted}})) == "eps_omitted");
+        CHECK(mistake_of(grade("s1-xhat", seed, {{"xhat", a.layernorm}})) == "wrong_axis_layernorm");
+        CHECK(mistake_of(grade("s1-xhat", seed, {{"xhat", a.no_sqrt}})) == "var_instead_of_std");
+    }
+}
+
+TEST_CASE("s1-formula: equivalent forms of x̂ pass, others are rejected, mistakes are named") {
+    for (const char* right : {"(x - mu) / sqrt(var + eps)", "(x - mu)*(var + eps)^(-1/2)", "(x − μ)/√(σ² + ε)",
+                              "(x_i − μ_B)/√(σ_B² + ε)", "x/sqrt(var+eps) - mu/sqrt(eps+var)",
+                              "(x - mu) * (1 / sqrt(var + eps))", "-(mu - x)/(var + eps)^0.5",
+                              "((x-mu)^2/(var+eps))^(1/2) * (x-mu)/sqrt((x-mu)^2)"}) {
+        CAPTURE(right);
+        CHECK(grade("s1-formula", 1, {{"xhat", right}})["verdict"] == "correct");
+    }
+    CHECK(mistake_of(grade("s1-formula", 1, {{"xhat", "(x - mu)/(sqrt(var) + eps)"}})) == "eps_outside_sqrt");
+    CHECK(mistake_of(grade("s1-formula", 1, {{"xhat", "(x - mu)/√σ² + ε"}})) == "eps_outside_sqrt");
+    CHECK(mistake_of(grade("s1-formula", 1, {{"xhat", "(x - mu)/sqrt(var)"}})) == "eps_omitted");
+    CHECK(mistake_of(grade("s1-formula", 1, {{"xhat", "(x - mu)/σ"}})) == "eps_omitted");
+    CHECK(mistake_of(grade("s1-formula", 1, {{"xhat", "(x - mu)/(var + eps)"}})) == "var_instead_of_std");
+    CHECK(mistake_of(grade("s1-formula", 1, {{"xhat", "(x - mu)/sqrt(var*m/(m-1) + eps)"}})) == "unbiased_variance");
+    CHECK(mistake_of(grade("s1-formula", 1, {{"xhat", "γ(x − μ)/√(σ² + ε) + β"}})) == "y_instead_of_xhat");
+    for (const char* wrong : {"(x + mu) / sqrt(var + eps)", "(x - mu) / sqrt(var + 2*eps)", "x - mu", "0",
+                              "(x - mu) / sqrt(abs)"}) {
+        CAPTURE(wrong);
+        CHECK(grade("s1-formula", 1, {{"xhat", wrong}})["verdict"] != "correct");
+    }
+    const json g = grade("s1-formula", 1, {{"xhat", "(x + mu) / sqrt(var + eps)"}});
+    CHECK(g["verdict"] == "incorrect");
+    CHECK(g["message"].get<std::string>().find("Not equivalent") != std::string::npos);
+    SUBCASE("a parse error carries its position") {
+        const json e = grade("s1-formula", 1, {{"xhat", "(x - mu / sqrt(var + eps)"}});
+        CHECK(e["verdict"] == "invalid");
+        CHECK(e["position"] == 26);
+        CHECK(e["fields"]["xhat"]["position"] == 26);
+    }
+    SUBCASE("10,000 nested parentheses are a clean invalid verdict") {
+        const json e = grade("s1-formula", 1, {{"xhat", std::string(10000, '(') + "x" + std::string(10000, ')')}});
+        CHECK(e["verdict"] == "invalid");
+        const json n = grade("s1-formula", 1, {{"xhat", std::string(600, '(') + "x" + std::string(600, ')')}});
+        CHECK(n["verdict"] == "invalid");
+        CHECK(n["message"].get<std::string>().find("nested too deeply") != std::string::npos);
+    }
+}
+
+TEST_CASE("s1-constant-batch: x̂ = 0, and ε is why") {
+    const json e = exercise("s1-constant-batch", 7);
+    const Vec x = e["data"]["x"];
+    CHECK(x[0] == x[1]);
+    CHECK(x[0] == x[3]);
+    CHECK(grade("s1-constant-batch", 7, {{"choice", "a"}})["verdict"] == "correct");
+    const json wrong = grade("s1-constant-batch", 7, {{"choice", "b"}});
+    CHECK(wrong["verdict"] == "incorrect");
+    CHECK(wrong["message"].get<std::string>().find("√ε") != std::string::npos);
+    CHECK(wrong["options"].size() == 4);  // every option explained after grading
+    CHECK(grade("s1-constant-batch", 7, {{"choice", "z"}})["verdict"] == "invalid");
+    CHECK(grade("s1-constant-batch", 7, {{"choice", ""}})["verdict"] == "not_attempted");
+}
+
+// --- Step 2 -------------------------------------------------------------------------------------------------
+
+TEST_CASE("s2-identity: γ = √(σ² + ε), β = μ give x back; each mistake named") {
+    // Seed 7: x = [3, 2, 12, 5, 7], ε = 0.1 → γ = 3.558089374931, β = 5.8 (expected_seed7.txt).
+    CHECK(exercise("s2-identity", 7)["data"]["x"] == json({3, 2, 12, 5, 7}));
+    CHECK(grade("s2-identity", 7, {{"gamma", 3.5581}, {"beta", 5.8}})["verdict"] == "correct");
+    CHECK(grade("s2-identity", 7, {{"gamma", "sqrt(12.56 + 0.1)"}, {"beta", "29/5"}})["verdict"] == "correct");
+    CHECK(mistake_of(grade("s2-identity", 7, {{"gamma", 3.5440}, {"beta", 5.8}})) == "eps_omitted");
+    CHECK(mistake_of(grade("s2-identity", 7, {{"gamma", 12.66}, {"beta", 5.8}})) == "var_instead_of_std");
+    CHECK(mistake_of(grade("s2-identity", 7, {{"gamma", 3.9749}, {"beta", 5.8}})) == "unbiased_variance");
+    CHECK(mistake_of(grade("s2-identity", 7, {{"gamma", 5.8}, {"beta", 3.5581}})) == "swapped_gamma_beta");
+    for (std::uint64_t seed = 0; seed < kSeeds; ++seed) {
+        const json d = exercise("s2-identity", seed)["data"];
+        const Vec x = d["x"];
+        const double eps = d["eps"];
+        CAPTURE(seed);
+        CHECK(grade("s2-identity", seed, {{"gamma", std::sqrt(var(x) + eps)}, {"beta", mean(x)}})["verdict"] == "correct");
+        CHECK(mistake_of(grade("s2-identity", seed, {{"gamma", std::sqrt(var(x))}, {"beta", mean(x)}})) == "eps_omitted");
+        CHECK(mistake_of(grade("s2-identity", seed, {{"gamma", var(x) + eps}, {"beta", mean(x)}})) == "var_instead_of_std");
+        CHECK(mistake_of(grade("s2-identity", seed, {{"gamma", std::sqrt(var_unbiased(x) + eps)}, {"beta", mean(x)}})) == "unbiased_variance");
+        CHECK(mistake_of(grade("s2-identity", seed, {{"gamma", mean(x)}, {"beta", std::sqrt(var(x) + eps)}})) == "swapped_gamma_beta");
+    }
+}
+
+TEST_CASE("s2-sigmoid and s2-bias: the right choices pass, every option is explained") {
+    CHECK(grade("s2-sigmoid", 1, {{"choice", "a"}})["verdict"] == "correct");
+    for (const char* wrong : {"b", "c", "d"}) CHECK(grade("s2-sigmoid", 1, {{"choice", wrong}})["verdict"] == "incorrect");
+    const json right = grade("s2-bias", 1, {{"choices", {"c", "a", "b"}}});  // order does not matter
+    CHECK(right["verdict"] == "correct");
+    CHECK(right["options"].size() == 5);
+    const json partial = grade("s2-bias", 1, {{"choices", {"a", "b"}}});
+    CHECK(partial["verdict"] == "incorrect");
+    CHECK(partial["message"].get<std::string>().find("1 statement") != std::string::npos);
+    CHECK(grade("s2-bias", 1, {{"choices", {"a", "b", "c", "d"}}})["verdict"] == "incorrect");
+    CHECK(grade("s2-bias", 1, {{"choices", json::array()}})["verdict"] == "not_attempted");
+    CHECK(grade("s2-bias", 1, {{"choices", "a"}})["verdict"] == "invalid");
+    CHECK(grade("s2-bias", 1, {{"choices", {"a", 3}}})["verdict"] == "invalid");
+}
+
+// --- Step 3 -------------------------------------------------------------------------------------------------
+
+namespace {
+json fig1_run(double acc_with, double acc_without, double drift_with, double drift_without) {
+    return {{"experiment", "fig1"},
+            {"with_bn", {{"final_accuracy", acc_with}, {"final_loss", 0.3}, {"diverged", false}, {"p50_drift", drift_with}}},
+            {"without_bn", {{"final_accuracy", acc_without}, {"final_loss", 0.6}, {"diverged", false}, {"p50_drift", drift_without}}}};
+}
+}  // namespace
+
+TEST_CASE("step 3: a prediction is graded against what the learner's own run showed") {
+    SUBCASE("no run yet: not attempted, and told to run it") {
+        const json g = grade("s3-fig1-accuracy", 1, {{"prediction", "a"}});
+        CHECK(g["verdict"] == "not_attempted");
+        CHECK(g["message"].get<std::string>().find("Run the experiment first") != std::string::npos);
+    }
+    SUBCASE("fig1 accuracy: BN ahead by more than a point") {
+        const json run = fig1_run(0.93, 0.81, 0.05, 0.9);
+        CHECK(grade("s3-fig1-accuracy", 1, {{"prediction", "a"}, {"run", run}})["verdict"] == "correct");
+        const json wrong = grade("s3-fig1-accuracy", 1, {{"prediction", "b"}, {"run", run}});
+        CHECK(wrong["verdict"] == "incorrect");
+        CHECK(wrong["message"].get<std::string>().find("93 %") != std::string::npos);
+        CHECK(grade("s3-fig1-accuracy", 1, {{"prediction", "c"}, {"run", fig1_run(0.905, 0.9, 0, 0)}})["verdict"] == "correct");
+        CHECK(grade("s3-fig1-accuracy", 1, {{"prediction", "b"}, {"run", fig1_run(0.5, 0.9, 0, 0)}})["verdict"] == "correct");
+    }
+    SUBCASE("fig1 drift") {
+        CHECK(grade("s3-fig1-drift", 1, {{"prediction", "a"}, {"run", fig1_run(0.9, 0.8, 0.05, 0.9)}})["verdict"] == "correct");
+        CHECK(grade("s3-fig1-drift", 1, {{"prediction", "c"}, {"run", fig1_run(0.9, 0.8, 0.30, 0.31)}})["verdict"] == "correct");
+        CHECK(grade("s3-fig1-drift", 1, {{"prediction", "b"}, {"run", fig1_run(0.9, 0.8, 0.9, 0.05)}})["verdict"] == "correct");
+    }
+    SUBCASE("learning-rate sweep") {
+        const json run = {{"experiment", "lr-sweep"}, {"max_stable_lr", {{"with_bn", 3.0}, {"without_bn", 0.3}}}};
+        CHECK(grade("s3-lr-sweep", 1, {{"prediction", "a"}, {"run", run}})["verdict"] == "correct");
+        CHECK(grade("s3-lr-sweep", 1, {{"prediction", "c"}, {"run", run}})["verdict"] == "incorrect");
+    }
+    SUBCASE("bias blow-up") {
+        const json run = {{"experiment", "bias-blowup"},
+                          {"bias_blowup", {{"bias_norm_start", 0.1}, {"bias_norm_end", 25.0}, {"loss_start", 0.40}, {"loss_end", 0.41}}}};
+        CHECK(grade("s3-bias-blowup", 1, {{"prediction", "a"}, {"run", run}})["verdict"] == "correct");
+        CHECK(grade("s3-bias-blowup", 1, {{"prediction", "b"}, {"run", run}})["verdict"] == "incorrect");
+    }
+    SUBCASE("a run from another experiment, or with a broken field, is invalid and says which") {
+        const json other = grade("s3-fig1-accuracy", 1, {{"prediction", "a"}, {"run", {{"experiment", "lr-sweep"}}}});
+        CHECK(other["verdict"] == "invalid");
+        CHECK(other["message"].get<std::string>().find("fig1") != std::string::npos);
+        json broken = fig1_run(0.9, 0.8, 0, 0);
+        broken["with_bn"]["final_accuracy"] = 1.7;
+        const json g = grade("s3-fig1-accuracy", 1, {{"prediction", "a"}, {"run", broken}});
+        CHECK(g["verdict"] == "invalid");
+        CHECK(g["message"].get<std::string>().find("run.with_bn.final_accuracy") != std::string::npos);
+        broken["with_bn"] = "fast";
+        CHECK(grade("s3-fig1-accuracy", 1, {{"prediction", "a"}, {"run", broken}})["verdict"] == "invalid");
+        CHECK(grade("s3-fig1-accuracy", 1, {{"prediction", "a"}, {"run", "yes"}})["verdict"] == "invalid");
+    }
+}
+
+// --- Step 4 -------------------------------------------------------------------------------------------------
+
+namespace {
+// r ← (1 − w)·r + w·stat, with the unbiased or the biased batch variance.
+std::pair<double, double> blend(const json& batches, double mean0, double var0, double w, bool unbiased) {
+    double m = mean0, v = var0;
+    for (const json& b : batches) {
+        const Vec x = b;
+        m = (1 - w) * m + w * mean(x);
+        v = (1 - w) * v + w * (unbiased ? var_unbiased(x) : var(x));
+    }
+    return {m, v};
+}
+json as_answer(std::pair<double, double> r) { return {{"running_mean", r.first}, {"running_var", r.second}}; }
+}  // namespace
+
+TEST_CASE("s4-running-pytorch and s4-running-keras: seed 7 by NumPy, and every mistake named for many seeds") {
+    // expected_seed7.txt: PyTorch 1.10025, 2.55725; Keras 0.15852825, 1.1253479375.
+    CHECK(grade("s4-running-pytorch", 7, {{"running_mean", 1.10025}, {"running_var", 2.55725}})["verdict"] == "correct");
+    CHECK(mistake_of(grade("s4-running-pytorch", 7, {{"running_mean", 4.32225}, {"running_var", 10.27525}})) == "momentum_flipped");
+    CHECK(mistake_of(grade("s4-running-pytorch", 7, {{"running_mean", 1.10025}, {"running_var", 2.1001875}})) == "stored_biased_variance");
+    CHECK(mistake_of(grade("s4-running-pytorch", 7, {{"running_mean", 1.10025}, {"running_var", 1.82825}})) == "running_var_init_zero");
+    CHECK(grade("s4-running-keras", 7, {{"running_mean", 0.15852825}, {"running_var", 1.1253479375}})["verdict"] == "correct");
+    CHECK(mistake_of(grade("s4-running-keras", 7, {{"running_mean", 4.53699675}, {"running_var", 8.6797208125}})) == "momentum_flipped");
+    CHECK(mistake_of(grade("s4-running-keras", 7, {{"running_mean", 0.15852825}, {"running_var", 1.177030916667}})) == "stored_unbiased_variance");
+    CHECK(mistake_of(grade("s4-running-keras", 7, {{"running_mean", 0.15852825}, {"running_var", 0.1550489375}})) == "running_var_init_zero");
+    for (std::uint64_t seed = 0; seed < kSeeds; ++seed) {
+        CAPTURE(seed);
+        const json bp = exercise("s4-running-pytorch", seed)["data"]["batches"];
+        CHECK(grade("s4-running-pytorch", seed, as_answer(blend(bp, 0, 1, 0.1, true)))["verdict"] == "correct");
+        CHECK(mistake_of(grade("s4-running-pytorch", seed, as_answer(blend(bp, 0, 1, 0.9, true)))) == "momentum_flipped");
+        CHECK(mistake_of(grade("s4-running-pytorch", seed, as_answer(blend(bp, 0, 1, 0.1, false)))) == "stored_biased_variance");
+        CHECK(mistake_of(grade("s4-running-pytorch", seed, as_answer(blend(bp, 0, 0, 0.1, true)))) == "running_var_init_zero");
+        const json bk = exercise("s4-running-keras", seed)["data"]["batches"];
+        CHECK(grade("s4-running-keras", seed, as_answer(blend(bk, 0, 1, 0.01, false)))["verdict"] == "correct");
+        CHECK(mistake_of(grade("s4-running-keras", seed, as_answer(blend(bk, 0, 1, 0.99, false)))) == "momentum_flipped");
+        CHECK(mistake_of(grade("s4-running-keras", seed, as_answer(blend(bk, 0, 1, 0.01, true)))) == "stored_unbiased_variance");
+        CHECK(mistake_of(grade("s4-running-keras", seed, as_answer(blend(bk, 0, 0, 0.01, false)))) == "running_var_init_zero");
+    }
+}
+
+TEST_CASE("s4-eval-single: the running statistics decide; batch statistics give β") {
+    // expected_seed7.txt: right −0.089070710094; batch stats 0.9 (= β); ε omitted −0.135098339014;
+    // forgot β −0.989070710094; forgot γ 2.548451183489; no square root 0.247826086957.
+    CHECK(grade("s4-eval-single", 7, {{"y", -0.08907}})["verdict"] == "correct");
+    CHECK(mistake_of(grade("s4-eval-single", 7, {{"y", 0.9}})) == "batch_stats_at_inference");
+    CHECK(mistake_of(grade("s4-eval-single", 7, {{"y", -0.1351}})) == "eps_omitted");
+    CHECK(mistake_of(grade("s4-eval-single", 7, {{"y", -0.98907}})) == "forgot_beta");
+    CHECK(mistake_of(grade("s4-eval-single", 7, {{"y", 2.54845}})) == "forgot_gamma");
+    CHECK(mistake_of(grade("s4-eval-single", 7, {{"y", 0.24783}})) == "var_instead_of_std");
+    for (std::uint64_t seed = 0; seed < kSeeds; ++seed) {
+        const json d = exercise("s4-eval-single", seed)["data"];
+        const double x = d["x"], g = d["gamma"], b = d["beta"], rm = d["running_mean"], rv = d["running_var"], eps = d["eps"];
+        const double xh = (x - rm) / std::sqrt(rv + eps);
+        CAPTURE(seed);
+        CHECK(grade("s4-eval-single", seed, {{"y", g * xh + b}})["verdict"] == "correct");
+        CHECK(mistake_of(grade("s4-eval-single", seed, {{"y", b}})) == "batch_stats_at_inference");
+        CHECK(mistake_of(grade("s4-eval-single", seed, {{"y", g * (x - rm) / std::sqrt(rv) + b}})) == "eps_omitted");
+        CHECK(mistake_of(grade("s4-eval-single", seed, {{"y", g * xh}})) == "forgot_beta");
+        CHECK(mistake_of(grade("s4-eval-single", seed, {{"y", xh + b}})) == "forgot_gamma");
+        CHECK(mistake_of(grade("s4-eval-single", seed, {{"y", g * (x - rm) / (rv + eps) + b}})) == "var_instead_of_std");
+    }
+}
+
+TEST_CASE("s4-batch-of-one: PyTorch refuses, Keras returns β, eval mode is fine") {
+    CHECK(grade("s4-batch-of-one", 7, {{"choices", {"a", "b", "c", "f"}}})["verdict"] == "correct");
+    CHECK(grade("s4-batch-of-one", 7, {{"choices", {"a", "b", "c", "d", "f"}}})["verdict"] == "incorrect");
+    const json e = exercise("s4-batch-of-one", 7);
+    CHECK(e["options"][1]["text"].get<std::string>().find("β = −0.8") != std::string::npos);
+}
+
+TEST_CASE("s4-fold: W' and b' verified by equal eval outputs; each mistake named") {
+    // expected_seed7.txt: W' = [1.38012783267, 0, −2.070191749005, −3.211574698079, 4.817362047119, 0],
+    // b' = [1.435095874502, −1.345208614136]; b' without the running mean: [0.952051133068, 1.224051144328].
+    const json W = {1.38012783267, 0, -2.070191749005, -3.211574698079, 4.817362047119, 0};
+    const json g = grade("s4-fold", 7, {{"W", W}, {"b", "1.4351, -1.3452"}});
+    CHECK(g["verdict"] == "correct");
+    // The folded layer reproduces the eval outputs: for u = (1, −2, 3), BN(Wu + b) = (−3.395351539842, −14.191507406452).
+    CHECK(g["eval_check"]["got"][4][0].get<double>() == doctest::Approx(-3.395351539842).epsilon(1e-6));
+    CHECK(g["eval_check"]["expected"][4][1].get<double>() == doctest::Approx(-14.191507406452).epsilon(1e-9));
+    CHECK(mistake_of(grade("s4-fold", 7, {{"W", W}, {"b", {0.952051133068, 1.224051144328}}})) == "fold_forgot_mean");
+    CHECK(mistake_of(grade("s4-fold", 7, {{"W", W}, {"b", {1.435095874502 - 0.4, -1.345208614136 - 0.1}}})) == "forgot_beta");
+    CHECK(mistake_of(grade("s4-fold", 7, {{"W", "[2 0 -3 -2 3 0]"}, {"b", {1.435095874502, -1.345208614136}}})) == "fold_unscaled_weights");
+    const json short_w = grade("s4-fold", 7, {{"W", {1, 2, 3}}, {"b", {1, 2}}});
+    CHECK(short_w["verdict"] == "invalid");
+    CHECK(short_w["message"].get<std::string>().find("expected 6 numbers, got 3") != std::string::npos);
+    for (std::uint64_t seed = 0; seed < kSeeds; ++seed) {
+        const json d = exercise("s4-fold", seed)["data"];
+        json Wf = json::array(), Wunscaled = json::array(), Wnoroot = json::array(), bf = json::array(), bnoroot = json::array(),
+             bnomean = json::array();
+        for (std::size_t j = 0; j < 2; ++j) {
+            const double gam = d["gamma"][j], rv = d["running_var"][j], rm = d["running_mean"][j], b = d["b"][j], bet = d["beta"][j];
+            const double s = gam / std::sqrt(rv + 1e-5), s2 = gam / (rv + 1e-5);
+            for (std::size_t i = 0; i < 3; ++i) {
+                const double w = d["W"][j][i];
+                Wf.push_back(w * s);
+                Wunscaled.push_back(w);
+                Wnoroot.push_back(w * s2);
+            }
+            bf.push_back((b - rm) * s + bet);
+            bnoroot.push_back((b - rm) * s2 + bet);
+            bnomean.push_back(b * s + bet);
+        }
+        CAPTURE(seed);
+        CHECK(grade("s4-fold", seed, {{"W", Wf}, {"b", bf}})["verdict"] == "correct");
+        CHECK(mistake_of(grade("s4-fold", seed, {{"W", Wf}, {"b", bnomean}})) == "fold_forgot_mean");
+        CHECK(mistake_of(grade("s4-fold", seed, {{"W", Wunscaled}, {"b", bf}})) == "fold_unscaled_weights");
+        CHECK(mistake_of(grade("s4-fold", seed, {{"W", Wnoroot}, {"b", bnoroot}})) == "var_instead_of_std");
+    }
+}
