@@ -3,7 +3,7 @@
 // State: the batch x (typed, dragged, drawn from a seed or picked from a preset) and ε (a log-scale
 // slider). Data flows one way: control → state → the core computes (core-queries.js) → redraw. When the
 // input is invalid, the message appears next to the field and the last valid result stays on screen.
-import { el, sub, uniqueId } from '../ui/dom.js';
+import { el, setChildren, sub, uniqueId, withSubscripts } from '../ui/dom.js';
 import { createField } from '../ui/field.js';
 import { formatEpsilon, formatNumber, formatResidue } from '../ui/format.js';
 import { createNumberLine } from '../ui/number-line.js';
@@ -190,14 +190,14 @@ export function mount(root, ctx) {
         { values: result.xhat, band: [-1, 1] },
       ],
     });
-    note.textContent = explain(result, normalized);
+    setChildren(note, withSubscripts(explain(result, normalized)));
   }
 
   // What the learner is looking at, in words, for the cases where ε or the batch size matters.
   function explain(result, normalized) {
     const e = formatEpsilon(eps());
     if (state.values.length === 1) {
-      return `${result.warning ? `${result.warning} ` : ''}A single value is its own mean, so x − μ_B = 0 and σ²_B = 0: ` +
+      return `${result.warning ? `The core warns: ${result.warning}. ` : ''}A single value is its own mean, so x − μ_B = 0 and σ²_B = 0: ` +
         `x̂ = 0 / √ε = 0 whatever x is. In training this is useless (the output is just β), which is why PyTorch refuses ` +
         'a training batch of one; see step 4.';
     }

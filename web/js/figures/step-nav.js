@@ -52,6 +52,44 @@ export function mount(root) {
     if (index >= 0) setCurrent(index);
   }
 
+  // A deep link (#step-N when the page loads): keep that step at the top while figures above it mount and
+  // change the page's height, until the reader scrolls, clicks or types, or anything else scrolls the
+  // page. Without this, a figure that mounts above the target after the jump pushes the target down.
+  const INTERACTIONS = ['wheel', 'touchstart', 'pointerdown', 'keydown'];
+  let pinned = null;     // the section kept in place
+  let pinnedTop = 0;     // where it was put, in viewport px
+  let pinnedHeight = 0;  // the page's height then
+  const page = document.querySelector('main') || document.body;
+  const pinObserver = typeof ResizeObserver === 'function'
+    ? new ResizeObserver(() => {
+      if (!pinned) return;
+      pinned.scrollIntoView({ block: 'start' });
+      pinnedTop = pinned.getBoundingClientRect().top;
+      pinnedHeight = page.scrollHeight;
+    })
+    : null;
+  function unpin() {
+    pinned = null;
+    if (pinObserver) pinObserver.disconnect();
+    INTERACTIONS.forEach((type) => window.removeEventListener(type, unpin, true));
+    window.removeEventListener('scroll', unpinIfMoved, true);
+  }
+  // A scroll that moved the pinned section while the page kept its height was not a layout shift (those
+  // are put right by the observer above) but someone scrolling: let go.
+  function unpinIfMoved() {
+    if (!pinned || page.scrollHeight !== pinnedHeight) return;
+    if (Math.abs(pinned.getBoundingClientRect().top - pinnedTop) > 2) unpin();
+  }
+  const linked = sections.find((section) => section && `#${section.id}` === location.hash);
+  if (linked && pinObserver) {
+    pinned = linked;
+    pinnedTop = linked.getBoundingClientRect().top;
+    pinnedHeight = page.scrollHeight;
+    INTERACTIONS.forEach((type) => window.addEventListener(type, unpin, { capture: true, passive: true }));
+    window.addEventListener('scroll', unpinIfMoved, { capture: true, passive: true });
+    pinObserver.observe(page);
+  }
+
   window.addEventListener('scroll', schedule, { passive: true });
   window.addEventListener('resize', schedule);
   window.addEventListener('hashchange', schedule);
@@ -64,6 +102,7 @@ export function mount(root) {
       window.removeEventListener('scroll', schedule);
       window.removeEventListener('resize', schedule);
       window.removeEventListener('hashchange', schedule);
+      unpin();
       root.removeEventListener('click', onClick);
       if (frame) cancelAnimationFrame(frame);
       progress.remove();

@@ -4,7 +4,7 @@
 // State: the batch, γ, β and ε, each typed into a field. Control → state → the core computes
 // (core-queries.js) → redraw. A field with bad input shows its message next to it and the table keeps
 // the last valid result.
-import { el, sub } from '../ui/dom.js';
+import { el, sub, withSubscripts } from '../ui/dom.js';
 import { createField } from '../ui/field.js';
 import { formatList, formatNumber, formatResidue } from '../ui/format.js';
 import { parseBatch, parseNumber } from '../ui/parse.js';
@@ -110,20 +110,18 @@ export function mount(root, ctx) {
   function explain(request, stage, warning) {
     const v = formatNumber;
     const paragraphs = [];
-    if (warning) paragraphs.push(el('p', { text: warning }));
+    if (warning) paragraphs.push(el('p', { text: `The core warns: ${warning}.` }));
     const varX = stage.x.variance;
     if (varX === 0) {
-      paragraphs.push(el('p', {
-        text: `σ²_B = 0 (${request.x.length === 1 ? 'a single value' : 'a constant batch'}): every deviation is 0, so x̂ is 0 everywhere ` +
-          `and its variance is 0, not 1. ε = ${v(request.eps)} is what keeps this from being 0 / 0. Then y = β = ${v(request.beta)} for every value.`,
-      }));
+      paragraphs.push(el('p', {}, withSubscripts(
+        `σ²_B = 0 (${request.x.length === 1 ? 'a single value' : 'a constant batch'}): every deviation is 0, so x̂ is 0 everywhere ` +
+        `and its variance is 0, not 1. ε = ${v(request.eps)} is what keeps this from being 0 / 0. Then y = β = ${v(request.beta)} for every value.`)));
       return paragraphs;
     }
-    paragraphs.push(el('p', {
-      text: `Centring moves the mean from ${v(stage.x.mean)} to 0 and leaves the variance at ${v(stage.centred.variance)}. ` +
-        `Dividing by √(σ²_B + ε) brings the variance to ${v(stage.xhat.variance)}: that is σ²_B / (σ²_B + ε) = ` +
-        `${v(varX)} / (${v(varX)} + ${v(request.eps)}), below 1 because ε is added to the variance before the square root.`,
-    }));
+    paragraphs.push(el('p', {}, withSubscripts(
+      `Centring moves the mean from ${v(stage.x.mean)} to 0 and leaves the variance at ${v(stage.centred.variance)}. ` +
+      `Dividing by √(σ²_B + ε) brings the variance to ${v(stage.xhat.variance)}: that is σ²_B / (σ²_B + ε) = ` +
+      `${v(varX)} / (${v(varX)} + ${v(request.eps)}), below 1 because ε is added to the variance before the square root.`)));
     paragraphs.push(el('p', {
       text: `After the scale and shift, the mean is β = ${v(request.beta)} and the variance is γ² × ${v(stage.xhat.variance)} = ${v(stage.y.variance)}.`,
     }));

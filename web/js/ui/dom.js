@@ -45,6 +45,12 @@ export function uniqueId(prefix) {
   return `${prefix}-${counter}`;
 }
 
+// Text in which "_B" (an underscore and one letter) marks a subscript, as nodes: "σ²_B = 0" →
+// σ²<sub>B</sub> = 0. For sentences that mention μ_B and σ²_B; the text itself is never parsed as HTML.
+export function withSubscripts(text) {
+  return String(text).split(/_([A-Za-z])/).map((part, i) => (i % 2 ? el('sub', { text: part }) : part));
+}
+
 // A symbol with a subscript, e.g. sub('μ', 'B') → μ<sub>B</sub>, as nodes (not HTML).
 export function sub(base, subscript) {
   return [base, el('sub', { text: subscript })];

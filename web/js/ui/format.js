@@ -1,4 +1,4 @@
-// format.js — how numbers are shown on the page: up to six decimals, trailing zeros dropped, a real
+// format.js — how numbers are shown on the page: six decimals (six significant digits below 1), trailing zeros dropped, a real
 // minus sign, scientific notation for the very small and the very large.
 
 const MINUS = '\u2212';
@@ -14,8 +14,10 @@ export function formatNumber(value, { decimals = 6 } = {}) {
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
   if (magnitude >= 10 ** -(decimals - 2) && magnitude < 1e15) {
-    const fixed = value.toFixed(decimals).replace(/\.?0+$/, '');
-    return withMinus(fixed === '-0' ? '0' : fixed);
+    // At least `decimals` decimals, and for values below 1 that many significant digits (0.00316228).
+    const text = magnitude < 1 ? value.toPrecision(decimals) : value.toFixed(decimals);
+    const trimmed = text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+    return withMinus(trimmed === '-0' ? '0' : trimmed);
   }
   const [mantissa, exponent] = value.toExponential(3).split('e');
   const trimmed = mantissa.replace(/\.?0+$/, '');
