@@ -42,6 +42,12 @@ function appendRow(table, x, values) {
 
 const fig1 = {
   title: 'Ioffe & Szegedy, Fig. 1: MNIST, 3 × 100 sigmoid units, batch 60',
+  explain: 'Both networks start from the same weights and see the same batches. Watch two things: test accuracy ' +
+    '(with BN it passes 90 % within a few hundred steps), and the two percentile panels. Without BN the input of the ' +
+    'watched sigmoid starts as a narrow band and spreads out over the first couple of thousand steps, as the layers ' +
+    'below it learn; with BN it has about the same spread from the first step on. The paper gives no optimizer or ' +
+    'learning rate: with plain SGD at 0.5 the network without BN catches up within 3,000 steps, so the lab uses 0.1, ' +
+    'where the difference lasts. The paper trained 50,000 steps; the default here is 3,000.',
   needsMnist: true,
   schedule: 'together',
   params: {
@@ -50,7 +56,7 @@ const fig1 = {
       type: 'choice', default: 3000, label: 'Steps',
       choices: [{ value: 3000, label: '3,000 (reduced, under 30 s)' }, { value: 10000, label: '10,000' }, { value: 50000, label: '50,000 (the paper\'s full run)' }],
     },
-    lr: { type: 'number', default: 0.5, min: 1e-6, max: 100, label: 'Learning rate' },
+    lr: { type: 'number', default: 0.1, min: 1e-6, max: 100, label: 'Learning rate' },
   },
   lanes: (v) => pair({
     seed: v.seed, sizes: mnistFig1, activation: 'sigmoid', init_scale: 0.1, learning_rate: v.lr,
@@ -87,9 +93,11 @@ const fig1 = {
     for (const lane of ['plain', 'bn']) {
       const t = tables[`pct-${lane}`];
       const [p15, p50, p85] = ['p15', 'p50', 'p85'].map((k) => t.series[k]);
-      out[`pct-${lane}`] = `${lane === 'bn' ? 'With' : 'Without'} BN, the sigmoid's input started with median ${num(p50[0])} ` +
-        `(15th–85th percentile ${num(p15[0])} to ${num(p85[0])}) and is now at median ${num(last(p50))} ` +
-        `(${num(last(p15))} to ${num(last(p85))}); over the run its median moved by at most ${num(maxDrift(p50))}.`;
+      const spread = (i) => (p85[i] ?? NaN) - (p15[i] ?? NaN);
+      out[`pct-${lane}`] = `${lane === 'bn' ? 'With' : 'Without'} BN, at step ${t.x[0]} the sigmoid's input had median ${num(p50[0])} ` +
+        `and its 15th–85th percentiles spanned ${num(spread(0))} (${num(p15[0])} to ${num(p85[0])}); at step ${last(t.x)} the median is ${num(last(p50))} ` +
+        `and the span ${num(spread(p15.length - 1))} (${num(last(p15))} to ${num(last(p85))}). Over the run the median moved by up to ${num(maxDrift(p50))} ` +
+        `and the span by up to ${num(maxDrift(p85.map((hi, i) => hi - p15[i])))}.`;
     }
     return out;
   },
@@ -133,12 +141,18 @@ const ETAS = [0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2];
 
 const landscape = {
   title: 'Santurkar et al.: how smooth is the loss along the gradient?',
+  explain: 'Every chunk of steps, each network is probed where it stands: take the gradient g on the current batch, ' +
+    'step to w − ηg for η from 0.05 to 3.2, and measure the loss and the gradient there (the run itself is not ' +
+    'changed). Santurkar et al. found that with BN the loss varies less along the gradient, the gradient changes ' +
+    'less (it is more "predictive"), and the effective β-smoothness is smaller. The summaries give medians over the ' +
+    'run; the plots show how noisy single probes are — the gap is clearest early in training, and part of the ' +
+    'narrower loss range with BN comes simply from its lower loss.',
   needsMnist: true,
   schedule: 'together',
   params: {
     seed,
     steps: { type: 'int', default: 2000, min: 100, max: 50000, label: 'Steps' },
-    lr: { type: 'number', default: 0.5, min: 1e-6, max: 100, label: 'Learning rate' },
+    lr: { type: 'number', default: 0.1, min: 1e-6, max: 100, label: 'Learning rate' },
   },
   lanes: (v) => pair({
     seed: v.seed, sizes: mnistFig1, activation: 'sigmoid', init_scale: 0.1, learning_rate: v.lr,
@@ -247,7 +261,11 @@ function sweep({ id, experimentId, title, values, param, axisLabel, laneConfig, 
 const range = (xs) => (xs ? `from ${Math.min(...xs)} to ${Math.max(...xs)}` : 'nowhere in the range');
 
 const lrSweep = sweep({
-  id: 'lr', experimentId: 'lr-sweep', title: 'Largest learning rate that still trains (Bjorck et al.)', param: 'η', axisLabel: 'learning rate',
+  id: 'lr', experimentId: 'lr-sweep', title: 'Largest learning rate that still trains (Bjorck et al.)',
+  explain: 'Each point trains a fresh copy of the Fig. 1 network for the given number of steps at one learning rate. ' +
+    '"Trains" means the test accuracy reaches 80 %. Without BN, too large a step saturates the sigmoids and the ' +
+    'network stays at chance (its loss stays finite: it is stuck, not diverged); with BN the same steps are ' +
+    'normalised away layer by layer, so much larger rates still train.', param: 'η', axisLabel: 'learning rate',
   values: [0.03, 0.1, 0.3, 1, 3, 10, 30, 100], steps: 500, ylabel: 'Test accuracy',
   laneConfig: (v, lr) => ({ seed: v.seed, sizes: mnistFig1, activation: 'sigmoid', init_scale: 0.1, learning_rate: lr, batch_size: 60, test_examples: 1000, data: { kind: 'external' } }),
   measure: (m) => m.test.accuracy,
@@ -260,7 +278,11 @@ const lrSweep = sweep({
 
 const INIT_SCALES = [1e-4, 3.16e-4, 1e-3, 3.16e-3, 1e-2, 3.16e-2, 1e-1, 3.16e-1, 1];
 const initSweep = sweep({
-  id: 'init', experimentId: 'init-sweep', title: 'Weight initialisation scale, logspace(−4, 0) (cs231n), 8 hidden layers', param: 'scale', axisLabel: 'weight init std',
+  id: 'init', experimentId: 'init-sweep', title: 'Weight initialisation scale, logspace(−4, 0) (cs231n), 8 hidden layers',
+  explain: 'An 8-hidden-layer ReLU network, one fresh copy per weight scale. Without BN, small weights shrink the signal ' +
+    'layer after layer until every input gives the same output (a constant guess), and large ones grow it until it ' +
+    'overflows — the run then stops as diverged. BN rescales each layer, so the scale hardly matters — until it is ' +
+    'so small (10⁻⁴) that the pre-activations\' variance falls below ε = 10⁻⁵ and BN can no longer normalise them.', param: 'scale', axisLabel: 'weight init std',
   values: INIT_SCALES, steps: 500, ylabel: 'Test accuracy',
   laneConfig: (v, scale) => ({ seed: v.seed, sizes: [784, 100, 100, 100, 100, 100, 100, 100, 100, 10], activation: 'relu', init_scale: scale, learning_rate: 0.1, batch_size: 60, test_examples: 1000, data: { kind: 'external' } }),
   measure: (m) => m.test.accuracy,
@@ -276,12 +298,16 @@ const initSweep = sweep({
 const BATCHES = [5, 10, 60];
 const batchSize = {
   title: 'Batch size 5, 10 and 60: BN estimates μ and σ² from the batch',
+  explain: 'Six networks train the same number of steps: with and without BN at batch sizes 5, 10 and 60. BN estimates ' +
+    'μ and σ² from each batch, so at batch 5 its estimates are noisy. Compare how much each colour loses as the ' +
+    'batch shrinks — remembering that a smaller batch also means fewer examples seen in the same number of steps, ' +
+    'with or without BN.',
   needsMnist: true,
   schedule: 'together',
   params: {
     seed,
     steps: { type: 'int', default: 2000, min: 100, max: 50000, label: 'Steps' },
-    lr: { type: 'number', default: 0.5, min: 1e-6, max: 100, label: 'Learning rate' },
+    lr: { type: 'number', default: 0.1, min: 1e-6, max: 100, label: 'Learning rate' },
   },
   lanes: (v) => BATCHES.flatMap((b) => pair({
     seed: v.seed, sizes: mnistFig1, activation: 'sigmoid', init_scale: 0.1, learning_rate: v.lr, batch_size: b, test_examples: 1000, data: { kind: 'external' },
@@ -321,11 +347,17 @@ const batchSize = {
 
 const biasBlowup = {
   title: 'Ioffe §2: no gradient through μ_B, and the bias blows up',
+  explain: 'Two BN networks (BN before each sigmoid) from the same weights. One backpropagates through μ_B and ' +
+    'σ²_B as BN must; the other treats them as constants, the mistake Ioffe & Szegedy warn about in §2, and keeps ' +
+    'the layer bias b that BN makes redundant. Each update moves b, BN subtracts the new mean again, and so the ' +
+    'update changes nothing — except b, which keeps growing. The loss does not notice: it falls in both networks ' +
+    'because their weights still learn (the paper\'s thought experiment has only the bias learning, so its loss ' +
+    'stays flat). With the full gradient the bias gets no push at all, which is why BN layers drop it.',
   needsMnist: true,
   schedule: 'together',
   params: {
     seed,
-    steps: { type: 'int', default: 2000, min: 100, max: 50000, label: 'Steps' },
+    steps: { type: 'int', default: 3000, min: 100, max: 50000, label: 'Steps' },
     lr: { type: 'number', default: 0.5, min: 1e-6, max: 100, label: 'Learning rate' },
   },
   lanes: (v) => {
@@ -353,8 +385,9 @@ const biasBlowup = {
     const b = tables.bias, l = tables.loss;
     if (!b.x.length) return { bias: 'No steps trained yet.', loss: 'No steps trained yet.' };
     return {
-      bias: `With μ_B treated as a constant, the first layer's bias norm went from ${num(b.series.ignored[0])} to ${num(last(b.series.ignored))} in ${last(b.x)} steps. ` +
-        `With the full gradient the layer has no bias (BN would subtract it again), so its norm stays ${num(last(b.series.full))}.`,
+      bias: `With μ_B treated as a constant, the first layer's bias norm went from ${num(b.series.ignored[0])} at step ${b.x[0]} to ${num(last(b.series.ignored))} at step ${last(b.x)}` +
+        `${b.series.ignored.length > 2 && last(b.series.ignored) > b.series.ignored[b.series.ignored.length - 2] ? ', and it is still growing' : ''}. ` +
+        `With the full gradient the BN layers have no bias to grow (BN would subtract it again).`,
       loss: `Training loss (mean over each chunk's batches) went from ${num(l.series.ignored[0])} to ${num(last(l.series.ignored))} with μ_B treated as constant, ` +
         `and from ${num(l.series.full[0])} to ${num(last(l.series.full))} with the full gradient.`,
     };
@@ -372,19 +405,25 @@ const biasBlowup = {
 const DEPTH = 10;
 const depth = {
   title: 'Depth: activations and gradients layer by layer in a 10-layer net',
+  explain: 'Ten hidden layers of 50 units on a 2-D data set. Dashed: at the first measurement (after one chunk of ' +
+    'steps); solid: now. With weights of std 0.5/√fan-in and tanh, the signal without BN shrinks by about half at ' +
+    'every layer — by layer 10 it is a thousandth of layer 1\'s — and the first layers\' gradients are tiny, so the ' +
+    'network learns slowly. With BN every layer starts with the same spread, and the gradients are alike from ' +
+    'layer to layer. Try ReLU with init 2: without BN the signal explodes and the run diverges.',
   needsMnist: false,
   schedule: 'together',
   params: {
     seed,
     data: { type: 'choice', default: 'spiral', label: 'Data', choices: [{ value: 'spiral', label: 'spiral (2-D)' }, { value: 'circles', label: 'circles (2-D)' }, { value: 'blobs', label: 'blobs (2-D)' }] },
     activation: { type: 'choice', default: 'tanh', label: 'Nonlinearity', choices: [{ value: 'tanh', label: 'tanh' }, { value: 'relu', label: 'ReLU' }, { value: 'sigmoid', label: 'sigmoid' }] },
+    init: { type: 'choice', default: 0.5, label: 'Weight std × √fan-in', choices: [{ value: 0.5, label: '0.5' }, { value: 1, label: '1' }, { value: 2, label: '2' }] },
     steps: { type: 'int', default: 2000, min: 10, max: 50000, label: 'Steps' },
     lr: { type: 'number', default: 0.1, min: 1e-6, max: 100, label: 'Learning rate' },
   },
   lanes: (v) => {
     const classes = v.data === 'circles' ? 2 : 3;
     return pair({
-      seed: v.seed, sizes: [2, ...Array(DEPTH).fill(50), classes], activation: v.activation, init_scale: 1, init_mode: 'fan_in',
+      seed: v.seed, sizes: [2, ...Array(DEPTH).fill(50), classes], activation: v.activation, init_scale: v.init, init_mode: 'fan_in',
       learning_rate: v.lr, batch_size: 60, test_examples: 500, data: { kind: v.data, train: 1000, test: 500, noise: 0.1 },
     });
   },
@@ -392,30 +431,45 @@ const depth = {
   chunk: (v) => Math.max(10, Math.round(v.steps / 40)),
   probe: () => null,
   plots: () => [
-    { id: 'act', title: 'Spread (std) of each hidden layer\'s activations, now', snapshot: true, x: { label: 'hidden layer' }, y: { label: 'activation std', log: true },
-      series: [{ key: 'plain', label: 'without BN', lane: 'plain', points: true }, { key: 'bn', label: 'with BN', lane: 'bn', points: true }] },
-    { id: 'grad', title: 'Gradient norm ‖∂L/∂W‖ of each layer, now', snapshot: true, x: { label: 'layer' }, y: { label: 'weight gradient norm', log: true },
-      series: [{ key: 'plain', label: 'without BN', lane: 'plain', points: true }, { key: 'bn', label: 'with BN', lane: 'bn', points: true }] },
+    { id: 'act', title: 'Spread (std) of each hidden layer\'s activations', snapshot: true, x: { label: 'hidden layer' }, y: { label: 'activation std', log: true },
+      series: [{ key: 'plain0', label: 'without BN, first', lane: 'plain', dash: true, points: true }, { key: 'plain', label: 'without BN, now', lane: 'plain', points: true },
+        { key: 'bn0', label: 'with BN, first', lane: 'bn', dash: true, points: true }, { key: 'bn', label: 'with BN, now', lane: 'bn', points: true }] },
+    { id: 'grad', title: 'Gradient norm ‖∂L/∂W‖ of each layer', snapshot: true, x: { label: 'layer' }, y: { label: 'weight gradient norm', log: true },
+      series: [{ key: 'plain0', label: 'without BN, first', lane: 'plain', dash: true, points: true }, { key: 'plain', label: 'without BN, now', lane: 'plain', points: true },
+        { key: 'bn0', label: 'with BN, first', lane: 'bn', dash: true, points: true }, { key: 'bn', label: 'with BN, now', lane: 'bn', points: true }] },
     { id: 'accuracy', title: 'Test accuracy', x: { label: 'training step' }, y: { label: 'test accuracy', range: [0, 1] },
       series: [{ key: 'plain', label: 'without BN', lane: 'plain' }, { key: 'bn', label: 'with BN', lane: 'bn' }] },
   ],
   record(tables, report) {
     const { step, lanes } = report;
-    // Snapshot plots show the latest chunk only: replace their rows.
+    // Snapshot plots: the first measurement is kept (…0 series), the latest replaces the previous one.
+    const first = !tables.act.x.length;
     const hidden = lanes.plain.layers.length - 1;
-    for (const id of ['act', 'grad']) { tables[id].x.length = 0; for (const k of Object.keys(tables[id].series)) tables[id].series[k].length = 0; }
-    for (let l = 0; l < hidden; l++) appendRow(tables.act, l + 1, { plain: lanes.plain.layers[l].activation_std, bn: lanes.bn.layers[l].activation_std });
-    for (let l = 0; l <= hidden; l++) appendRow(tables.grad, l + 1, { plain: lanes.plain.layers[l].weight_grad_norm, bn: lanes.bn.layers[l].weight_grad_norm });
-    appendRow(tables.accuracy, step, { plain: lanes.plain.test.accuracy, bn: lanes.bn.test.accuracy });
+    for (let l = 0; l < hidden; l++) {
+      if (first) appendRow(tables.act, l + 1, { plain0: lanes.plain.layers[l].activation_std, bn0: lanes.bn.layers[l].activation_std });
+      tables.act.series.plain[l] = lanes.plain.layers[l].activation_std;
+      tables.act.series.bn[l] = lanes.bn.layers[l].activation_std;
+    }
+    for (let l = 0; l <= hidden; l++) {
+      if (first) appendRow(tables.grad, l + 1, { plain0: lanes.plain.layers[l].weight_grad_norm, bn0: lanes.bn.layers[l].weight_grad_norm });
+      tables.grad.series.plain[l] = lanes.plain.layers[l].weight_grad_norm;
+      tables.grad.series.bn[l] = lanes.bn.layers[l].weight_grad_norm;
+    }
+    if (first) tables.act.firstStep = step;
     tables.act.step = step;
+    appendRow(tables.accuracy, step, { plain: lanes.plain.test.accuracy, bn: lanes.bn.test.accuracy });
   },
   summarise(tables) {
     const a = tables.act, g = tables.grad, acc = tables.accuracy;
     if (!acc.x.length) return { act: 'No steps trained yet.', grad: 'No steps trained yet.', accuracy: 'No steps trained yet.' };
+    const span = (s) => `${num(s[0])} at layer 1 to ${num(last(s))} at layer ${s.length}`;
     const ratio = (s) => (s[0] && last(s) ? last(s) / s[0] : null);
     return {
-      act: `At step ${a.step}, activation std from layer 1 to layer ${last(a.x)}: without BN ${num(a.series.plain[0])} → ${num(last(a.series.plain))}; with BN ${num(a.series.bn[0])} → ${num(last(a.series.bn))}.`,
-      grad: `Gradient norm of the last layer divided by the first's: ${num(ratio(g.series.plain))} without BN, ${num(ratio(g.series.bn))} with BN (1 means every layer learns at the same pace).`,
+      act: `At step ${a.firstStep} the activation std went from ${span(a.series.plain0)} without BN, and from ${span(a.series.bn0)} with BN. ` +
+        `At step ${a.step}: ${span(a.series.plain)} without BN; ${span(a.series.bn)} with BN.`,
+      grad: `At step ${a.firstStep} the first layer's gradient norm was ${num(g.series.plain0[0])} without BN and ${num(g.series.bn0[0])} with BN; ` +
+        `the last layer's divided by the first's was ${num(ratio(g.series.plain0))} without BN and ${num(ratio(g.series.bn0))} with BN ` +
+        `(now ${num(ratio(g.series.plain))} and ${num(ratio(g.series.bn))}; 1 means every layer learns at the same pace).`,
       accuracy: `After ${last(acc.x)} steps the test accuracy is ${pct(last(acc.series.bn))} with BN and ${pct(last(acc.series.plain))} without.`,
     };
   },
@@ -424,9 +478,9 @@ const depth = {
     return {
       experiment: 'depth',
       steps: last(acc.x) ?? 0,
-      activationStd: { plain: [...a.series.plain], bn: [...a.series.bn] },
-      gradientNorm: { plain: [...g.series.plain], bn: [...g.series.bn] },
-      accuracy: { plain: last(acc.series.plain) ?? null, bn: last(acc.series.bn) ?? null },
+      activation_std_first: { with_bn: [...a.series.bn0], without_bn: [...a.series.plain0] },
+      gradient_norm_first: { with_bn: [...g.series.bn0], without_bn: [...g.series.plain0] },
+      final_accuracy: { with_bn: last(acc.series.bn) ?? null, without_bn: last(acc.series.plain) ?? null },
     };
   },
 };

@@ -122,8 +122,8 @@ function chunk() {
     run.step += k;
     const diverged = run.lanes.find((lane) => lane.diverged);
     if (diverged) {
-      // Plot what the other lanes did up to here, then stop and say why in words.
-      post({ type: 'report', runId: run.runId, report: { ...report, partial: true } });
+      // A diverged lane has no test metrics to plot (the engine reports none past the non-finite step):
+      // the plots keep the last whole chunk, and the status says in words what happened.
       setState('diverged', { lane: diverged.key, label: diverged.label, ...diverged.diverged, config: diverged.config });
       return false;
     }
