@@ -1,11 +1,10 @@
-// The training engine's building blocks: portable math, the RNG, the matrix products, BN as the core
-// computes it, softmax cross-entropy, SGD.
+// The training engine's building blocks: portable math, the RNG, the matrix products, softmax
+// cross-entropy, SGD.
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <vector>
 
-#include "bnkata/batchnorm.hpp"
 #include "bnkata/training/layers.hpp"
 #include "bnkata/training/loss.hpp"
 #include "bnkata/training/matmul.hpp"
@@ -134,42 +133,6 @@ TEST_CASE("the tiled matrix products equal the textbook triple loop, for shapes 
             matmul_forward(out.data(), Af.data(), Bf.data(), static_cast<const float*>(nullptr), N, K, M);
             const auto want = reference_product(std::vector<double>(Af.begin(), Af.end()), std::vector<double>(Bf.begin(), Bf.end()), N, K, M);
             for (std::size_t i = 0; i < want.size(); ++i) CHECK(std::fabs(out[i] - want[i]) <= 1e-5 * std::sqrt(static_cast<double>(K)) * (1 + std::fabs(want[i])));
-        }
-    }
-}
-
-TEST_CASE("BN's forward in the network equals the core's forward_train, bit for bit") {
-    // Same arithmetic as the core (double statistics, float element-wise pass), so tolerance 0.
-    const std::size_t N = 60, O = 100;
-    Rng rng(2, Stream::data);
-    std::vector<float> x(N * O), gamma(O), beta(O);
-    for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(3.0 + 2.0 * rng.normal());
-    for (std::size_t o = 0; o < O; ++o) {
-        gamma[o] = static_cast<float>(1.0 + 0.3 * rng.normal());
-        beta[o] = static_cast<float>(0.5 * rng.normal());
-    }
-    std::vector<float> y_core(N * O), mean_core(O), var_core(O), rstd_core(O), y(N * O);
-    bnkata::forward_train(y_core.data(), mean_core.data(), var_core.data(), rstd_core.data(), x.data(), gamma.data(),
-                          beta.data(), bnkata::Layout{N, O, 1}, 1e-5);
-    BnCache<float> cache;
-    cache.resize(O);
-    bn_forward_train(y.data(), cache, x.data(), gamma.data(), beta.data(), N, O, 1e-5);
-    for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == y_core[i]);
-    for (std::size_t o = 0; o < O; ++o) {
-        CHECK(cache.mean_r[o] == mean_core[o]);
-        CHECK(cache.rstd[o] == rstd_core[o]);
-    }
-
-    SUBCASE("and its backward equals the core's backward") {
-        std::vector<float> dy(N * O), dx(N * O), dgamma(O), dbeta(O), dx_core(N * O), dgamma_core(O), dbeta_core(O);
-        for (float& v : dy) v = static_cast<float>(rng.normal());
-        bn_backward(dx.data(), dgamma.data(), dbeta.data(), dy.data(), x.data(), cache, gamma.data(), N, O, true);
-        bnkata::backward(dx_core.data(), dgamma_core.data(), dbeta_core.data(), dy.data(), x.data(), mean_core.data(),
-                         rstd_core.data(), gamma.data(), bnkata::Layout{N, O, 1});
-        for (std::size_t i = 0; i < dx.size(); ++i) REQUIRE(dx[i] == dx_core[i]);
-        for (std::size_t o = 0; o < O; ++o) {
-            CHECK(dgamma[o] == dgamma_core[o]);
-            CHECK(dbeta[o] == dbeta_core[o]);
         }
     }
 }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bnkata/batchnorm.hpp"
 #include "bnkata/training/network.hpp"
 #include "bnkata/training/probes.hpp"
 #include "bnkata/training/random.hpp"
@@ -197,5 +198,41 @@ TEST_CASE("the probe's loss along the gradient follows the first-order predictio
         CHECK(r.loss_max >= r.loss);
         CHECK(r.beta_smoothness > 0);
         CHECK(net.layers()[0].W.value == W1);  // the probe leaves the weights as it found them
+    }
+}
+
+TEST_CASE("BN's forward in the network equals the core's forward_train on that layer's input, bit for bit") {
+    // The network calls the core's kernel; this checks the wiring: the right tensor (z = x·W, no bias),
+    // the right layout (N examples × O channels), the layer's own γ and β. Same code, so tolerance 0.
+    const std::size_t N = 16;
+    Rng rng(8, Stream::data);
+    std::vector<float> x(N * 5);
+    for (float& v : x) v = static_cast<float>(rng.normal());
+    for (BnPlacement bn : {BnPlacement::before, BnPlacement::after}) {
+        CAPTURE(static_cast<int>(bn));
+        NetworkShape shape = small_shape(Activation::tanh, bn);
+        Network<float> net(shape, {0.5, 0.5, 0.5}, 12);
+        for (Parameter<float>* p : net.parameters())  // non-trivial γ, β
+            if (p->name[0] == 'g' || p->name[0] == 'b')
+                for (float& v : p->value) v += static_cast<float>(0.2 * rng.normal());
+        Workspace<float> ws = net.make_workspace(N);
+        net.forward(ws, x.data(), BnMode::train);
+        for (std::size_t l = 0; l < 2; ++l) {
+            CAPTURE(l);
+            const DenseLayer<float>& layer = net.layers()[l];
+            const auto& w = ws.layers[l];
+            const std::size_t O = layer.out;
+            const float* bn_in = bn == BnPlacement::before ? w.z.data() : w.h.data();
+            const float* bn_out = bn == BnPlacement::before ? w.pre() : w.post();
+            std::vector<float> y(N * O), mean(O), var(O), rstd(O);
+            bnkata::forward_train(y.data(), mean.data(), var.data(), rstd.data(), bn_in, layer.gamma.value.data(),
+                                  layer.beta.value.data(), bnkata::Layout{N, O, 1}, shape.bn_eps);
+            for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(bn_out[i] == y[i]);
+            // and the running statistics moved from (0, 1) by momentum 0.1 towards this batch's
+            for (std::size_t o = 0; o < O; ++o) {
+                CHECK(layer.running_mean[o] == doctest::Approx(0.1 * mean[o]).epsilon(1e-12));
+                CHECK(layer.running_var[o] == doctest::Approx(0.9 + 0.1 * var[o] * N / (N - 1.0)).epsilon(1e-12));
+            }
+        }
     }
 }

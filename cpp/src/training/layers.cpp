@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "bnkata/batchnorm.hpp"
 #include "bnkata/training/portable_math.hpp"
 
 namespace bnkata::training {
@@ -54,49 +55,26 @@ void activation_backward(Real* du, const Real* da, const Real* a, std::size_t n,
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Batch Normalization on (N,O). Every loop runs n outer, o inner: contiguous, independent lanes.
+// Batch Normalization on (N,O): the core's kernels (cpp/src/batchnorm.cpp), so the lab trains with
+// exactly the BN the lesson teaches.
 template <typename Real>
 void BnCache<Real>::resize(std::size_t O) {
     mean.assign(O, 0.0);
     var.assign(O, 0.0);
     mean_r.assign(O, Real(0));
+    var_r.assign(O, Real(0));
     rstd.assign(O, Real(0));
-    scratch_a.assign(O, 0.0);
-    scratch_b.assign(O, 0.0);
-    scratch_c.assign(O, 0.0);
 }
 
+// The core's kernel, with HW = 1: a dense (N,O) batch is N examples of O channels.
 template <typename Real>
 void bn_forward_train(Real* y, BnCache<Real>& cache, const Real* x, const Real* gamma, const Real* beta,
                       std::size_t N, std::size_t O, double eps) {
-    const double count = static_cast<double>(N);
-    double* sum = cache.scratch_a.data();
-    double* m2 = cache.scratch_b.data();
-    double* scale = cache.scratch_c.data();
-    // Pass 1: the mean, summed in double.
-    for (std::size_t o = 0; o < O; ++o) sum[o] = 0.0;
-    for (std::size_t n = 0; n < N; ++n)
-        for (std::size_t o = 0; o < O; ++o) sum[o] += x[n * O + o];
-    for (std::size_t o = 0; o < O; ++o) cache.mean[o] = sum[o] / count;
-    // Pass 2: squared deviations from that mean (two-pass: a unit at 1e8 + N(0,1) keeps its variance).
-    for (std::size_t o = 0; o < O; ++o) m2[o] = 0.0;
-    for (std::size_t n = 0; n < N; ++n)
-        for (std::size_t o = 0; o < O; ++o) {
-            const double d = x[n * O + o] - cache.mean[o];
-            m2[o] += d * d;
-        }
-    // Per unit: the biased variance (it is what normalises), rstd cached for backward, γ folded in.
+    forward_train(y, cache.mean_r.data(), cache.var_r.data(), cache.rstd.data(), x, gamma, beta, Layout{N, O, 1}, eps);
     for (std::size_t o = 0; o < O; ++o) {
-        cache.var[o] = m2[o] / count;
-        const double rstd = 1.0 / std::sqrt(cache.var[o] + eps);
-        cache.mean_r[o] = static_cast<Real>(cache.mean[o]);
-        cache.rstd[o] = static_cast<Real>(rstd);
-        scale[o] = static_cast<double>(gamma[o]) * rstd;
+        cache.mean[o] = cache.mean_r[o];
+        cache.var[o] = cache.var_r[o];
     }
-    // Pass 3: y = (x − μ)·scale + β, element-wise in Real (the core's order of operations).
-    for (std::size_t n = 0; n < N; ++n)
-        for (std::size_t o = 0; o < O; ++o)
-            y[n * O + o] = (x[n * O + o] - cache.mean_r[o]) * static_cast<Real>(scale[o]) + beta[o];
 }
 
 template <typename Real>
@@ -110,47 +88,16 @@ void bn_forward_eval(Real* y, const Real* x, const Real* gamma, const Real* beta
             y[n * O + o] = (x[n * O + o] - static_cast<Real>(running_mean[o])) * static_cast<Real>(scratch_scale[o]) + beta[o];
 }
 
-// Derivation (per unit, r = rstd, x̂ = (x − μ)·r, M = N values): dβ = Σ dy, dγ = Σ dy·x̂, and
-//   dx = γ·r·(dy − dβ/M − x̂·dγ/M)
-// — the upstream gradient minus its mean (the path through μ_B) minus its projection on x̂ (the path
-// through σ²_B). Written as the core writes it: dx = (dy − dβ/M)·γr − (x − μ)·γr²·dγ/M.
-// Without the paths through the statistics only the first factor remains: dx = γ·r·dy.
+// The core's backward gives dγ, dβ (the same with or without the paths through the statistics: y is
+// affine in γ and β either way) and the exact dx. Without the paths through μ_B and σ²_B, only the
+// direct term of the derivation remains: dx = γ·r·dy.
 template <typename Real>
 void bn_backward(Real* dx, Real* dgamma, Real* dbeta, const Real* dy, const Real* x, BnCache<Real>& cache,
                  const Real* gamma, std::size_t N, std::size_t O, bool through_stats) {
-    const double count = static_cast<double>(N);
-    double* sum_dy = cache.scratch_a.data();
-    double* sum_dy_xmu = cache.scratch_b.data();
-    for (std::size_t o = 0; o < O; ++o) sum_dy[o] = sum_dy_xmu[o] = 0.0;
+    backward(dx, dgamma, dbeta, dy, x, cache.mean_r.data(), cache.rstd.data(), gamma, Layout{N, O, 1});
+    if (through_stats) return;
     for (std::size_t n = 0; n < N; ++n)
-        for (std::size_t o = 0; o < O; ++o) {
-            sum_dy[o] += dy[n * O + o];
-            sum_dy_xmu[o] += dy[n * O + o] * (x[n * O + o] - static_cast<double>(cache.mean_r[o]));
-        }
-    for (std::size_t o = 0; o < O; ++o) {
-        dbeta[o] = static_cast<Real>(sum_dy[o]);
-        dgamma[o] = static_cast<Real>(static_cast<double>(cache.rstd[o]) * sum_dy_xmu[o]);
-    }
-    if (!through_stats) {
-        for (std::size_t n = 0; n < N; ++n)
-            for (std::size_t o = 0; o < O; ++o) dx[n * O + o] = dy[n * O + o] * (gamma[o] * cache.rstd[o]);
-        return;
-    }
-    // Reuse the scratch: a = mean of dy, b = γ·r, c = γ·r²·dγ/M (all per unit, in double), then Real.
-    double* mean_dy = cache.scratch_a.data();
-    double* k = cache.scratch_b.data();
-    double* k_xmu = cache.scratch_c.data();
-    for (std::size_t o = 0; o < O; ++o) {
-        const double r = cache.rstd[o];
-        const double dg = r * sum_dy_xmu[o];
-        mean_dy[o] = sum_dy[o] / count;
-        k[o] = static_cast<double>(gamma[o]) * r;
-        k_xmu[o] = k[o] * r * dg / count;
-    }
-    for (std::size_t n = 0; n < N; ++n)
-        for (std::size_t o = 0; o < O; ++o)
-            dx[n * O + o] = (dy[n * O + o] - static_cast<Real>(mean_dy[o])) * static_cast<Real>(k[o]) -
-                            (x[n * O + o] - cache.mean_r[o]) * static_cast<Real>(k_xmu[o]);
+        for (std::size_t o = 0; o < O; ++o) dx[n * O + o] = dy[n * O + o] * (gamma[o] * cache.rstd[o]);
 }
 
 #define BNKATA_INSTANTIATE(Real)                                                                           \

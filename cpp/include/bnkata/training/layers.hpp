@@ -32,15 +32,13 @@ void activation_backward(Real* du, const Real* da, const Real* a, std::size_t n,
 // What BN's training-mode forward keeps for backward and for the running statistics, per unit (O).
 template <typename Real>
 struct BnCache {
-    std::vector<double> mean, var;   // this batch's mean and biased variance, in double
-    std::vector<Real> mean_r, rstd;  // the same mean and 1/√(var + ε) in Real, as backward uses them
-    std::vector<double> scratch_a, scratch_b, scratch_c;  // per-unit work space (no per-step allocation)
+    std::vector<Real> mean_r, var_r, rstd;  // this batch's mean, biased variance and 1/√(var + ε)
+    std::vector<double> mean, var;          // the same mean and variance in double, for the running stats
     void resize(std::size_t O);
 };
 
-// Training-mode BN on a dense (N,O) batch, the same arithmetic as bnkata::forward_train (the core,
-// cpp/src/batchnorm.cpp) with HW = 1 — two-pass statistics in double, y = (x − μ)·(γ·rstd) + β in Real —
-// but without allocating. Writes y (N,O) and the cache. Mutates y and cache.
+// Training-mode BN on a dense (N,O) batch: the core's bnkata::forward_train with Layout{N, O, 1}.
+// Writes y (N,O) and the cache. Mutates y and cache.
 template <typename Real>
 void bn_forward_train(Real* y, BnCache<Real>& cache, const Real* x, const Real* gamma, const Real* beta,
                       std::size_t N, std::size_t O, double eps);
@@ -52,12 +50,12 @@ void bn_forward_eval(Real* y, const Real* x, const Real* gamma, const Real* beta
                      std::vector<double>& scratch_scale);
 
 // Backward of bn_forward_train. Writes dx (N,O), dgamma and dbeta (O) from dy and the cache.
-//   through_stats = true:  dx = γ·r·(dy − dβ/N − x̂·dγ/N)  — the exact gradient (derivation in the core);
+//   through_stats = true:  dx = γ·r·(dy − dβ/N − x̂·dγ/N)  — the exact gradient: the core's bnkata::backward;
 //                          Σₙ dx = 0, so a bias before BN gets no gradient at all.
 //   through_stats = false: dx = γ·r·dy — treats μ_B and σ²_B as constants (Ioffe & Szegedy §2's "ignored
 //                          dependence"); then Σₙ dx = γ·r·dβ ≠ 0, so a bias before BN keeps moving
 //                          although moving it cannot change the output.
-// Mutates dx, dgamma, dbeta and the cache's scratch.
+// Mutates dx, dgamma and dbeta.
 template <typename Real>
 void bn_backward(Real* dx, Real* dgamma, Real* dbeta, const Real* dy, const Real* x, BnCache<Real>& cache,
                  const Real* gamma, std::size_t N, std::size_t O, bool through_stats);
