@@ -5,10 +5,16 @@ import * as trainingLab from './lab/figure.js';  // a stub: the lab itself is di
 import * as stepNav from './figures/step-nav.js';
 import * as normalize from './figures/normalize.js';
 import * as verify from './figures/verify.js';
+import * as sigmoidRange from './figures/sigmoid-range.js';
+import * as exercises from './exercises/exercise-list.js';
+import * as exerciseProgress from './exercises/progress-panel.js';
 
 export const figures = {
   'training-lab': trainingLab,
   'step-nav': stepNav,
   normalize,
   verify,
+  'sigmoid-range': sigmoidRange,
+  exercises,
+  'exercise-progress': exerciseProgress,
 };

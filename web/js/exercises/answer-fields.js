@@ -93,7 +93,10 @@ function createField(field) {
     if (verdict === 'correct' || verdict === 'incorrect' || verdict === 'invalid') element.classList.add(`is-${verdict}`);
     if (verdict === 'incorrect' || verdict === 'invalid') input.setAttribute('aria-invalid', 'true');
     const mark = { correct: '✓ ', incorrect: '✗ ', invalid: '⚠ ' }[verdict] || '';
-    if (fieldGrade.message) result.appendChild(h('p', { class: 'field-message' }, mark + fieldGrade.message));
+    // A field's message that repeats the whole verdict (a one-field exercise) is not shown twice.
+    if (fieldGrade.message && !(grade && grade.message === fieldGrade.message)) {
+      result.appendChild(h('p', { class: 'field-message' }, mark + fieldGrade.message));
+    }
     const position = Number.isInteger(fieldGrade.position) ? fieldGrade.position
       : (grade && Number.isInteger(grade.position) && grade.field === field.name ? grade.position : null);
     if (position !== null) {

@@ -62,6 +62,8 @@ export function createExerciseCard(exercise, env) {
       h(Heading, { id: titleId, class: 'exercise-title' }, `${env.number} ${exercise.title}`),
       status),
     h('p', { class: 'exercise-prompt' }, exercise.prompt || ''),
+    exercise.data && typeof exercise.data.script === 'string'
+      ? h('pre', { class: 'exercise-script', tabindex: '0', 'aria-label': 'The script to run' }, exercise.data.script) : null,
     lockNote,
     form,
     verdictBox,
@@ -139,9 +141,11 @@ export function createExerciseCard(exercise, env) {
   }
 
   let checking = false;
+  let draftTimer = null;
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (checking || env.locked) return;
+    clearTimeout(draftTimer);  // what is being checked is no longer a draft
     checking = true;
     checkButton.disabled = true;
     try {
@@ -161,7 +165,6 @@ export function createExerciseCard(exercise, env) {
   });
 
   // Typing saves a draft, so a reload keeps unchecked work too.
-  let draftTimer = null;
   widget.onInput(() => {
     clearTimeout(draftTimer);
     draftTimer = setTimeout(() => {

@@ -24,13 +24,17 @@ export function renderVerdict(root, grade, exercise) {
   if (!grade) return;
   const verdict = VERDICT_LABEL[grade.verdict] ? grade.verdict : 'invalid';
   root.classList.add(`verdict--${verdict}`);
+  const mistake = grade.mistake && typeof grade.mistake === 'object' ? grade.mistake : null;
+  // The core's sentence often names the mistake itself; then the mistake paragraph below says it once.
+  const message = typeof grade.message === 'string' && !(mistake && mistake.name && grade.message.includes(mistake.name))
+    ? grade.message : '';
   root.appendChild(h('p', { class: 'verdict-head' },
     h('strong', {}, VERDICT_LABEL[verdict]),
-    grade.message ? ` — ${grade.message}` : ''));
-  if (grade.mistake && typeof grade.mistake === 'object') {
+    message ? ` — ${message}` : ''));
+  if (mistake) {
     root.appendChild(h('p', { class: 'verdict-mistake' },
-      'Mistake: ', h('strong', {}, String(grade.mistake.name || grade.mistake.id)),
-      grade.mistake.explanation ? ` — ${grade.mistake.explanation}` : ''));
+      'Mistake: ', h('strong', {}, String(mistake.name || mistake.id)),
+      mistake.explanation ? ` — ${mistake.explanation}` : ''));
   }
   if (verdict !== 'not_attempted') {
     root.appendChild(h('p', { class: 'verdict-tolerance' }, `Tolerance: ${toleranceText(grade, exercise)}`));
