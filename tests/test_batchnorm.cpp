@@ -336,3 +336,48 @@ TEST_CASE("a large (N, C) batch: the vectorised loops agree with a plain per-cha
         CHECK(std::fabs(var[c] - biased_var_of(v)) < 1e-10);
     }
 }
+
+TEST_CASE("the float32 path keeps its digits at an offset too (1e4 + spread 1), where float's E[x²] − E[x]² fails") {
+    // float has 24 bits: at 1e4 one unit in the last place is 2^-10 ≈ 0.001, so values of spread ~1 are
+    // still well represented, but x² ≈ 1e8 keeps only ~8 units of precision and E[x²] − E[x]² is noise.
+    const std::size_t M = 1000;
+    std::vector<float> x(M);
+    for (std::size_t i = 0; i < M; ++i) x[i] = 1e4f + static_cast<float>(std::sin(1.7 * static_cast<double>(i)) * 1.5);
+    // Reference: the same float values, statistics in double with two plain passes.
+    const std::vector<double> xd(x.begin(), x.end());
+    const double exact_mean = mean_of(xd), exact_var = biased_var_of(xd);
+
+    const float gamma = 1, beta = 0;
+    std::vector<float> y(M);
+    float mean = 0, var = 0, rstd = 0;
+    bnkata::forward_train(y.data(), &mean, &var, &rstd, x.data(), &gamma, &beta, Layout{M, 1, 1}, 1e-5);
+    CHECK(std::fabs(var - exact_var) / exact_var < 1e-5);
+    std::vector<double> want(M);
+    for (std::size_t i = 0; i < M; ++i) want[i] = (xd[i] - exact_mean) / std::sqrt(exact_var + 1e-5);
+    // Tolerance: the mean itself is stored as a float (half a unit at 1e4 is 5e-4), over σ ≈ 1.
+    CHECK_TENSOR("x-hat at 1e4 offset (float32)", want, y, 2e-3);
+
+    float sum = 0, sum_sq = 0;
+    for (float v : x) {
+        sum += v;
+        sum_sq += v * v;
+    }
+    const float naive_var = sum_sq / M - (sum / M) * (sum / M);
+    CAPTURE(naive_var);
+    CAPTURE(exact_var);
+    CHECK(std::fabs(naive_var - exact_var) > 0.5);
+}
+
+TEST_CASE("an outlier in the first example (the value the statistics are shifted by) costs no accuracy") {
+    // The worst case for the shift K = x[0]: K as far from the mean as the data allows (Samuelson's bound).
+    const std::size_t M = 1000;
+    std::vector<double> x(M);
+    x[0] = 1e6;
+    for (std::size_t i = 1; i < M; ++i) x[i] = 1 + 1e-3 * std::sin(0.9 * static_cast<double>(i));
+    const double gamma = 1, beta = 0;
+    std::vector<double> y(M);
+    double mean = 0, var = 0, rstd = 0;
+    bnkata::forward_train(y.data(), &mean, &var, &rstd, x.data(), &gamma, &beta, Layout{M, 1, 1}, 1e-5);
+    CHECK(std::fabs(mean - mean_of(x)) / mean_of(x) < 1e-14);
+    CHECK(std::fabs(var - biased_var_of(x)) / biased_var_of(x) < 1e-12);
+}

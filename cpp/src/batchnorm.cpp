@@ -6,10 +6,16 @@
 // position j of a row belongs to channel j / HW. Every pass runs over positions, with the channel's
 // numbers spread ("broadcast") to its HW positions first, and per-position sums folded into per-channel
 // sums afterwards. So each inner loop walks contiguous memory with independent lanes — it vectorises —
-// whether the batch is (N,C) (then a channel's values are C apart) or (N,C,HW). Sums are kept in double
-// whatever the element type is.
+// whether the batch is (N,C) (then a channel's values are C apart) or (N,C,HW). Sums end in double
+// accumulators whatever the element type is.
+//
+// Successive passes over a batch alternate direction (rows 0 → N−1, then N−1 → 0, ...): each pass starts
+// on the rows the previous one touched last, which are still in cache. Forward is one pass for the
+// statistics (rows ascending) and one for y (descending); backward one for dβ, dγ (ascending) and one
+// for dx (descending).
 #include "bnkata/batchnorm.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -49,35 +55,70 @@ struct MeanAndM2 {
     std::vector<double> m2;    // (C), Σ (x − mean)²
 };
 
+// The statistics in one pass over x, kept exact by a shift.
+//
+// The textbook two-pass method reads x twice: once for the mean, once for Σ (x − mean)². The one-pass
+// formula E[x²] − E[x]² reads it once but is useless in floating point: for a channel at 1e8 + N(0, 1),
+// E[x²] ≈ 1e16 and E[x]² ≈ 1e16 agree in their first 16 digits, so their difference is rounding noise.
+// The trouble is the offset, not the single pass. Subtract one value K of the channel first (here: the
+// first example's) and sum d = x − K, which is as small as the spread, not the offset:
+//     mean = K + Σd/M,        M2 = Σ (x − mean)² = Σd² − (Σd)²/M.
+// The last subtraction cancels only as far as (mean − K)² exceeds the variance, and for K taken from the
+// data that ratio is at most M − 1 (Samuelson's inequality) and typically about 1: as accurate as two
+// passes (the 1e8-offset test checks it), for the price of one — this pass is the forward's bottleneck.
+// d and d² are summed in Real over blocks of kRowsPerBlock rows, then added into double accumulators:
+// the float path does float arithmetic per value and double arithmetic once per block.
+constexpr std::size_t kRowsPerBlock = 8;
+
 template <typename Real>
 BNKATA_MULTIVERSION MeanAndM2 mean_and_m2(const Real* x, Layout L) {
     const std::size_t J = L.C * L.HW;  // values in one row
-    const double count = static_cast<double>(L.count());
-
-    // Pass 1: the mean.
-    std::vector<double> sum(J, 0.0);
-    for (std::size_t n = 0; n < L.N; ++n) {
-        const Real* row = x + n * J;
-        for (std::size_t j = 0; j < J; ++j) sum[j] += row[j];
-    }
-    MeanAndM2 s;
-    s.mean = fold_positions(sum, L);
-    for (double& m : s.mean) m /= count;
-
-    // Pass 2: squared deviations from that mean. Subtracting the mean *before* squaring is the whole point:
-    // for a channel at 1e8 + N(0, 1), E[x²] ≈ 1e16 and E[x]² ≈ 1e16 agree in their first 16 digits, so the
-    // one-pass E[x²] − E[x]² leaves only rounding noise where the variance should be, while x − mean is
-    // O(1) and exact enough to square.
-    const std::vector<double> mean_at = broadcast_to_positions<double>(s.mean.data(), L);
-    std::vector<double> squares(J, 0.0);
-    for (std::size_t n = 0; n < L.N; ++n) {
-        const Real* row = x + n * J;
+    const std::vector<Real> shift(x, x + J);  // K: the first example's values, one per position
+    std::vector<Real> block_d(J), block_d2(J);
+    std::vector<double> sum_d(J, 0.0), sum_d2(J, 0.0);
+    for (std::size_t n0 = 0; n0 < L.N; n0 += kRowsPerBlock) {
+        const std::size_t n1 = std::min(L.N, n0 + kRowsPerBlock);
+        std::fill(block_d.begin(), block_d.end(), Real(0));
+        std::fill(block_d2.begin(), block_d2.end(), Real(0));
+        for (std::size_t n = n0; n < n1; ++n) {
+            const Real* row = x + n * J;
+            for (std::size_t j = 0; j < J; ++j) {
+                const Real d = row[j] - shift[j];
+                block_d[j] += d;
+                block_d2[j] += d * d;
+            }
+        }
         for (std::size_t j = 0; j < J; ++j) {
-            const double d = row[j] - mean_at[j];
-            squares[j] += d * d;
+            sum_d[j] += block_d[j];
+            sum_d2[j] += block_d2[j];
         }
     }
-    s.m2 = fold_positions(squares, L);
+
+    // Per position (N values each): mean and M2. Then per channel, the HW positions combined: the
+    // channel's M2 is the positions' M2s plus N·(position mean − channel mean)² each (parallel axes).
+    const double per_position = static_cast<double>(L.N);
+    MeanAndM2 s;
+    s.mean.assign(L.C, 0.0);
+    s.m2.assign(L.C, 0.0);
+    std::vector<double> position_mean(J), position_m2(J);
+    for (std::size_t j = 0; j < J; ++j) {
+        const double mean_d = sum_d[j] / per_position;
+        position_mean[j] = static_cast<double>(shift[j]) + mean_d;
+        // Rounding may leave a tiny negative number where the exact answer is 0.
+        position_m2[j] = std::max(0.0, sum_d2[j] - sum_d[j] * mean_d);
+    }
+    for (std::size_t c = 0; c < L.C; ++c) {
+        double mean = 0;
+        for (std::size_t p = 0; p < L.HW; ++p) mean += position_mean[c * L.HW + p];
+        mean /= static_cast<double>(L.HW);
+        double m2 = 0;
+        for (std::size_t p = 0; p < L.HW; ++p) {
+            const double apart = position_mean[c * L.HW + p] - mean;
+            m2 += position_m2[c * L.HW + p] + per_position * apart * apart;
+        }
+        s.mean[c] = mean;
+        s.m2[c] = m2;
+    }
     return s;
 }
 
@@ -119,12 +160,12 @@ BNKATA_MULTIVERSION void forward_train(Real* y, Real* mean, Real* var, Real* rst
         scale[c] = static_cast<double>(gamma[c]) * rstd_c;
     }
 
-    // Pass 3: y = γ·x̂ + β with x̂ = (x − mean)·rstd. Element-wise work runs in Real (float is the fast path).
+    // Pass 2: y = γ·x̂ + β with x̂ = (x − mean)·rstd. Element-wise work runs in Real (float is the fast path).
     const std::size_t J = L.C * L.HW;
     const std::vector<Real> mean_at = broadcast_to_positions<Real>(s.mean.data(), L);
     const std::vector<Real> scale_at = broadcast_to_positions<Real>(scale.data(), L);
     const std::vector<Real> beta_at = broadcast_to_positions<Real>(beta, L);
-    for (std::size_t n = 0; n < L.N; ++n) {
+    for (std::size_t n = L.N; n-- > 0;) {  // backwards: see the top of the file
         const Real* xr = x + n * J;
         Real* yr = y + n * J;
         for (std::size_t j = 0; j < J; ++j) yr[j] = (xr[j] - mean_at[j]) * scale_at[j] + beta_at[j];
@@ -203,7 +244,7 @@ BNKATA_MULTIVERSION void backward(Real* dx, Real* dgamma, Real* dbeta, const Rea
     const std::vector<Real> mean_dy_at = broadcast_to_positions<Real>(mean_dy.data(), L);
     const std::vector<Real> k_at = broadcast_to_positions<Real>(k.data(), L);
     const std::vector<Real> k_xmu_at = broadcast_to_positions<Real>(k_xmu.data(), L);
-    for (std::size_t n = 0; n < L.N; ++n) {
+    for (std::size_t n = L.N; n-- > 0;) {  // backwards: see the top of the file
         const Real* xr = x + n * J;
         const Real* dyr = dy + n * J;
         Real* dxr = dx + n * J;

@@ -10,7 +10,7 @@
 //
 // Argument order follows llm.c: outputs, then inputs, then the layout, then scalars.
 // Kernels are templates over Real = double (the lesson's exact path) or float (the training lab's fast
-// path); every reduction accumulates in double whatever Real is.
+// path); every reduction ends in double accumulators whatever Real is.
 #pragma once
 
 #include <cstddef>
@@ -33,8 +33,10 @@ struct Layout {
 // Step 1 — batch statistics.
 // Computes, for every channel c, the batch mean, the biased variance (÷ count: the one that
 // normalises) and the unbiased variance (÷ (count − 1): the one PyTorch stores in running_var; NaN when
-// count == 1). Two passes (mean first, then squared deviations) so that a channel at 1e8 + N(0, 1) keeps
-// its digits. Any of the output pointers may be nullptr. Mutates only the outputs.
+// count == 1). Numerically stable: deviations are taken from a value of the channel itself before they
+// are squared (batchnorm.cpp explains why that is as good as two passes), so a channel at 1e8 + N(0, 1)
+// keeps its digits, where E[x²] − E[x]² would not. Any of the output pointers may be nullptr. Mutates
+// only the outputs.
 template <typename Real>
 void batch_statistics(double* mean, double* var_biased, double* var_unbiased, const Real* x, Layout L);
 
