@@ -29,8 +29,17 @@ if(NOT EMSCRIPTEN)
     tests/test_exercises_catalog.cpp
     tests/test_exercises_steps.cpp
     tests/test_exercises_code.cpp
+    tests/test_exercises_answers_file.cpp
   )
   target_link_libraries(bnkata_tests_exercises PRIVATE bnkata_doctest_main bnkata_exercises bnkata_api)
+  target_compile_definitions(bnkata_tests_exercises PRIVATE
+    BNKATA_EXERCISE_FIXTURES="${CMAKE_CURRENT_SOURCE_DIR}/tests/fixtures/exercises")
   bnkata_warnings(bnkata_tests_exercises)
   add_test(NAME exercises COMMAND bnkata_tests_exercises)
+
+  # `bnkata check` as a learner or instructor runs it (exit codes, refused files, a 50 MB file). The
+  # bnkata target is defined in cpp/api.cmake, after this fragment; generator expressions resolve late.
+  add_test(NAME exercises_cli
+    COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tests/test_exercises_cli.sh $<TARGET_FILE:bnkata>
+            ${CMAKE_CURRENT_SOURCE_DIR}/tests/fixtures/exercises)
 endif()

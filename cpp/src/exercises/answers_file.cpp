@@ -97,7 +97,7 @@ json check_answers(const json& file) {
             continue;
         }
         if (const auto k = a->find("attempts"); k != a->end()) {
-            if (!k->is_number_unsigned()) {
+            if (!k->is_number_integer() || k->get<long long>() < 0) {
                 entry["verdict"] = "invalid";
                 entry["message"] = "attempts: expected a whole number";
                 record(entry);
