@@ -206,22 +206,33 @@ BNKATA_MULTIVERSION void forward_eval(Real* y, const Real* x, const Real* gamma,
 //       = γ·r·(dy − dβ/M − x̂·dγ/M)
 // The last line is what the loop computes: the upstream gradient, minus its mean (the path through μ),
 // minus its projection on x̂ (the path through σ²). Hence Σ dx = 0 and Σ dx·x̂ = 0 per channel.
-// Pass 1 gathers dβ and dγ; pass 2 writes dx. x̂ is recomputed from x, mean and rstd, not cached.
+// Pass 1 gathers dβ and dγ (summed like the statistics: in Real per block of rows, then in double);
+// pass 2 writes dx. x̂ is recomputed from x, mean and rstd, not cached.
 template <typename Real>
 BNKATA_MULTIVERSION void backward(Real* dx, Real* dgamma, Real* dbeta, const Real* dy, const Real* x, const Real* mean,
               const Real* rstd, const Real* gamma, Layout L) {
     const std::size_t J = L.C * L.HW;
     const double count = static_cast<double>(L.count());
-    const std::vector<double> mean_at = broadcast_to_positions<double>(mean, L);
 
-    // Pass 1: Σ dy and Σ dy·(x − μ) per position, in double.
+    // Pass 1: Σ dy and Σ dy·(x − μ) per position: in Real over blocks of kRowsPerBlock rows, then in double.
+    const std::vector<Real> mean_at = broadcast_to_positions<Real>(mean, L);
+    std::vector<Real> block_dy(J), block_dy_xmu(J);
     std::vector<double> sum_dy(J, 0.0), sum_dy_xmu(J, 0.0);
-    for (std::size_t n = 0; n < L.N; ++n) {
-        const Real* xr = x + n * J;
-        const Real* dyr = dy + n * J;
+    for (std::size_t n0 = 0; n0 < L.N; n0 += kRowsPerBlock) {
+        const std::size_t n1 = std::min(L.N, n0 + kRowsPerBlock);
+        std::fill(block_dy.begin(), block_dy.end(), Real(0));
+        std::fill(block_dy_xmu.begin(), block_dy_xmu.end(), Real(0));
+        for (std::size_t n = n0; n < n1; ++n) {
+            const Real* xr = x + n * J;
+            const Real* dyr = dy + n * J;
+            for (std::size_t j = 0; j < J; ++j) {
+                block_dy[j] += dyr[j];
+                block_dy_xmu[j] += dyr[j] * (xr[j] - mean_at[j]);
+            }
+        }
         for (std::size_t j = 0; j < J; ++j) {
-            sum_dy[j] += dyr[j];
-            sum_dy_xmu[j] += dyr[j] * (xr[j] - mean_at[j]);
+            sum_dy[j] += block_dy[j];
+            sum_dy_xmu[j] += block_dy_xmu[j];
         }
     }
     const std::vector<double> db = fold_positions(sum_dy, L);
@@ -240,7 +251,6 @@ BNKATA_MULTIVERSION void backward(Real* dx, Real* dgamma, Real* dbeta, const Rea
     }
 
     // Pass 2: dx, element-wise in Real.
-    const std::vector<Real> mu_at = broadcast_to_positions<Real>(mean, L);
     const std::vector<Real> mean_dy_at = broadcast_to_positions<Real>(mean_dy.data(), L);
     const std::vector<Real> k_at = broadcast_to_positions<Real>(k.data(), L);
     const std::vector<Real> k_xmu_at = broadcast_to_positions<Real>(k_xmu.data(), L);
@@ -249,7 +259,7 @@ BNKATA_MULTIVERSION void backward(Real* dx, Real* dgamma, Real* dbeta, const Rea
         const Real* dyr = dy + n * J;
         Real* dxr = dx + n * J;
         for (std::size_t j = 0; j < J; ++j)
-            dxr[j] = (dyr[j] - mean_dy_at[j]) * k_at[j] - (xr[j] - mu_at[j]) * k_xmu_at[j];
+            dxr[j] = (dyr[j] - mean_dy_at[j]) * k_at[j] - (xr[j] - mean_at[j]) * k_xmu_at[j];
     }
 }
 
