@@ -54,11 +54,11 @@ describe('step 5: verify the forward pass stage by stage', () => {
     assert.equal(x.variance, 1.25);
   });
 
-  test('centring: x − μ_B = [−1.5, −0.5, 0.5, 1.5], mean 0, variance still 1.25', async () => {
-    const centred = await stage('centred');
-    assert.deepEqual(centred.values, [-1.5, -0.5, 0.5, 1.5]);
-    assert.equal(centred.mean, 0);
-    assert.equal(centred.variance, 1.25);
+  test('centering: x − μ_B = [−1.5, −0.5, 0.5, 1.5], mean 0, variance still 1.25', async () => {
+    const centered = await stage('centered');
+    assert.deepEqual(centered.values, [-1.5, -0.5, 0.5, 1.5]);
+    assert.equal(centered.mean, 0);
+    assert.equal(centered.variance, 1.25);
   });
 
   test('normalizing: x̂ ≈ [−1.341635, −0.447212, 0.447212, 1.341635], mean 0, variance 0.999992 — not 1', async () => {
@@ -92,11 +92,11 @@ describe('step 5: verify the forward pass stage by stage', () => {
     const cases = [
       ['γ (scale)', 'abc', /γ: “abc” is not a number/],
       ['β (shift)', '', /β is empty/],
-      ['ε (epsilon)', '0', /expected a positive number/],  // the core's own error value, field "eps"
-      ['ε (epsilon)', '-1e-5', /expected a positive number/],
+      ['ε (epsilon)', '0', /Expected a positive number/],  // the core's own error value, field "eps"
+      ['ε (epsilon)', '-1e-5', /Expected a positive number/],
       ['Batch x', '', /The batch is empty/],
       ['Batch x', '1; 2; x', /Value 3: “x” is not a number/],
-      ['Batch x', '1e308 -1e308', /overflow double precision/],
+      ['Batch x', '1e308 -1e308', /too large/],  // the core: the variance overflows a double
     ];
     for (const [name, text, message] of cases) {
       const before = await field(name).inputValue();

@@ -5,7 +5,7 @@
 // input is invalid, the message appears next to the field and the last valid result stays on screen.
 import { el, setChildren, sub, uniqueId, withSubscripts } from '../ui/dom.js';
 import { createField } from '../ui/field.js';
-import { formatEpsilon, formatNumber, formatResidue } from '../ui/format.js';
+import { asSentence, formatEpsilon, formatNumber, formatResidue } from '../ui/format.js';
 import { createNumberLine } from '../ui/number-line.js';
 import { parseBatch } from '../ui/parse.js';
 import { randomBatch } from '../ui/rng.js';
@@ -148,7 +148,7 @@ export function mount(root, ctx) {
     if (error.field === 'eps') {
       note.textContent = `ε: ${error.message}`;
     } else {
-      batch.setError(error.field && error.field !== 'x' ? `${error.field}: ${error.message}` : error.message);
+      batch.setError(asSentence(error.field && error.field !== 'x' ? `${error.field}: ${error.message}` : error.message));
     }
   }
 

@@ -6,7 +6,7 @@
 // the last valid result.
 import { el, sub, withSubscripts } from '../ui/dom.js';
 import { createField } from '../ui/field.js';
-import { formatList, formatNumber, formatResidue } from '../ui/format.js';
+import { asSentence, formatList, formatNumber, formatResidue } from '../ui/format.js';
 import { parseBatch, parseNumber } from '../ui/parse.js';
 import { forwardStages } from '../ui/core-queries.js';
 
@@ -33,7 +33,7 @@ export function mount(root, ctx) {
   // One row per stage; the cells are filled by render().
   const STAGES = [
     { key: 'x', title: ['x'], what: 'the batch as given' },
-    { key: 'centred', title: ['x − ', sub('μ', 'B')], what: 'centred' },
+    { key: 'centered', title: ['x − ', sub('μ', 'B')], what: 'centered' },
     { key: 'xhat', title: ['x̂ = (x − ', sub('μ', 'B'), ') / √(', sub('σ²', 'B'), ' + ε)'], what: 'normalized' },
     { key: 'y', title: ['y = γx̂ + β'], what: 'scaled and shifted' },
   ];
@@ -85,7 +85,7 @@ export function mount(root, ctx) {
     const result = forwardStages(core, request.x, request.gamma, request.beta, request.eps);
     if (result.error) {
       const key = { x: 'x', gamma: 'gamma', beta: 'beta', eps: 'eps' }[result.error.field] || 'x';
-      fields[key].setError(result.error.message);
+      fields[key].setError(asSentence(result.error.message));
       return;
     }
     render(request, result);
@@ -97,7 +97,7 @@ export function mount(root, ctx) {
     const byKey = Object.fromEntries(result.stages.map((s) => [s.key, s]));
     for (const stage of result.stages) {
       const cells = rows[stage.key];
-      const valueScale = stage.key === 'x' || stage.key === 'centred' ? scale : stage.key === 'xhat' ? 1 : outScale;
+      const valueScale = stage.key === 'x' || stage.key === 'centered' ? scale : stage.key === 'xhat' ? 1 : outScale;
       // Values and means that are 0 in exact arithmetic may carry rounding residue (~1e-17): shown as 0.
       cells.values.textContent = stage.key === 'x' ? formatList(stage.values) : Array.from(stage.values, (v) => formatResidue(v, valueScale)).join(', ');
       cells.mean.textContent = formatResidue(stage.mean, valueScale);
@@ -119,7 +119,7 @@ export function mount(root, ctx) {
       return paragraphs;
     }
     paragraphs.push(el('p', {}, withSubscripts(
-      `Centring moves the mean from ${v(stage.x.mean)} to 0 and leaves the variance at ${v(stage.centred.variance)}. ` +
+      `Centering moves the mean from ${v(stage.x.mean)} to 0 and leaves the variance at ${v(stage.centered.variance)}. ` +
       `Dividing by √(σ²_B + ε) brings the variance to ${v(stage.xhat.variance)}: that is σ²_B / (σ²_B + ε) = ` +
       `${v(varX)} / (${v(varX)} + ${v(request.eps)}), below 1 because ε is added to the variance before the square root.`)));
     paragraphs.push(el('p', {

@@ -75,14 +75,14 @@ export function forwardStages(core, x, gamma, beta, eps) {
   // x − μ_B: the inference path computes (x − r_mean)/√(r_var + ε). With r_mean = μ_B, r_var = 1 and an
   // ε that vanishes next to 1 in double precision (1 + 1e-300 == 1; the core requires ε > 0), that is
   // (x − μ_B)/√1 — the subtraction alone, done by the core.
-  const centred = ask(core, { op: 'forward_eval', x: input, gamma: [1], beta: [0], running_mean: [mean], running_var: [1], eps: 1e-300 });
-  if (centred.error) return centred;
+  const centered = ask(core, { op: 'forward_eval', x: input, gamma: [1], beta: [0], running_mean: [mean], running_var: [1], eps: 1e-300 });
+  if (centered.error) return centered;
   const normalized = ask(core, { op: 'forward_train', x: input, gamma: [1], beta: [0], eps });
   if (normalized.error) return normalized;
 
   const stages = [
     { key: 'x', values: input },
-    { key: 'centred', values: Array.from(centred.y) },
+    { key: 'centered', values: Array.from(centered.y) },
     { key: 'xhat', values: Array.from(normalized.y) },
     { key: 'y', values: Array.from(full.y) },
   ];

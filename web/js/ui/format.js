@@ -40,6 +40,14 @@ export function formatEpsilon(value) {
   return formatNumber(value);
 }
 
+// A message as a sentence: the core's error values start in lower case and have no full stop.
+export function asSentence(message) {
+  const text = String(message).trim();
+  if (!text) return text;
+  const capital = text[0].toUpperCase() + text.slice(1);
+  return /[.!?…)]$/.test(capital) ? capital : `${capital}.`;
+}
+
 // A list of values: "−1.341635, −0.447212, 0.447212, 1.341635".
 export function formatList(values, options) {
   return Array.from(values, (v) => formatNumber(v, options)).join(', ');
