@@ -114,11 +114,18 @@ function listInteractive() {
 //   withoutIndicator stops with no visible focus indicator (no :focus-visible, or no outline/box-shadow)
 //   trapped          true when Tab never left the page within the limit (a keyboard trap)
 export async function tabThrough(page, { limit } = {}) {
-  const interactive = await page.evaluate(listInteractive);
+  // Start where a fresh visit starts: before the first element of the body. A temporary tabindex=-1
+  // marker there takes focus (it is not a tab stop itself), so the first Tab goes to the page's first stop.
+  await page.evaluate(() => {
+    const marker = document.createElement('span');
+    marker.id = '__bnkata-tab-start';
+    marker.tabIndex = -1;
+    document.body.prepend(marker);
+    marker.focus();
+    window.scrollTo(0, 0);
+  });
+  const interactive = await page.evaluate(listInteractive);  // keys computed with the marker in place, like the stops'
   const max = limit ?? interactive.length * 2 + 20;
-  await page.evaluate(() => { document.activeElement?.blur?.(); window.scrollTo(0, 0); });
-  await page.mouse.click(1, 1).catch(() => {});  // put the caret at the top of the document without focusing anything
-  await page.evaluate(() => { document.activeElement?.blur?.(); });
   const stops = [];
   let trapped = true;
   for (let i = 0; i < max; i++) {
@@ -127,6 +134,7 @@ export async function tabThrough(page, { limit } = {}) {
     if (!focused || (stops.length && focused.key === stops[0].key)) { trapped = false; break; }
     stops.push(focused);
   }
+  await page.evaluate(() => document.getElementById('__bnkata-tab-start')?.remove());
   const reached = new Set(stops.map((s) => s.key));
   const unreached = interactive.filter((item) => !(item.group || [item.key]).some((key) => reached.has(key)));
   const withoutIndicator = stops.filter((s) => !s.focusVisible || !s.indicator);
