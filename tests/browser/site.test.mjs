@@ -109,3 +109,31 @@ test('at 320 px wide nothing scrolls horizontally, every figure mounted', async 
     await close();
   }
 });
+
+test('when the core cannot load, the page says so in an alert and the lesson text and formulas stay', async () => {
+  const { page, problems, close } = await openLesson(browser, site.url, {
+    ready: false,
+    beforeLoad: (context) => context.route('**/bnkata-core.js', (route) => route.fulfill({ status: 404, body: 'gone' })),
+  });
+  try {
+    await page.waitForFunction(() => document.documentElement.dataset.bnkata === 'error');
+    const alert = page.getByRole('alert').filter({ hasText: 'could not start' });
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /bnkata-core\.js/);
+    assert.ok(await page.locator('#step-5 .katex').count() + await page.locator('#step-1 .katex').count() > 0, 'formulas still there');
+    assert.deepEqual(problems.pageErrors, [], 'no uncaught exception');
+  } finally {
+    await close();
+  }
+});
+
+test('an unknown or malformed #fragment does not stop the page from becoming interactive', async () => {
+  for (const hash of ['#no-such-step', '#%E0%A4%A', '#step-9']) {
+    const { problems, close } = await openLesson(browser, site.url + hash);  // waits for data-bnkata="ready"
+    try {
+      assertNoProblems(problems, hash);
+    } finally {
+      await close();
+    }
+  }
+});

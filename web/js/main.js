@@ -55,7 +55,8 @@ function nearViewport(element) {
 
 // The element a #fragment names (e.g. #step-3), if any.
 function linkedTarget() {
-  const id = decodeURIComponent(location.hash.slice(1));
+  let id = location.hash.slice(1);
+  try { id = decodeURIComponent(id); } catch { /* a malformed %-escape: look the id up as written */ }
   return id ? document.getElementById(id) : null;
 }
 

@@ -27,10 +27,12 @@ export const NARROW = { width: 320, height: 640 };
 //   viewport    { width, height }  default DESKTOP; NARROW is 320 px wide
 //   bypassCSP   true only to inject axe-core (a11y.mjs); pages under test keep their CSP otherwise
 //   ready       false to return as soon as the document has loaded (e.g. to test a failing core)
+//   beforeLoad  async (context) => {} run before navigation, e.g. to context.route() a file away
 // Resolves to { page, context, problems, close() }; problems fills as the page runs (problems.mjs).
-export async function openLesson(browser, url, { colorScheme = 'light', viewport = DESKTOP, bypassCSP = false, ready = true } = {}) {
+export async function openLesson(browser, url, { colorScheme = 'light', viewport = DESKTOP, bypassCSP = false, ready = true, beforeLoad } = {}) {
   const context = await browser.newContext({ colorScheme, viewport, bypassCSP, reducedMotion: 'reduce' });
   const problems = await collectProblems(context, url);
+  if (beforeLoad) await beforeLoad(context);
   const page = await context.newPage();
   await page.goto(url, { waitUntil: 'load' });
   if (ready) await waitForReady(page);
