@@ -36,7 +36,6 @@ const theme = EditorView.theme({
   '.cm-activeLine': { backgroundColor: 'var(--ex-code-active, rgba(29, 78, 216, 0.06))' },
   '&.cm-focused .cm-cursor': { borderLeftColor: 'var(--ex-code-fg, #1b1f24)' },
   '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection': { backgroundColor: 'var(--ex-code-selection, rgba(29, 78, 216, 0.25))' },
-  '.cm-scroller': { overflow: 'auto', maxHeight: '28em' },
 });
 
 function create(host, { doc, label, onChange, readOnly = false }) {
@@ -54,6 +53,9 @@ function create(host, { doc, label, onChange, readOnly = false }) {
       indentOnInput(),
       bracketMatching(),
       indentUnit.of('  '),
+      // Lines wrap and the editor grows with its text: no inner scroll region that a keyboard user would
+      // have to reach separately (axe: scrollable-region-focusable).
+      EditorView.lineWrapping,
       javascriptLanguage,
       syntaxHighlighting(highlight),
       // defaultKeymap has no Tab binding: Tab leaves the editor (keyboard users are never trapped).
