@@ -475,11 +475,12 @@ json grade_formula(const json& answer, const FormulaGrading& g) {
         return finish(verdict_json(Verdict::correct, "Correct: your formula equals " + g.label + " everywhere we evaluated it.", tol),
                       "correct", "correct");
     }
-    for (const auto& [mistake_id, variant] : g.variants) {
+    for (const auto& named_variant : g.variants) {  // (not a structured binding: C++17 lambdas cannot capture one)
+        const Formula& variant = named_variant.second;
         const bool matches = std::all_of(points.begin(), points.end(),
                                          [&](const Variables& p) { return same_value(e.evaluate(p), variant(p)); });
         if (matches) {
-            json mistake = mistake_json(mistake_id);
+            json mistake = mistake_json(named_variant.first);
             const std::string m = "Not quite. Mistake spotted: " + mistake["name"].get<std::string>() + ". " +
                                   mistake["explanation"].get<std::string>();
             return finish(verdict_json(Verdict::incorrect, m, tol, mistake), "incorrect", m);
