@@ -14,11 +14,12 @@
 //
 // In the browser: `const core = await loadCore()` (dist/bnkata-core.js must have been loaded by a classic
 // <script> first; it defines globalThis.createBnKata).
-// In Node:
-//   const createBnKata = require('./build/wasm/bnkata-core.js');          // CommonJS
-//   const { loadCore } = await import('./web/js/core.js');
+// In Node (an ES module, e.g. example.mjs in the project root):
+//   import { createRequire } from 'node:module';
+//   import { loadCore } from './web/js/core.js';
+//   const createBnKata = createRequire(import.meta.url)('./build/wasm/bnkata-core.js');
 //   const core = await loadCore({ factory: createBnKata });
-//   core.compute({ op: 'forward_train', x: [1, 2, 3, 4] });  // → { y: [...], batch_mean: [2.5], batch_var: [1.25] }
+//   core.compute({ op: 'forward_train', x: [1, 2, 3, 4] });  // → { batch_mean: [2.5], batch_var: [1.25], y: [...] }
 // or, without the façade, JSON strings in and out: (await createBnKata()).compute('{"op":"forward_train","x":[1,2,3,4]}').
 
 // An error value from the core, as a JS Error: .field names the request field at fault ("" when the
