@@ -1,0 +1,22 @@
+// Calling the core from Node exactly as web/js/core.js (and the README) say: require the built
+// bnkata-core.js, hand its factory to loadCore, call compute.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { loadCore } from '../../web/js/core.js';
+import { wasmScript } from './lib/wasm-core.mjs';
+
+test('require(bnkata-core.js) + loadCore({ factory }) gives the façade; compute answers the seed example', async () => {
+  const createBnKata = createRequire(import.meta.url)(wasmScript);
+  assert.equal(typeof createBnKata, 'function');
+  const core = await loadCore({ factory: createBnKata });
+  const r = core.compute({ op: 'forward_train', x: [1, 2, 3, 4] });
+  assert.deepEqual(r.batch_mean, [2.5]);
+  assert.deepEqual(r.batch_var, [1.25]);
+  const raw = await createBnKata();
+  assert.equal(typeof raw.compute('{"op":"forward_train","x":[1,2,3,4]}'), 'string');
+});
+
+test('loadCore without the module says what is missing instead of failing obscurely', async () => {
+  await assert.rejects(() => loadCore({ factory: undefined }), /createBnKata is missing/);
+});
