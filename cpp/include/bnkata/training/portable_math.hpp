@@ -9,30 +9,36 @@
 
 #include <cstdint>
 #include <cstring>
+#include <limits>
 
 namespace bnkata::training {
 
 // e^x in float32 for the hot loops (sigmoid, softmax): about 2 ulp. Range reduction x = n·ln2 + r with
 // |r| ≤ ln2/2, a degree-6 Taylor polynomial for e^r, then 2^n built from the exponent bits.
-// Inputs below −87.3 give ~0 (no denormals), above 88.7 give +inf, NaN gives NaN.
+// Inputs below −87.3 give ~1e-38 (no denormals), above 88.72 give +inf, NaN gives NaN.
 inline float exp_f32(float x) {
     const float hi = 88.72f, lo = -87.33f;
-    float c = x > hi ? hi : (x < lo ? lo : x);  // NaN stays NaN here (both comparisons are false)
-    // Round c·log2(e) to the nearest integer with the 1.5·2^23 trick: exact in IEEE float, no lrint.
+    const float c = x > hi ? hi : (x < lo ? lo : x);  // NaN stays NaN here (both comparisons are false)
+    // Round c·log2(e) to the nearest integer n with the 1.5·2^23 trick: t's low mantissa bits then hold
+    // n itself, so n is read from the bits with an integer subtraction — no float→int conversion (which
+    // WASM would have to guard against traps) and no branch: the loop around this vectorises.
     const float magic = 12582912.0f;
-    float n = (c * 1.44269504f + magic) - magic;
-    float r = (c - n * 0.693145752f) - n * 1.42860677e-6f;  // ln2 split in two: hi part exact in n·hi
-    float p = 1.0f + r * (1.0f + r * (0.5f + r * (0.166666672f + r * (0.0416666679f +
-                     r * (0.00833333377f + r * 0.00138888892f)))));
-    // 2^n as bits; n ∈ [−126, 128]: split in two factors so that n = 128 (→ inf) and n = −126 stay exact.
-    int32_t ni = static_cast<int32_t>(n == n ? n : 0.0f);
-    int32_t n1 = ni / 2, n2 = ni - n1;
-    uint32_t b1 = static_cast<uint32_t>(n1 + 127) << 23, b2 = static_cast<uint32_t>(n2 + 127) << 23;
+    const float t = c * 1.44269504f + magic;
+    const float n = t - magic;
+    const float r = (c - n * 0.693145752f) - n * 1.42860677e-6f;  // ln2 in two parts: n·hi is exact
+    const float p = 1.0f + r * (1.0f + r * (0.5f + r * (0.166666672f + r * (0.0416666679f +
+                           r * (0.00833333377f + r * 0.00138888892f)))));
+    uint32_t t_bits, magic_bits;
+    std::memcpy(&t_bits, &t, 4);
+    std::memcpy(&magic_bits, &magic, 4);
+    // 2^n, n ∈ [−126, 128], as two factors 2^(n−n/2)·2^(n/2) so that n = 128 (→ inf) and n = −126 are exact.
+    const uint32_t n_bits = t_bits - magic_bits;                        // n, two's complement
+    const uint32_t half = static_cast<uint32_t>(static_cast<int32_t>(n_bits) >> 1);
+    const uint32_t b1 = (half + 127u) << 23, b2 = (n_bits - half + 127u) << 23;
     float s1, s2;
     std::memcpy(&s1, &b1, 4);
     std::memcpy(&s2, &b2, 4);
-    float result = p * s1 * s2;
-    if (x > hi) result = result * 2.0f;  // guarantees +inf well past the overflow threshold
+    const float result = x > hi ? std::numeric_limits<float>::infinity() : p * s1 * s2;
     return x == x ? result : x;
 }
 
