@@ -18,6 +18,7 @@ export async function openExercises(browser, url, options) {
 
 // Reloads the lesson and mounts every figure again.
 export async function reloadExercises(page) {
+  await page.waitForLoadState('networkidle');  // a reload would abort what is still loading (dist/editor.js)
   await page.reload();
   await page.waitForFunction(() => document.documentElement.dataset.bnkata === 'ready');
   await mountAllFigures(page);

@@ -15,8 +15,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, openSync, ftruncateSync, closeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { launchChromium, serveSite, fileUrl, assertNoProblems } from './lib/index.mjs';
-import { openExercises, reloadExercises, card, storedProgress, typeInto, verdictOf, PROGRESS_KEY } from './exercises-helpers.mjs';
+import { launchChromium, serveSite, fileUrl, assertNoProblems, openLesson, waitForReady } from './lib/index.mjs';
+import { openExercises, card, storedProgress, typeInto, verdictOf, PROGRESS_KEY } from './exercises-helpers.mjs';
 
 let browser, site, tmp;
 before(async () => {
@@ -36,6 +36,7 @@ function codeCard(page) {
 }
 async function runCode(page, source) {
   const c = codeCard(page);
+  await c.scrollIntoViewIfNeeded();  // CodeMirror loads when the editor comes near the viewport
   await c.locator('.code-editor').waitFor();  // CodeMirror (dist/editor.js) has replaced the textarea
   const editor = c.getByRole('textbox', { name: /^Code editor/ });
   await editor.focus();
@@ -203,10 +204,13 @@ test('corrupt or foreign localStorage is reset with a notice, keeping the old va
   for (const [label, url] of [['http', site.url], ['file', fileUrl()]]) {
     for (const bad of ['{"format":"bnkata-progress","version":1,"seed":', JSON.stringify({ format: 'someone-else', items: [1, 2] }),
       JSON.stringify({ format: 'bnkata-progress', version: 99, seed: 1, answers: {} })]) {
-      const { page, problems, close } = await openExercises(browser, url);
+      // Only the top of the lesson matters here (the progress panel and step 1): no need to mount all.
+      const { page, problems, close } = await openLesson(browser, url);
       try {
         await page.evaluate(({ key, bad }) => localStorage.setItem(key, bad), { key: PROGRESS_KEY, bad });
-        await reloadExercises(page);
+        await page.waitForLoadState('networkidle');  // a reload would abort what is still loading (dist/editor.js)
+        await page.reload();
+        await waitForReady(page);
         const notice = page.locator('.progress-notice').first();
         await notice.waitFor();
         assert.match(await notice.textContent(), /could not be read .* start afresh\. The old value is kept under the localStorage key “bnkata:v1:progress:backup”/, label);

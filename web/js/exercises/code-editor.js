@@ -3,7 +3,7 @@
 //
 // CodeMirror is ~130 KiB gzipped, more than the rest of the page's script, so it is not in app.js: it is
 // its own classic script, dist/editor.js (built from editor-bundle.js), loaded the first time a code
-// exercise is mounted. A classic <script src> is the kind that loads from file:// too, and the page's CSP
+// exercise's editor comes near the viewport. A classic <script src> is the kind that loads from file:// too, and the page's CSP
 // (script-src 'self') allows it.
 //
 // Keyboard: Tab is not captured — it moves to the next control, as everywhere on the page. Indent with
@@ -50,7 +50,22 @@ export function createCodeEditor(container, { doc, label, describedBy, onChange 
     ready: null,
   };
 
-  api.ready = loadEditorScript().then((editor) => {
+  // CodeMirror is fetched when the editor comes near the viewport (or gets focus), not when the exercise
+  // mounts: a learner who never reaches step 5 never downloads it.
+  api.ready = new Promise((resolve) => {
+    let started = false;
+    const start = () => {
+      if (started) return;
+      started = true;
+      if (observer) observer.disconnect();
+      resolve(loadEditorScript());
+    };
+    const observer = 'IntersectionObserver' in window
+      ? new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) start(); }, { rootMargin: '600px 0px' })
+      : null;
+    if (observer) observer.observe(textarea); else start();
+    textarea.addEventListener('focus', start, { once: true });
+  }).then((editor) => {
     if (!textarea.isConnected) return;  // unmounted meanwhile
     const host = h('div', { class: 'code-editor' });
     const hadFocus = document.activeElement === textarea;
