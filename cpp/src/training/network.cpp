@@ -73,6 +73,15 @@ Workspace<Real> Network<Real>::make_workspace(std::size_t N) const {
     return ws;
 }
 
+// Which layer inputs are worth scanning for zeros: the data (pixels), and ReLU outputs (unless a BN
+// after the nonlinearity shifts them). Sigmoid and tanh outputs are never exactly zero.
+template <typename Real>
+Zeros Network<Real>::input_zeros(std::size_t l) const {
+    if (l == 0) return Zeros::skip;
+    const bool relu_output = shape_.activation == Activation::relu && shape_.batchnorm != BnPlacement::after;
+    return relu_output ? Zeros::skip : Zeros::none_expected;
+}
+
 template <typename Real>
 const Real* Network<Real>::forward(Workspace<Real>& ws, const Real* x, BnMode mode) {
     const std::size_t N = ws.N;
@@ -83,7 +92,7 @@ const Real* Network<Real>::forward(Workspace<Real>& ws, const Real* x, BnMode mo
         const std::size_t O = layer.out;
         w.input = input;
         matmul_forward(w.z.data(), input, layer.W.value.data(), layer.has_bias ? layer.b.value.data() : nullptr,
-                       N, layer.in, O);
+                       N, layer.in, O, input_zeros(l));
         if (!layer.hidden) break;  // logits
         // BN on `bn_in` into `bn_out` — before the nonlinearity (z → u) or after it (h → a).
         auto batchnorm = [&](Real* bn_out, const Real* bn_in) {
@@ -110,6 +119,7 @@ const Real* Network<Real>::forward(Workspace<Real>& ws, const Real* x, BnMode mo
 template <typename Real>
 void Network<Real>::backward(Workspace<Real>& ws, const Real* dlogits) {
     const std::size_t N = ws.N;
+    const bool relu = shape_.activation == Activation::relu;  // ReLU's gradient is zero where it is off
     for (std::size_t l = layers_.size(); l-- > 0;) {
         DenseLayer<Real>& layer = layers_[l];
         auto& w = ws.layers[l];
@@ -135,7 +145,7 @@ void Network<Real>::backward(Workspace<Real>& ws, const Real* dlogits) {
             dz = w.dz.data();
         }
         // dW = xᵀ·dz, db = Σₙ dz, and dx = dz·Wᵀ for the layer below (not needed below the first layer).
-        matmul_weight_grad(layer.W.grad.data(), w.input, dz, N, layer.in, O);
+        matmul_weight_grad(layer.W.grad.data(), w.input, dz, N, layer.in, O, input_zeros(l));
         if (layer.has_bias) {
             Real* db = layer.b.grad.data();
             for (std::size_t o = 0; o < O; ++o) db[o] = dz[o];
@@ -145,7 +155,7 @@ void Network<Real>::backward(Workspace<Real>& ws, const Real* dlogits) {
         if (l > 0) {
             transpose(layer.WT.data(), layer.W.value.data(), layer.in, O);
             matmul_forward(ws.layers[l - 1].da.data(), dz, layer.WT.data(), static_cast<const Real*>(nullptr), N,
-                           O, layer.in);
+                           O, layer.in, relu ? Zeros::skip : Zeros::none_expected);
         }
     }
 }

@@ -19,15 +19,19 @@
 
 namespace bnkata::training {
 
+// Whether A may hold many exact zeros (input pixels, ReLU outputs and their gradients). Finding them
+// costs a scan of A; for A without zeros (sigmoid and tanh activations) the scan is skipped.
+enum class Zeros { skip, none_expected };
+
 // Writes out (N,M) = A (N,K)·B (K,M) + bias (M); bias may be nullptr (then 0). Mutates only out.
 template <typename Real>
 void matmul_forward(Real* out, const Real* A, const Real* B, const Real* bias, std::size_t N,
-                    std::size_t K, std::size_t M);
+                    std::size_t K, std::size_t M, Zeros zeros = Zeros::skip);
 
 // Writes dB (K,M) = Aᵀ·dOut where A is (N,K) and dOut is (N,M) (overwrites dB). Mutates only dB.
 template <typename Real>
 void matmul_weight_grad(Real* dB, const Real* A, const Real* dOut, std::size_t N, std::size_t K,
-                        std::size_t M);
+                        std::size_t M, Zeros zeros = Zeros::skip);
 
 // Writes out (C,R) = inᵀ for in (R,C). Mutates only out.
 template <typename Real>

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bnkata/training/layers.hpp"
+#include "bnkata/training/matmul.hpp"
 
 namespace bnkata::training {
 
@@ -98,6 +99,8 @@ public:
     std::size_t classes() const { return shape_.sizes.back(); }
 
 private:
+    Zeros input_zeros(std::size_t l) const;  // whether layer l's input may hold many exact zeros
+
     NetworkShape shape_;
     std::vector<DenseLayer<Real>> layers_;
 };
