@@ -116,6 +116,9 @@ TEST_CASE("a parse error says what is wrong and at which character") {
     SUBCASE("x̂ is the unknown, not an input") {
         CHECK(error_of("x̂").message.find("x̂ is what the formula computes") != std::string::npos);
     }
+    SUBCASE("a long unknown name is quoted shortened") {
+        CHECK(error_of(std::string(1999, 'q')).message.size() < 150);
+    }
     SUBCASE("invalid UTF-8") {
         CHECK(error_of(std::string("x + \xff")).message.find("UTF-8") != std::string::npos);
     }

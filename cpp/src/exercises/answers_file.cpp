@@ -58,7 +58,7 @@ json check_answers(const json& file) {
     std::size_t longest = 0, values = 0;
     measure(file, longest, values);
     if (longest > kMaxStringLength)
-        return file_error("answers", "a string in the file is longer than " + std::to_string(kMaxStringLength) + " characters");
+        return file_error("answers", "a string in the file is longer than " + std::to_string(kMaxStringLength) + " bytes");
     const auto answers = file.find("answers");
     if (answers == file.end() || !answers->is_object())
         return file_error("answers", "expected an object mapping exercise ids to answers");

@@ -4,6 +4,8 @@
 // value (the first ParseError), and each parsing function returns −1 once one is recorded.
 #include "bnkata/exercises/expression.hpp"
 
+#include "bnkata/exercises/grading.hpp"  // shorten()
+
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -98,13 +100,13 @@ bool tokenize(const std::vector<char32_t>& cps, std::vector<Token>& tokens, Pars
                 }
             }
             if (ascii.find('.') != ascii.rfind('.') || ascii == "." ) {
-                error = {pos, "malformed number '" + ascii + "'" + at(pos)};
+                error = {pos, "malformed number '" + shorten(ascii, 20) + "'" + at(pos)};
                 return false;
             }
             t.kind = Kind::number;
             t.value = std::strtod(ascii.c_str(), nullptr);
             if (!std::isfinite(t.value)) {
-                error = {pos, "number '" + ascii + "' is too large" + at(pos)};
+                error = {pos, "number '" + shorten(ascii, 20) + "' is too large" + at(pos)};
                 return false;
             }
             tokens.push_back(t);
@@ -152,7 +154,7 @@ bool starts_primary(Kind k) { return k == Kind::number || k == Kind::name || k =
 std::string describe(const Token& t) {
     switch (t.kind) {
         case Kind::number: return "number";
-        case Kind::name: return "'" + t.spelling + "'";
+        case Kind::name: return "'" + shorten(t.spelling, 20) + "'";
         case Kind::plus: return "'+'";
         case Kind::minus: return "'−'";
         case Kind::times: return "'*'";
@@ -353,7 +355,7 @@ private:
         else if (s == "x\xcc\x82" || s == "xhat")
             return fail(t.position, "x̂ is what the formula computes; write it in terms of x, μ, σ², ε");
         else
-            return fail(t.position, "unknown name '" + s + "' (use x, mu, var, eps, gamma, beta, m, sigma, sqrt)");
+            return fail(t.position, "unknown name '" + shorten(s, 20) + "' (use x, mu, var, eps, gamma, beta, m, sigma, sqrt)");
         if (out_.first_variable_spelling_.empty()) out_.first_variable_spelling_ = s;
         Expression::Node n;
         n.op = Expression::Op::variable;

@@ -312,7 +312,7 @@ json grade_numeric(const json& answer, const NumericGrading& g) {
     } else if (empty.size() == g.fields.size()) {
         result = verdict_json(Verdict::not_attempted, "No answer yet.", tol);
     } else if (wrong.empty() && empty.empty()) {
-        result = verdict_json(Verdict::correct, "Correct (" + tol + ").", tol);
+        result = verdict_json(Verdict::correct, "Correct: " + tol + ".", tol);
     } else {
         // Which known mistake, if any, produces exactly this answer?
         json mistake = nullptr;

@@ -19,7 +19,7 @@ constexpr const char* kAnswersFormat = "bnkata-answers";
 constexpr int kAnswersVersion = 1;
 constexpr std::size_t kMaxAnswersFileBytes = std::size_t{2} << 20;  // 2 MiB: bnkata check refuses larger files
 constexpr std::size_t kMaxAnswers = 100;                           // entries in "answers"
-constexpr std::size_t kMaxStringLength = 20000;                    // characters in any string of the file
+constexpr std::size_t kMaxStringLength = 100000;                   // bytes in any string of the file
 
 // Grades every answer of a parsed answers file: {"results":[…],"summary":{…}}, or {"error":{…}} when the
 // file itself is not an answers file we can read (another format, a newer version, over a limit).
