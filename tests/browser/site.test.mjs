@@ -76,6 +76,7 @@ test('the whole page is reachable by Tab alone, every stop shows a visible focus
     assert.deepEqual(walk.unreached.map((e) => `${e.tag} "${e.label}"`), [], 'interactive elements Tab never reached');
     assert.deepEqual(walk.withoutIndicator.map((e) => `${e.tag} "${e.label}"`), [], 'focused elements with no visible focus indicator');
     assert.deepEqual(walk.stops.filter((s) => !s.inViewport).map((e) => `${e.tag} "${e.label}"`), [], 'focused elements scrolled out of view');
+    assert.deepEqual(walk.stops.filter((s) => s.obscured).map((e) => `${e.tag} "${e.label}"`), [], 'focused elements hidden behind something (e.g. a sticky navigator)');
     assertNoProblems(problems, 'keyboard walk');
   } finally {
     await close();

@@ -55,8 +55,19 @@ function describeFocused() {
     indicator = n.matches(':focus-within') && hasOutline(n);
   }
   const box = el.getBoundingClientRect();
+  // Entirely hidden behind something else (a sticky header, say: WCAG 2.4.11) when the centre and four
+  // points just inside the corners all hit another element.
+  const host = el.getRootNode() instanceof ShadowRoot ? el.getRootNode().host : null;
+  const mine = (hit) => !!hit && (el.contains(hit) || hit.contains(el) || (host && (hit === host || host.contains(hit))));
+  const inset = (a, b) => Math.min(a + 2, (a + b) / 2);
+  const points = [[(box.left + box.right) / 2, (box.top + box.bottom) / 2], [inset(box.left, box.right), inset(box.top, box.bottom)],
+    [box.right - (inset(box.left, box.right) - box.left), inset(box.top, box.bottom)],
+    [inset(box.left, box.right), box.bottom - (inset(box.top, box.bottom) - box.top)],
+    [box.right - (inset(box.left, box.right) - box.left), box.bottom - (inset(box.top, box.bottom) - box.top)]];
+  const obscured = points.every(([x, y]) => x < 0 || y < 0 || x >= innerWidth || y >= innerHeight || !mine(document.elementFromPoint(x, y)));
   return {
     key: keyOf(el),
+    obscured,
     tag: el.tagName.toLowerCase(),
     label: (el.getAttribute('aria-label') || el.textContent || el.getAttribute('name') || el.id || '').trim().replace(/\s+/g, ' ').slice(0, 60),
     focusVisible: el.matches(':focus-visible'),
@@ -109,7 +120,8 @@ function listInteractive() {
 
 // Presses Tab from the top of the page until focus leaves the document or comes back to the first stop.
 // Resolves to { stops, interactive, unreached, withoutIndicator, trapped }:
-//   stops            every element focus visited, in order (describeFocused)
+//   stops            every element focus visited, in order (describeFocused: label, focusVisible,
+//                    indicator, inViewport, obscured — entirely covered by another element)
 //   unreached        interactive elements (listInteractive) focus never reached
 //   withoutIndicator stops with no visible focus indicator (no :focus-visible, or no outline/box-shadow)
 //   trapped          true when Tab never left the page within the limit (a keyboard trap)
