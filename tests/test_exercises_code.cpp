@@ -3,7 +3,9 @@
 // tests/fixtures/exercises/expected_seed7.py), standing in for the learner's JavaScript.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -21,7 +23,7 @@ json grade(const std::string& id, std::uint64_t seed, const json& answer) {
 std::string mistake_of(const json& g) { return g["mistake"].is_null() ? std::string("none") : g["mistake"]["id"].get<std::string>(); }
 
 // A learner's forward pass, with switches for the classic mistakes. Two-pass statistics, as taught.
-enum class Bug { none, unbiased, eps_omitted, eps_outside, forgot_beta, one_pass };
+enum class Bug { none, unbiased, eps_omitted, eps_outside, no_sqrt, forgot_beta, forgot_gamma, one_pass };
 json forward_output(const json& c, Bug bug) {
     const Vec x = c["x"];
     const double g = c["gamma"], b = c["beta"], eps = c["eps"];
@@ -42,8 +44,9 @@ json forward_output(const json& c, Bug bug) {
     for (double v : x) {
         double xhat = bug == Bug::eps_omitted ? (v - mean) / std::sqrt(var_used)
                     : bug == Bug::eps_outside ? (v - mean) / (std::sqrt(var_used) + eps)
+                    : bug == Bug::no_sqrt     ? (v - mean) / (var_used + eps)
                                               : (v - mean) / std::sqrt(var_used + eps);
-        const double out = g * xhat + (bug == Bug::forgot_beta ? 0 : b);
+        const double out = (bug == Bug::forgot_gamma ? 1 : g) * xhat + (bug == Bug::forgot_beta ? 0 : b);
         y.push_back(std::isnan(out) ? json(nullptr) : json(out));  // JSON.stringify(NaN) is null
     }
     return {{"y", y}, {"mean", mean}, {"var", var}};
@@ -55,7 +58,7 @@ json forward_outputs(const json& cases, Bug bug) {
 }
 
 // A learner's backward pass (cs231n's staged version), optionally without the paths through μ and σ².
-enum class GradBug { none, constant_stats, mean_only };
+enum class GradBug { none, constant_stats, mean_only, forgot_gamma };
 json backward_output(const json& c, GradBug bug) {
     const Vec x = c["x"], dy = c["dy"];
     const double g = c["gamma"], eps = c["eps"];
@@ -80,9 +83,9 @@ json backward_output(const json& c, GradBug bug) {
     for (std::size_t i = 0; i < x.size(); ++i) {
         double d = dy[i] * g / std_;
         if (bug != GradBug::constant_stats) d += dmu / m;
-        if (bug == GradBug::none) d += dvar * 2 * (x[i] - mu) / m;
+        if (bug == GradBug::none || bug == GradBug::forgot_gamma) d += dvar * 2 * (x[i] - mu) / m;
         if (bug == GradBug::mean_only) d = dy[i] * g / std_ - (dbeta / m) * g / std_;
-        dx.push_back(d);
+        dx.push_back(bug == GradBug::forgot_gamma ? d / g : d);
     }
     return {{"dx", dx}, {"dgamma", dgamma}, {"dbeta", dbeta}};
 }
@@ -149,6 +152,23 @@ TEST_CASE("s5-forward-code: each classic mistake fails with a report and is name
         CHECK(mistake_of(g) == "forgot_beta");
         CHECK(g["cases"][0]["passed"] == true);
         CHECK(g["first_failure"]["case"] == "your batch");
+    }
+    SUBCASE("no square root, and γ forgotten") {
+        CHECK(mistake_of(grade("s5-forward-code", 7, forward_outputs(cases, Bug::no_sqrt))) == "var_instead_of_std");
+        CHECK(mistake_of(grade("s5-forward-code", 7, forward_outputs(cases, Bug::forgot_gamma))) == "forgot_gamma");
+    }
+    SUBCASE("for many seeds, every mistake is named") {
+        for (std::uint64_t seed = 0; seed < 20; ++seed) {
+            const json c = exercise("s5-forward-code", seed)["cases"];
+            CAPTURE(seed);
+            CHECK(mistake_of(grade("s5-forward-code", seed, forward_outputs(c, Bug::unbiased))) == "unbiased_variance");
+            CHECK(mistake_of(grade("s5-forward-code", seed, forward_outputs(c, Bug::eps_omitted))) == "eps_omitted");
+            CHECK(mistake_of(grade("s5-forward-code", seed, forward_outputs(c, Bug::eps_outside))) == "eps_outside_sqrt");
+            CHECK(mistake_of(grade("s5-forward-code", seed, forward_outputs(c, Bug::no_sqrt))) == "var_instead_of_std");
+            CHECK(mistake_of(grade("s5-forward-code", seed, forward_outputs(c, Bug::forgot_beta))) == "forgot_beta");
+            CHECK(mistake_of(grade("s5-forward-code", seed, forward_outputs(c, Bug::forgot_gamma))) == "forgot_gamma");
+            CHECK(mistake_of(grade("s5-forward-code", seed, forward_outputs(c, Bug::one_pass))) == "one_pass_variance");
+        }
     }
     SUBCASE("one-pass variance: only the 1e8 offset fails") {
         const json g = grade("s5-forward-code", 7, forward_outputs(cases, Bug::one_pass));
@@ -220,6 +240,56 @@ TEST_CASE("s5-backward-code: the closed form passes with a gradient check; missi
     CHECK(mistake_of(constant) == "no_grad_through_stats");
     CHECK(constant["first_failure"]["trace"][2]["stage"].get<std::string>().find("Σ dx") == 0);
     CHECK(mistake_of(grade("s5-backward-code", 7, backward_outputs(cases, GradBug::mean_only))) == "no_grad_through_var");
+    const json no_gamma = grade("s5-backward-code", 7, backward_outputs(cases, GradBug::forgot_gamma));
+    CHECK(mistake_of(no_gamma) == "forgot_gamma");
+    CHECK(no_gamma["first_failure"]["case"] == "your batch");  // the seed's example has γ = 1
+    for (std::uint64_t seed = 0; seed < 20; ++seed) {
+        const json c = exercise("s5-backward-code", seed)["cases"];
+        CAPTURE(seed);
+        CHECK(mistake_of(grade("s5-backward-code", seed, backward_outputs(c, GradBug::constant_stats))) == "no_grad_through_stats");
+        CHECK(mistake_of(grade("s5-backward-code", seed, backward_outputs(c, GradBug::mean_only))) == "no_grad_through_var");
+        CHECK(mistake_of(grade("s5-backward-code", seed, backward_outputs(c, GradBug::forgot_gamma))) == "forgot_gamma");
+    }
+}
+
+namespace {
+// y as NumPy 1.24 prints a float64 array by default: 8 decimals, space-separated, in brackets.
+std::string numpy_print(const Vec& y) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%s%.8f", i ? " " : "", y[i]);
+        s += buf;
+    }
+    return s + "]";
+}
+}  // namespace
+
+TEST_CASE("s5-numpy-paste: for many seeds, each mistake's printout is named") {
+    for (std::uint64_t seed = 0; seed < 30; ++seed) {
+        const json d = exercise("s5-numpy-paste", seed)["data"];
+        const Vec x = d["x"];
+        const double g = d["gamma"], b = d["beta"], eps = d["eps"];
+        const double m = static_cast<double>(x.size());
+        double mu = 0, var = 0;
+        for (double v : x) mu += v;
+        mu /= m;
+        for (double v : x) var += (v - mu) * (v - mu);
+        var /= m;
+        auto printed = [&](auto f) {
+            Vec y;
+            for (double v : x) y.push_back(f(v));
+            return json{{"numpy_output", "Normalized y: " + numpy_print(y) + ", Mean: 0.0, Var: 1.0"}};
+        };
+        CAPTURE(seed);
+        CHECK(grade("s5-numpy-paste", seed, printed([&](double v) { return g * (v - mu) / std::sqrt(var + eps) + b; }))["verdict"] == "correct");
+        CHECK(mistake_of(grade("s5-numpy-paste", seed, printed([&](double v) { return g * (v - mu) / std::sqrt(var * m / (m - 1) + eps) + b; }))) == "unbiased_variance");
+        CHECK(mistake_of(grade("s5-numpy-paste", seed, printed([&](double v) { return g * (v - mu) / std::sqrt(var) + b; }))) == "eps_omitted");
+        CHECK(mistake_of(grade("s5-numpy-paste", seed, printed([&](double v) { return g * (v - mu) / (std::sqrt(var) + eps) + b; }))) == "eps_outside_sqrt");
+        CHECK(mistake_of(grade("s5-numpy-paste", seed, printed([&](double v) { return g * (v - mu) / (var + eps) + b; }))) == "var_instead_of_std");
+        CHECK(mistake_of(grade("s5-numpy-paste", seed, printed([&](double v) { return g * (v - mu) / std::sqrt(var + eps); }))) == "forgot_beta");
+        CHECK(mistake_of(grade("s5-numpy-paste", seed, printed([&](double v) { return (v - mu) / std::sqrt(var + eps) + b; }))) == "forgot_gamma");
+    }
 }
 
 TEST_CASE("s5-numpy-paste: NumPy's printing is read and graded") {
