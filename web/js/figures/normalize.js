@@ -175,13 +175,15 @@ export function mount(root, ctx) {
     statCells.mean.textContent = formatNumber(result.mean);
     statCells.variance.textContent = formatNumber(result.variance);
     statCells.denominator.textContent = formatNumber(result.denominator);
-    statCells.xhatMean.textContent = formatResidue(normalized.mean, 1);
+    // x̂'s rounding residue scales with max|x| / √(σ² + ε) (see residueScale in format.js).
+    const xhatScale = Math.max(1, Math.max(...state.values.map(Math.abs)) / result.denominator);
+    statCells.xhatMean.textContent = formatResidue(normalized.mean, xhatScale);
     statCells.xhatVariance.textContent = formatNumber(normalized.variance);
 
     valuesBody.replaceChildren(...state.values.map((x, i) => el('tr', {},
       el('td', { text: String(i + 1) }),
       el('td', { text: formatNumber(x) }),
-      el('td', { text: formatResidue(result.xhat[i], 1) }))));
+      el('td', { text: formatResidue(result.xhat[i], xhatScale) }))));
 
     const d = result.denominator;
     line.render({

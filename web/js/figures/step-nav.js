@@ -58,14 +58,14 @@ export function mount(root) {
   const INTERACTIONS = ['wheel', 'touchstart', 'pointerdown', 'keydown'];
   let pinned = null;     // the section kept in place
   let pinnedTop = 0;     // where it was put, in viewport px
-  let pinnedHeight = 0;  // the page's height then
+  let pinnedOffset = 0;  // and where it was in the document (top + scrollY): changes only when layout shifts
   const page = document.querySelector('main') || document.body;
   const pinObserver = typeof ResizeObserver === 'function'
     ? new ResizeObserver(() => {
       if (!pinned) return;
       pinned.scrollIntoView({ block: 'start' });
       pinnedTop = pinned.getBoundingClientRect().top;
-      pinnedHeight = page.scrollHeight;
+      pinnedOffset = pinnedTop + window.scrollY;
     })
     : null;
   function unpin() {
@@ -74,17 +74,18 @@ export function mount(root) {
     INTERACTIONS.forEach((type) => window.removeEventListener(type, unpin, true));
     window.removeEventListener('scroll', unpinIfMoved, true);
   }
-  // A scroll that moved the pinned section while the page kept its height was not a layout shift (those
-  // are put right by the observer above) but someone scrolling: let go.
+  // A scroll that moved the pinned section on screen while it kept its place in the document was not a
+  // layout shift (those are put right by the observer above) but someone scrolling: let go.
   function unpinIfMoved() {
-    if (!pinned || page.scrollHeight !== pinnedHeight) return;
-    if (Math.abs(pinned.getBoundingClientRect().top - pinnedTop) > 2) unpin();
+    if (!pinned) return;
+    const top = pinned.getBoundingClientRect().top;
+    if (Math.abs(top + window.scrollY - pinnedOffset) <= 2 && Math.abs(top - pinnedTop) > 2) unpin();
   }
   const linked = sections.find((section) => section && `#${section.id}` === location.hash);
   if (linked && pinObserver) {
     pinned = linked;
     pinnedTop = linked.getBoundingClientRect().top;
-    pinnedHeight = page.scrollHeight;
+    pinnedOffset = pinnedTop + window.scrollY;
     INTERACTIONS.forEach((type) => window.addEventListener(type, unpin, { capture: true, passive: true }));
     window.addEventListener('scroll', unpinIfMoved, { capture: true, passive: true });
     pinObserver.observe(page);

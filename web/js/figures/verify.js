@@ -6,7 +6,7 @@
 // the last valid result.
 import { el, sub, withSubscripts } from '../ui/dom.js';
 import { createField } from '../ui/field.js';
-import { asSentence, formatList, formatNumber, formatResidue } from '../ui/format.js';
+import { asSentence, formatList, formatNumber, formatResidue, residueScale } from '../ui/format.js';
 import { parseBatch, parseNumber } from '../ui/parse.js';
 import { forwardStages } from '../ui/core-queries.js';
 
@@ -92,12 +92,13 @@ export function mount(root, ctx) {
   }
 
   function render(request, result) {
-    const scale = Math.max(...request.x.map(Math.abs), Number.MIN_VALUE);
-    const outScale = Math.max(Math.abs(request.gamma), Math.abs(request.beta), Number.MIN_VALUE);
     const byKey = Object.fromEntries(result.stages.map((s) => [s.key, s]));
+    const scale = Math.max(...request.x.map(Math.abs), Number.MIN_VALUE);
+    const xhatScale = Math.max(1, residueScale(request.x, byKey.xhat.values, byKey.centered.values));
+    const outScale = Math.max(Math.abs(request.gamma) * xhatScale, Math.abs(request.beta), Number.MIN_VALUE);
     for (const stage of result.stages) {
       const cells = rows[stage.key];
-      const valueScale = stage.key === 'x' || stage.key === 'centered' ? scale : stage.key === 'xhat' ? 1 : outScale;
+      const valueScale = stage.key === 'x' || stage.key === 'centered' ? scale : stage.key === 'xhat' ? xhatScale : outScale;
       // Values and means that are 0 in exact arithmetic may carry rounding residue (~1e-17): shown as 0.
       cells.values.textContent = stage.key === 'x' ? formatList(stage.values) : Array.from(stage.values, (v) => formatResidue(v, valueScale)).join(', ');
       cells.mean.textContent = formatResidue(stage.mean, valueScale);

@@ -48,6 +48,16 @@ export function asSentence(message) {
   return /[.!?…)]$/.test(capital) ? capital : `${capital}.`;
 }
 
+// The size against which rounding residue in x̂ is judged: x̂ is computed from values as large as
+// max|x| divided by the denominator √(σ² + ε), so its rounding error scales with their ratio (a nearly
+// constant batch at 3 with spread 4e-4 leaves residue near 1e-13, not 1e-16). Given as a ratio of sizes
+// the core reported: max|x| · max|x̂| / max|x − μ|.
+export function residueScale(xs, xhats, centered) {
+  const largest = (list) => Math.max(0, ...Array.from(list, Math.abs));
+  const spread = largest(centered);
+  return spread > 0 ? (largest(xs) * largest(xhats)) / spread : 1;
+}
+
 // A list of values: "−1.341635, −0.447212, 0.447212, 1.341635".
 export function formatList(values, options) {
   return Array.from(values, (v) => formatNumber(v, options)).join(', ');

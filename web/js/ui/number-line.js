@@ -48,7 +48,7 @@ function domainFor(values, symmetric) {
   let lo = Math.min(...finite);
   let hi = Math.max(...finite);
   const span = hi - lo;
-  const floor = Math.max(Math.abs(lo), Math.abs(hi)) * 1e-6;
+  const floor = Math.max(Math.abs(lo), Math.abs(hi)) * 1e-12;  // below this a span is rounding, not data
   const margin = span > floor ? span * 0.15 : Math.max(1, Math.abs(lo) * 0.1);
   lo -= margin;
   hi += margin;
@@ -104,7 +104,11 @@ export function createNumberLine({ label, tracks, onInput }) {
       if (event.button !== undefined && event.button !== 0) return;
       event.preventDefault();
       g.focus({ preventScroll: true });
-      g.setPointerCapture(event.pointerId);
+      try {
+        g.setPointerCapture(event.pointerId);  // keep receiving moves when the finger leaves the dot
+      } catch {
+        // a pointer the browser no longer tracks: dragging still works while over the dot
+      }
       dragging = { index, pointerId: event.pointerId };
       g.classList.add('is-dragging');
     });
