@@ -108,6 +108,7 @@ TEST_CASE("bad configs are rejected with the field's name") {
         {{{"batch_size", 0}}, "batch_size"},
         {{{"batch_size", 1}, {"batchnorm", "before"}}, "batch_size"},
         {{{"batch_size", 2.5}}, "batch_size"},
+        {{{"batch_size", 4096}, {"sizes", {4096, 100, 10}}}, "batch_size"},
         {{{"momentum", 1}}, "momentum"},
         {{{"init_scale", 0}}, "init_scale"},
         {{{"seed", -3}}, "seed"},

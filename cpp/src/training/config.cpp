@@ -144,6 +144,11 @@ std::optional<ConfigError> parse_config(const json& request, Config& out) {
     if (c.shape.batchnorm != BnPlacement::none && c.batch_size < 2)
         return ConfigError{"batch_size", "must be at least 2 with batchnorm: a batch of one has no variance to normalise by"};
     if (auto e = read_count(request, "test_examples", "", c.test_examples, 1, 100000)) return e;
+    std::size_t units = 0;
+    for (std::size_t size : c.shape.sizes) units += size;
+    if (c.batch_size * units > 8000000)
+        return ConfigError{"batch_size", "batch_size × the sum of sizes must be at most 8,000,000 (the activations "
+                                         "of one batch), got " + std::to_string(c.batch_size * units)};
     if (!c.data.external && c.data.train < c.batch_size)
         return ConfigError{"data.train", "must be at least batch_size (" + std::to_string(c.batch_size) + ")"};
     if (!c.data.external && c.shape.sizes.front() != 2)
