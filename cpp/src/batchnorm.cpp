@@ -68,7 +68,7 @@ struct MeanAndM2 {
 // passes (the 1e8-offset test checks it), for the price of one — this pass is the forward's bottleneck.
 // d and d² are summed in Real over blocks of kRowsPerBlock rows, then added into double accumulators:
 // the float path does float arithmetic per value and double arithmetic once per block.
-constexpr std::size_t kRowsPerBlock = 8;
+constexpr std::size_t kRowsPerBlock = 16;
 
 template <typename Real>
 BNKATA_MULTIVERSION MeanAndM2 mean_and_m2(const Real* x, Layout L) {
