@@ -107,6 +107,31 @@ describe('step 1: normalize a batch', () => {
     close(await statistic('Mean μB'), values.reduce((a, b) => a + b) / 4, 1e-9, 'μ after the drag');
   });
 
+  test('dragging a point with a finger works too (touch events, in a context with a touch screen)', async () => {
+    const context = await browser.newContext({ hasTouch: true, viewport: { width: 390, height: 800 }, reducedMotion: 'reduce' });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${site.url}#step-1`);
+      const touchStep = page.locator('#step-1');
+      const point = touchStep.getByRole('slider', { name: 'x₁, value 1 of 4' });
+      await point.scrollIntoViewIfNeeded();
+      const box = await point.boundingBox();
+      const x = box.x + box.width / 2;
+      const y = box.y + box.height / 2;
+      // Real touch input through the DevTools protocol: the browser turns it into pointer events.
+      const cdp = await context.newCDPSession(page);
+      const touch = (type, points) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points });
+      await touch('touchStart', [{ x, y }]);
+      for (let dx = 10; dx <= 40; dx += 10) await touch('touchMove', [{ x: x - dx, y }]);
+      await touch('touchEnd', []);
+      const values = (await touchStep.getByRole('textbox', { name: 'Batch x' }).inputValue()).split(',').map(Number);
+      assert.ok(values[0] < 1, `x₁ moved left under the finger: ${values[0]}`);
+      assert.deepEqual(values.slice(1), [2, 3, 4]);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a constant batch: σ²_B = 0, the denominator is √ε, x̂ = 0 whatever ε is', async () => {
     await step.getByRole('button', { name: 'Constant 3, 3, 3, 3', exact: true }).click();
     assert.equal(await statistic('Variance σ²B'), 0);
