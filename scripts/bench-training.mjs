@@ -13,6 +13,7 @@
 // the best of `repeats` (the machine is shared; the best run is the least disturbed one).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -42,10 +43,11 @@ function measureNative(mnistFile) {
   // One JSON document; its runs name the batchnorm mode and give steps_per_second.
   const parsed = JSON.parse(out.trim().split('\n').filter((l) => l.startsWith('{') || l.startsWith('[')).join('\n'));
   const runs = Array.isArray(parsed) ? parsed : parsed.runs || parsed.results || [parsed];
-  const result = {};
+  const result = { cpu: {} };
   for (const run of runs) {
-    const mode = run.batchnorm ?? run.mode ?? (run.bn ? 'before' : 'none');
-    result[mode === 'none' ? 'none' : 'before'] = run.steps_per_second ?? run.steps_per_s;
+    const mode = run.batchnorm === 'none' ? 'none' : 'before';
+    result[mode] = run.steps_per_second;
+    result.cpu[mode] = run.steps_per_cpu_second;
   }
   return result;
 }
@@ -124,14 +126,16 @@ async function main() {
 
   const native = measureNative(mnistFile);
   const page = await measureChromium();
-  const rows = [['configuration', 'native steps/s', 'Chromium worker steps/s', 'page / native', 'targets']];
+  const rows = [['configuration', 'native steps/s', '(per CPU s)', 'Chromium worker steps/s', 'page / native', 'targets']];
   for (const [mode, label] of [['none', 'Fig. 1 net, without BN'], ['before', 'Fig. 1 net, with BN (before sigmoid)']]) {
     const n = native[mode], p = page[mode];
     const ok = p >= 600 && p >= 0.9 * n;
-    rows.push([label, n.toFixed(0), p.toFixed(0), `${(p / n).toFixed(2)}×`, `${p >= 600 ? '≥' : '<'} 600/s, ${p >= 0.9 * n ? '≥' : '<'} 0.9× ${ok ? '(met)' : '(NOT met)'}`]);
+    rows.push([label, n.toFixed(0), native.cpu[mode] ? native.cpu[mode].toFixed(0) : '–', p.toFixed(0), `${(p / n).toFixed(2)}×`,
+      `${p >= 600 ? '≥' : '<'} 600/s, ${p >= 0.9 * n ? '≥' : '<'} 0.9× ${ok ? '(met)' : '(NOT met)'}`]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  console.log(`Ioffe Fig. 1 configuration, batch 60, MNIST; best of ${REPEATS} × ${STEPS} steps, one network at a time`);
+  console.log(`Ioffe Fig. 1 configuration, batch 60, MNIST; best of ${REPEATS} × ${STEPS} steps, one network at a time; ` +
+    `load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs (wall-clock numbers need an idle machine)`);
   for (const [i, row] of rows.entries()) {
     console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));

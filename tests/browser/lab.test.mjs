@@ -30,7 +30,7 @@ async function openLab(url, options) {
   const opened = await openLesson(browser, url, options);
   const lab = opened.page.locator('[data-figure="training-lab"]');
   await lab.scrollIntoViewIfNeeded();
-  await opened.page.getByRole('button', { name: 'Play' }).waitFor();
+  await opened.lab.getByRole('button', { name: 'Play', exact: true }).waitFor();
   return { ...opened, lab };
 }
 
@@ -45,7 +45,7 @@ test('a short run shows its plots and a words summary of each, without blocking 
   try {
     assert.equal(await lab.getByRole('textbox', { name: 'Steps' }).inputValue(), '200', 'the URL hash set the steps');
     await watchLongTasks(page);
-    await page.getByRole('button', { name: 'Play' }).click();
+    await lab.getByRole('button', { name: 'Play', exact: true }).click();
     await waitForStatus(page, ['done', 'diverged', 'error']);
     assert.equal(await status(lab), 'done', await lab.getByRole('status').textContent());
     const longTasks = await takeLongTasks(page);
@@ -73,43 +73,43 @@ test('pause, step and reset leave whole steps, and the run continues to the same
   const { page, lab, problems, close } = await openLab(`${site.url}#lab?exp=depth&steps=400&seed=5`);
   try {
     // The reference: one uninterrupted run.
-    await page.getByRole('button', { name: 'Play' }).click();
+    await lab.getByRole('button', { name: 'Play', exact: true }).click();
     await waitForStatus(page, ['done']);
     const uninterrupted = await summaries(lab);
 
     // Again, slowly, paused as soon as some steps are done.
-    await page.getByRole('button', { name: 'Reset' }).click();
+    await lab.getByRole('button', { name: 'Reset', exact: true }).click();
     await waitForStatus(page, ['paused']);
     assert.equal(await lab.getAttribute('data-lab-step'), '0', 'reset goes back to step 0');
     assert.match((await summaries(lab))[2], /No steps trained yet/, 'reset empties the plots');
     await lab.getByRole('combobox', { name: 'Speed' }).selectOption('slow');
-    await page.getByRole('button', { name: 'Play' }).click();
+    await lab.getByRole('button', { name: 'Play', exact: true }).click();
     await page.waitForFunction(() => Number(document.querySelector('[data-figure="training-lab"]').dataset.labStep) >= 50);
-    await page.getByRole('button', { name: 'Pause' }).click();
+    await lab.getByRole('button', { name: 'Pause', exact: true }).click();
     await waitForStatus(page, ['paused']);
     const pausedAt = Number(await lab.getAttribute('data-lab-step'));
     assert.ok(pausedAt > 0 && pausedAt < 400, `paused mid-run (step ${pausedAt})`);
     assert.equal(pausedAt % 10, 0, 'a pause lands on a chunk boundary (chunks of 10 steps)');
     assert.match((await summaries(lab))[2], new RegExp(`^After ${pausedAt} steps`), 'the plots show exactly the paused step');
 
-    await page.getByRole('button', { name: 'Step' }).click();
+    await lab.getByRole('button', { name: 'Step', exact: true }).click();
     await page.waitForFunction((s) => document.querySelector('[data-figure="training-lab"]').dataset.labStep === String(s), pausedAt + 10);
     await waitForStatus(page, ['paused']);
     assert.match((await summaries(lab))[2], new RegExp(`^After ${pausedAt + 10} steps`), 'Step trains one chunk');
 
     await lab.getByRole('combobox', { name: 'Speed' }).selectOption('full');
-    await page.getByRole('button', { name: 'Play' }).click();
+    await lab.getByRole('button', { name: 'Play', exact: true }).click();
     await waitForStatus(page, ['done']);
     assert.deepEqual(await summaries(lab), uninterrupted, 'pausing and stepping do not change the trajectory');
 
     // Reset mid-run, then a full run: again the same numbers.
-    await page.getByRole('button', { name: 'Reset' }).click();
+    await lab.getByRole('button', { name: 'Reset', exact: true }).click();
     await waitForStatus(page, ['paused']);
-    await page.getByRole('button', { name: 'Play' }).click();
-    await page.getByRole('button', { name: 'Reset' }).click();
+    await lab.getByRole('button', { name: 'Play', exact: true }).click();
+    await lab.getByRole('button', { name: 'Reset', exact: true }).click();
     await waitForStatus(page, ['paused']);
     assert.equal(await lab.getAttribute('data-lab-step'), '0');
-    await page.getByRole('button', { name: 'Play' }).click();
+    await lab.getByRole('button', { name: 'Play', exact: true }).click();
     await waitForStatus(page, ['done']);
     assert.deepEqual(await summaries(lab), uninterrupted, 'a reset run reproduces the first one');
     assertNoProblems(problems);
@@ -122,7 +122,7 @@ test('from file:// an MNIST run loads its digits, trains in the worker, hands it
   const { page, lab, problems, close } = await openLab(fileUrl('#lab?exp=landscape&steps=100'));
   try {
     const handed = page.evaluate(() => new Promise((resolve) => window.addEventListener('bnkata:run-summary', (e) => resolve(e.detail), { once: true })));
-    await page.getByRole('button', { name: 'Play' }).click();
+    await lab.getByRole('button', { name: 'Play', exact: true }).click();
     await waitForStatus(page, ['done', 'diverged', 'error'], 90000);
     assert.equal(await status(lab), 'done', await lab.getByRole('status').textContent());
     const summary = await handed;
@@ -159,9 +159,10 @@ test('settings go into the URL hash; bad values are named, not obeyed', async ()
 test('at 320 px in the dark scheme the lab fits, and axe finds nothing in it', async () => {
   const { page, lab, close } = await openLab(`${site.url}#lab?exp=depth&steps=100`, { viewport: NARROW, colorScheme: 'dark', bypassCSP: true });
   try {
-    await page.getByRole('button', { name: 'Play' }).click();
+    await lab.getByRole('button', { name: 'Play', exact: true }).click();
     await waitForStatus(page, ['done']);
-    assert.deepEqual(await horizontalOverflow(page), [], 'nothing wider than the viewport');
+    const overflow = await horizontalOverflow(page);
+    assert.deepEqual(overflow.offenders, [], `nothing wider than the viewport: ${JSON.stringify(overflow)}`);
     const violations = await runAxe(page, { context: { include: [['[data-figure="training-lab"]']] } });
     assert.deepEqual(violations, [], formatViolations(violations));
   } finally {

@@ -54,7 +54,7 @@ const fig1 = {
     seed,
     steps: {
       type: 'choice', default: 3000, label: 'Steps',
-      choices: [{ value: 3000, label: '3,000 (reduced, under 30 s)' }, { value: 10000, label: '10,000' }, { value: 50000, label: '50,000 (the paper\'s full run)' }],
+      choices: [{ value: 3000, label: '3,000 (reduced)' }, { value: 10000, label: '10,000' }, { value: 50000, label: '50,000 (the paper\'s full run)' }],
     },
     lr: { type: 'number', default: 0.1, min: 1e-6, max: 100, label: 'Learning rate' },
   },
@@ -407,9 +407,10 @@ const depth = {
   title: 'Depth: activations and gradients layer by layer in a 10-layer net',
   explain: 'Ten hidden layers of 50 units on a 2-D data set. Dashed: at the first measurement (after one chunk of ' +
     'steps); solid: now. With weights of std 0.5/√fan-in and tanh, the signal without BN shrinks by about half at ' +
-    'every layer — by layer 10 it is a thousandth of layer 1\'s — and the first layers\' gradients are tiny, so the ' +
-    'network learns slowly. With BN every layer starts with the same spread, and the gradients are alike from ' +
-    'layer to layer. Try ReLU with init 2: without BN the signal explodes and the run diverges.',
+    'every layer — a hundredth of layer 1\'s by layer 8 — and the first layer\'s gradient is about a thousand times ' +
+    'smaller than with BN, so the network learns slowly. With BN every layer keeps about the same spread, and the ' +
+    'gradient norms of all layers stay within a small factor of each other. Try ReLU with init 2: without BN the ' +
+    'signal explodes and the run diverges.',
   needsMnist: false,
   schedule: 'together',
   params: {
@@ -431,10 +432,10 @@ const depth = {
   chunk: (v) => Math.max(10, Math.round(v.steps / 40)),
   probe: () => null,
   plots: () => [
-    { id: 'act', title: 'Spread (std) of each hidden layer\'s activations', snapshot: true, x: { label: 'hidden layer' }, y: { label: 'activation std', log: true },
+    { id: 'act', title: 'Spread (std) of each hidden layer\'s activations', snapshot: true, x: { label: 'hidden layer', integer: true }, y: { label: 'activation std', log: true },
       series: [{ key: 'plain0', label: 'without BN, first', lane: 'plain', dash: true, points: true }, { key: 'plain', label: 'without BN, now', lane: 'plain', points: true },
         { key: 'bn0', label: 'with BN, first', lane: 'bn', dash: true, points: true }, { key: 'bn', label: 'with BN, now', lane: 'bn', points: true }] },
-    { id: 'grad', title: 'Gradient norm ‖∂L/∂W‖ of each layer', snapshot: true, x: { label: 'layer' }, y: { label: 'weight gradient norm', log: true },
+    { id: 'grad', title: 'Gradient norm ‖∂L/∂W‖ of each layer', snapshot: true, x: { label: 'layer (11 = output)', integer: true }, y: { label: 'weight gradient norm', log: true },
       series: [{ key: 'plain0', label: 'without BN, first', lane: 'plain', dash: true, points: true }, { key: 'plain', label: 'without BN, now', lane: 'plain', points: true },
         { key: 'bn0', label: 'with BN, first', lane: 'bn', dash: true, points: true }, { key: 'bn', label: 'with BN, now', lane: 'bn', points: true }] },
     { id: 'accuracy', title: 'Test accuracy', x: { label: 'training step' }, y: { label: 'test accuracy', range: [0, 1] },

@@ -114,6 +114,19 @@ export function mountLab(root, { workerSource }) {
     }
   }
 
+  // Reports can arrive faster than frames: draw at most once per frame, so the main thread stays free.
+  let redrawPending = false;
+  function scheduleRedraw() {
+    if (redrawPending) return;
+    redrawPending = true;
+    requestAnimationFrame(flushRedraw);
+  }
+  function flushRedraw() {
+    if (!redrawPending) return;
+    redrawPending = false;
+    redraw();
+  }
+
   const resizeObserver = new ResizeObserver(() => {
     for (const { plot, canvasBox } of plots) plot.resize(canvasBox.clientWidth);
   });
@@ -123,6 +136,7 @@ export function mountLab(root, { workerSource }) {
   scheme.addEventListener('change', onScheme);
 
   function setStatus(status, step, total, reason) {
+    if (status !== 'running') flushRedraw();  // a stopped run's plots and words show its last chunk
     state.status = status;
     state.step = step;
     state.total = total;
@@ -147,7 +161,7 @@ export function mountLab(root, { workerSource }) {
         onReport: (report, runId) => {
           if (runId !== state.runId) return;
           experiment().record(state.tables, report, state.values);
-          redraw();
+          scheduleRedraw();
         },
         onState: (message) => {
           if (message.runId !== null && message.runId !== state.runId) return;

@@ -43,7 +43,7 @@ export function createPlot(container, spec, colours, width) {
       x: { time: false, ...(spec.x.log ? { distr: 3 } : {}) },
       y: { ...(spec.y.log ? { distr: 3 } : {}), ...(spec.y.range ? { range: spec.y.range } : {}) },
     },
-    axes: [axis(spec.x.label), { ...axis(spec.y.label), size: 56 }],
+    axes: [{ ...axis(spec.x.label), ...(spec.x.integer ? { incrs: [1, 2, 5, 10, 20, 50] } : {}) }, { ...axis(spec.y.label), size: 56 }],
     legend: { show: true, live: false },
     cursor: { show: true, drag: { x: false, y: false } },
   };
