@@ -238,7 +238,12 @@ TEST_CASE("s5-backward-code: the closed form passes with a gradient check; missi
     const json constant = grade("s5-backward-code", 7, backward_outputs(cases, GradBug::constant_stats));
     CHECK(constant["verdict"] == "incorrect");
     CHECK(mistake_of(constant) == "no_grad_through_stats");
-    CHECK(constant["first_failure"]["trace"][2]["stage"].get<std::string>().find("Σ dx") == 0);
+    CHECK(constant["first_failure"]["checks"][2]["name"].get<std::string>().find("Σ dx") == 0);
+    // The trace shows why: a correct dx has mean 0 over the batch; with μ_B held constant it does not.
+    const json& dx_stage = constant["first_failure"]["trace"][2];
+    CHECK(dx_stage["stage"] == "dx");
+    CHECK(std::fabs(dx_stage["mean"].get<double>()) < 1e-12);
+    CHECK(std::fabs(dx_stage["got_mean"].get<double>()) > 1e-3);
     CHECK(mistake_of(grade("s5-backward-code", 7, backward_outputs(cases, GradBug::mean_only))) == "no_grad_through_var");
     const json no_gamma = grade("s5-backward-code", 7, backward_outputs(cases, GradBug::forgot_gamma));
     CHECK(mistake_of(no_gamma) == "forgot_gamma");

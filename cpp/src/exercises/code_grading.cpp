@@ -323,15 +323,25 @@ json grade_backward_code(const json& answer, const std::vector<BackwardCase>& ca
             for (double v : c.x) xhat.push_back((v - s.mean) * rstd);
             auto sum = [](const Vec& v) { double t = 0; for (double e : v) t += e; return t; };
             auto dot = [](const Vec& a, const Vec& b) { double t = 0; for (std::size_t i = 0; i < a.size(); ++i) t += a[i] * b[i]; return t; };
-            json trace = json::array({{{"stage", "dβ = Σ dy"}, {"expected", ref.dbeta}},
-                                      {{"stage", "dγ = Σ dy·x̂"}, {"expected", ref.dgamma}},
-                                      {{"stage", "Σ dx (0: shifting x changes nothing)"}, {"expected", sum(ref.dx)}},
-                                      {{"stage", "Σ dx·x̂ (0: scaling x changes nothing)"}, {"expected", dot(ref.dx, xhat)}}});
+            // The "definition of" checks a correct backward pass satisfies, expected against got.
+            json checks = json::array({{{"name", "dβ = Σ dy"}, {"expected", ref.dbeta}},
+                                       {{"name", "dγ = Σ dy·x̂"}, {"expected", ref.dgamma}},
+                                       {{"name", "Σ dx (0: shifting x changes nothing)"}, {"expected", sum(ref.dx)}},
+                                       {{"name", "Σ dx·x̂ (0: scaling x changes nothing)"}, {"expected", dot(ref.dx, xhat)}}});
+            // The per-stage mean/variance trace, in the forward report's shape: the gradient arriving (dy),
+            // what it would be if μ_B and σ²_B were constants, and dx itself (whose mean is 0).
+            Vec held;
+            for (std::size_t i = 0; i < c.dy.size(); ++i) held.push_back(c.gamma * rstd * c.dy[i]);
+            json trace = json::array({{{"stage", "dy"}, {"mean", statistics(c.dy).mean}, {"var", statistics(c.dy).var}},
+                                      {{"stage", "γ·dy/√(σ² + ε)"}, {"mean", statistics(held).mean}, {"var", statistics(held).var}},
+                                      {{"stage", "dx"}, {"mean", statistics(ref.dx).mean}, {"var", statistics(ref.dx).var}}});
             if (dbeta) {
-                trace[0]["got"] = *dbeta;
-                trace[1]["got"] = *dgamma;
-                trace[2]["got"] = sum(*dx);
-                trace[3]["got"] = dot(*dx, xhat);
+                checks[0]["got"] = *dbeta;
+                checks[1]["got"] = *dgamma;
+                checks[2]["got"] = sum(*dx);
+                checks[3]["got"] = dot(*dx, xhat);
+                trace[2]["got_mean"] = statistics(*dx).mean;
+                trace[2]["got_var"] = statistics(*dx).var;
                 // Known wrong gradients: μ_B and σ²_B treated as constants, or only μ_B's path kept, or γ lost.
                 const double mean_dy = sum(c.dy) / static_cast<double>(c.dy.size());
                 Vec constant_stats, mean_only, no_gamma;
@@ -354,7 +364,8 @@ json grade_backward_code(const json& answer, const std::vector<BackwardCase>& ca
                        {"expected", {{"dx", ref.dx}, {"dgamma", ref.dgamma}, {"dbeta", ref.dbeta}}},
                        {"got", o.is_object() ? o : json{{"value", o}}},
                        {"message", problem},
-                       {"trace", trace}};
+                       {"trace", trace},
+                       {"checks", checks}};
         }
         case_results.push_back(entry);
     }
