@@ -9,6 +9,7 @@
 //     errors and no CSP violations; the settings live in the URL hash.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { launchChromium, serveSite, fileUrl, openLesson, assertNoProblems, horizontalOverflow, runAxe, formatViolations, NARROW } from './lib/index.mjs';
 
 let browser, site;
@@ -30,7 +31,7 @@ async function openLab(url, options) {
   const opened = await openLesson(browser, url, options);
   const lab = opened.page.locator('[data-figure="training-lab"]');
   await lab.scrollIntoViewIfNeeded();
-  await opened.lab.getByRole('button', { name: 'Play', exact: true }).waitFor();
+  await lab.getByRole('button', { name: 'Play', exact: true }).waitFor();
   return { ...opened, lab };
 }
 
@@ -63,6 +64,25 @@ test('a short run shows its plots and a words summary of each, without blocking 
       assert.equal(await page.locator(`#${describedBy}`).textContent(), words, 'the figure is described by its summary');
     }
     assert.match((await summaries(lab))[2], /After 200 steps the test accuracy is [\d.]+ % with BN and [\d.]+ % without/);
+
+    // Export: CSV (a block per plot), JSON (config, link, tables, summaries), PNG (one image per plot).
+    const save = async (name) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), lab.getByRole('button', { name, exact: true }).click()]);
+      return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
+    };
+    const csv = await save('CSV');
+    assert.equal(csv.name, 'bnkata-depth-seed1.csv');
+    const csvText = csv.bytes.toString('utf8');
+    assert.match(csvText, /^# Spread \(std\) of each hidden layer's activations\n"hidden layer","without BN, first"/);
+    assert.match(csvText, /\n# Test accuracy\n"training step","without BN","with BN"\n10,/);
+    const json = JSON.parse((await save('JSON')).bytes.toString('utf8'));
+    assert.equal(json.experiment, 'depth');
+    assert.equal(json.values.steps, 200);
+    assert.equal(json.lanes[1].config.batchnorm, 'before');
+    assert.match(json.link, /#lab\?exp=depth&steps=200$/);
+    assert.equal(json.tables.accuracy.x.at(-1), 200);
+    const png = await save('Plots as PNG');
+    assert.equal(png.bytes.subarray(1, 4).toString('latin1'), 'PNG', 'a PNG file');
     assertNoProblems(problems);
   } finally {
     await close();

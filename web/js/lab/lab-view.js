@@ -127,7 +127,11 @@ export function mountLab(root, { workerSource }) {
     redraw();
   }
 
+  // Only a change of width redraws the plots (text growing under them changes the height every chunk).
+  let plotsWidth = 0;
   const resizeObserver = new ResizeObserver(() => {
+    if (plotsRoot.clientWidth === plotsWidth) return;
+    plotsWidth = plotsRoot.clientWidth;
     for (const { plot, canvasBox } of plots) plot.resize(canvasBox.clientWidth);
   });
   resizeObserver.observe(plotsRoot);
@@ -162,6 +166,7 @@ export function mountLab(root, { workerSource }) {
           if (runId !== state.runId) return;
           experiment().record(state.tables, report, state.values);
           scheduleRedraw();
+          if (report.step !== undefined) setStatus(state.status, report.step, state.total);
         },
         onState: (message) => {
           if (message.runId !== null && message.runId !== state.runId) return;
