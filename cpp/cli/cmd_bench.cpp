@@ -5,7 +5,7 @@
 // "Bytes" is what the step must move at the least: forward reads x and writes y, backward reads x and dy
 // and writes dx — five tensors. Effective GB/s = those bytes / time; the ratio to the triad's GB/s says how
 // much of the achievable bandwidth the kernels use. A textbook three-pass version is timed alongside for
-// comparison. Times are the best of many single calls, kernels and triad in alternation.
+// comparison. Times are the best of many single calls (the least disturbed by other processes).
 #include "commands.hpp"
 
 #include "bnkata/batchnorm.hpp"
@@ -16,7 +16,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <utility>
 #include <vector>
 
 // The triad gets the same instruction-set choice as the kernels (batchnorm.cpp), so the ratio is fair.
@@ -29,23 +28,17 @@
 namespace bnkata::cli {
 namespace {
 
-// Best times, in µs, of `trials` single calls of each of two steps, called in alternation so that both
-// see the same conditions. The best call is the least disturbed by other processes, which on a shared
-// machine matters more than any average.
-template <typename StepA, typename StepB>
-std::pair<double, double> best_microseconds(StepA a, StepB b, int trials) {
+// Best time, in µs, of `trials` single calls of step: the least disturbed by other processes, which on a
+// shared machine matters more than any average (both the kernels and the triad are timed this way).
+template <typename Step>
+double best_microseconds(Step step, int trials) {
     using clock = std::chrono::steady_clock;
-    auto time = [](auto& step) {
+    step();  // warm the caches and the page tables
+    double best = 1e300;
+    for (int t = 0; t < trials; ++t) {
         const auto start = clock::now();
         step();
-        return std::chrono::duration<double, std::micro>(clock::now() - start).count();
-    };
-    a();  // warm the caches and the page tables
-    b();
-    std::pair<double, double> best{1e300, 1e300};
-    for (int t = 0; t < trials; ++t) {
-        best.first = std::min(best.first, time(a));
-        best.second = std::min(best.second, time(b));
+        best = std::min(best, std::chrono::duration<double, std::micro>(clock::now() - start).count());
     }
     return best;
 }
@@ -107,20 +100,25 @@ Row measure(const char* type, std::size_t N, std::size_t C, bool textbook, int t
     for (std::size_t i = 0; i < S; ++i) { x[i] = 3 + 2 * next(); dy[i] = next(); }
     for (std::size_t c = 0; c < C; ++c) { gamma[c] = 1 + next(); beta[c] = next(); }
 
+    double us;
+    if (textbook)
+        us = best_microseconds([&] { textbook_step(y, xhat, dx, dgamma, dbeta, rstd, x, dy, gamma, beta, N, C, 1e-5); },
+                               trials);
+    else
+        us = best_microseconds(
+            [&] {
+                forward_train(y.data(), mean.data(), var.data(), rstd.data(), x.data(), gamma.data(), beta.data(), L,
+                              1e-5);
+                backward(dx.data(), dgamma.data(), dbeta.data(), dy.data(), x.data(), mean.data(), rstd.data(),
+                         gamma.data(), L);
+            },
+            trials);
+
     // The triad over the same bytes: three arrays that together hold five tensors' worth.
     const double bytes = 5.0 * S * sizeof(Real);
     const std::size_t T = static_cast<std::size_t>(bytes / (3 * sizeof(Real)));
     std::vector<Real> a(T), b(T, Real(1)), c(T, Real(2));
-    auto run_triad = [&] { triad(a.data(), b.data(), c.data(), Real(0.5), T); };
-
-    auto run_textbook = [&] { textbook_step(y, xhat, dx, dgamma, dbeta, rstd, x, dy, gamma, beta, N, C, 1e-5); };
-    auto run_bnkata = [&] {
-        forward_train(y.data(), mean.data(), var.data(), rstd.data(), x.data(), gamma.data(), beta.data(), L, 1e-5);
-        backward(dx.data(), dgamma.data(), dbeta.data(), dy.data(), x.data(), mean.data(), rstd.data(), gamma.data(),
-                 L);
-    };
-    const auto [us, triad_us] = textbook ? best_microseconds(run_textbook, run_triad, trials)
-                                         : best_microseconds(run_bnkata, run_triad, trials);
+    const double triad_us = best_microseconds([&] { triad(a.data(), b.data(), c.data(), Real(0.5), T); }, trials);
     if (a[T / 2] != Real(2)) std::fprintf(stderr, "bench: triad result is wrong\n");
 
     return {textbook ? "textbook 3-pass" : "bnkata", type, N, C, us, bytes / us / 1e3, triad_us,
