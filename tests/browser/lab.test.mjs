@@ -1,8 +1,9 @@
 // The step 3 training lab, driven as a learner drives it: by the buttons' and fields' names.
 //
 //   - a short run shows its plots and a text summary for every plot;
-//   - the main thread never blocks for more than 50 ms while training (every 'longtask' entry Chromium
-//     reports between Play and the end of the run is a failure: a structural property, not a speed);
+//   - the main thread never blocks for more than 50 ms while training: no task on the page's main thread
+//     does more than 50 ms of work between Play and the end of the run (thread time from a Chromium
+//     trace; a structural property of the page, not a speed);
 //   - pausing mid-run stops at a whole chunk (every lane at the same step, the plots at that step), and
 //     a paused, stepped or reset run continues to exactly the numbers of an uninterrupted one;
 //   - it works from file:// (Blob-URL worker, lab.js and mnist.js loaded by <script>) with no console
@@ -10,27 +11,39 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { launchChromium, serveSite, fileUrl, openLesson, assertNoProblems, horizontalOverflow, runAxe, formatViolations, NARROW } from './lib/index.mjs';
 
 let browser, site;
 before(async () => { browser = await launchChromium(); site = await serveSite({ base: '/lesson/' }); });
 after(async () => { await site?.close(); await browser?.close(); });
 
-// Watches long tasks on the main thread from now on; read them with takeLongTasks().
-async function watchLongTasks(page) {
-  await page.evaluate(() => {
-    window.__labLongTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__labLongTasks.push({ start: Math.round(entry.startTime), duration: Math.round(entry.duration) });
-    }).observe({ type: 'longtask' });
-  });
+// The main thread's own work per task while training, from a Chromium trace. Each task's *thread time*
+// (CPU time of the page's main thread) is what counts: the Long Tasks API measures wall time, which on a
+// shared 2-core machine also counts the time the OS gives other processes (seen here: 300 ms "long tasks"
+// holding 15 ms of the page's own work). Thread time is a property of the page, not of the machine's load.
+const MAIN_THREAD_BUDGET_MS = 50;
+async function startWatchingMainThread(page) {
+  const path = join(mkdtempSync(join(tmpdir(), 'bnkata-lab-trace-')), 'trace.json');
+  await browser.startTracing(page, { path, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+  return path;
 }
-const takeLongTasks = (page) => page.evaluate(() => window.__labLongTasks.splice(0));
+async function mainThreadTasksOverBudget(path) {
+  await browser.stopTracing();
+  const events = JSON.parse(await readFile(path, 'utf8')).traceEvents;
+  const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  assert.ok(mains.size >= 1, 'the trace has the page\'s main thread');
+  const tasks = events.filter((e) => e.name === 'RunTask' && e.ph === 'X' && mains.has(`${e.pid}:${e.tid}`) && typeof e.tdur === 'number');
+  assert.ok(tasks.length > 10, `the trace times the main thread's tasks (${tasks.length} timed)`);
+  return tasks.filter((t) => t.tdur / 1000 > MAIN_THREAD_BUDGET_MS).map((t) => ({ cpuMs: Math.round(t.tdur / 1000), wallMs: Math.round(t.dur / 1000) }));
+}
 
 async function openLab(url, options) {
   const opened = await openLesson(browser, url, options);
+  // A #lab?… link scrolls the page to the lab, which then mounts (and loads dist/lab.js).
   const lab = opened.page.locator('[data-figure="training-lab"]');
-  await lab.scrollIntoViewIfNeeded();
   await lab.getByRole('button', { name: 'Play', exact: true }).waitFor();
   return { ...opened, lab };
 }
@@ -45,12 +58,12 @@ test('a short run shows its plots and a words summary of each, without blocking 
   const { page, lab, problems, close } = await openLab(`${site.url}#lab?exp=depth&steps=200`);
   try {
     assert.equal(await lab.getByRole('textbox', { name: 'Steps' }).inputValue(), '200', 'the URL hash set the steps');
-    await watchLongTasks(page);
+    const trace = await startWatchingMainThread(page);
     await lab.getByRole('button', { name: 'Play', exact: true }).click();
     await waitForStatus(page, ['done', 'diverged', 'error']);
+    const overBudget = await mainThreadTasksOverBudget(trace);
     assert.equal(await status(lab), 'done', await lab.getByRole('status').textContent());
-    const longTasks = await takeLongTasks(page);
-    assert.deepEqual(longTasks, [], `main-thread tasks over 50 ms while training: ${JSON.stringify(longTasks)}`);
+    assert.deepEqual(overBudget, [], `main-thread tasks with over ${MAIN_THREAD_BUDGET_MS} ms of work while training`);
 
     const figures = lab.locator('figure');
     assert.equal(await figures.count(), 3, 'three plots');
