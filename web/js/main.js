@@ -46,6 +46,16 @@ function mountFigure(root, ctx, mounted) {
   }
 }
 
+// The element whose box stands for a root's place on the page. A root the stylesheet hides while it is
+// empty (e.g. [data-figure]:empty { display: none }) has no box to measure or observe — it would never
+// intersect anything — so the nearest element before it that has a box stands in (else its parent).
+function placeOf(root) {
+  if (root.getClientRects().length) return root;
+  for (let el = root.previousElementSibling; el; el = el.previousElementSibling) if (el.getClientRects().length) return el;
+  for (let el = root.parentElement; el; el = el.parentElement) if (el.getClientRects().length) return el;
+  return root;
+}
+
 function nearViewport(element) {
   const box = element.getBoundingClientRect();
   const height = window.innerHeight || document.documentElement.clientHeight;
@@ -63,12 +73,14 @@ function linkedTarget() {
 function startFigures(ctx) {
   const roots = Array.from(document.querySelectorAll('[data-figure]'));
   const mounted = new Map();  // root → { update, destroy } | null
+  const waiting = new Map();  // observed place → the roots it stands for
   const observer = 'IntersectionObserver' in window
     ? new IntersectionObserver((entries) => {
       for (const entry of entries) {
         if (!entry.isIntersecting) continue;
         observer.unobserve(entry.target);
-        mountFigure(entry.target, ctx, mounted);
+        for (const root of waiting.get(entry.target) || []) mountFigure(root, ctx, mounted);
+        waiting.delete(entry.target);
       }
     }, { rootMargin: `${MOUNT_MARGIN}px 0px` })
     : null;
@@ -82,8 +94,14 @@ function startFigures(ctx) {
   mountWithin(linkedTarget());
   for (const root of roots) {
     if (mounted.has(root)) continue;
-    if (!observer || nearViewport(root)) mountFigure(root, ctx, mounted);
-    else observer.observe(root);
+    const place = placeOf(root);
+    if (!observer || nearViewport(place)) {
+      mountFigure(root, ctx, mounted);
+    } else {
+      if (!waiting.has(place)) waiting.set(place, []);
+      waiting.get(place).push(root);
+      observer.observe(place);
+    }
   }
   window.addEventListener('hashchange', () => mountWithin(linkedTarget()));
   window.addEventListener('pagehide', (event) => {

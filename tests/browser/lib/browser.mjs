@@ -60,7 +60,17 @@ export async function mountAllFigures(page, { timeout = 15000 } = {}) {
     if (count === seen) break;
     seen = count;
     for (let i = 0; i < count; i++) {
-      await page.evaluate((index) => document.querySelectorAll('[data-figure]')[index].scrollIntoView({ block: 'center' }), i);
+      await page.evaluate((index) => {
+        // A root hidden while empty has no box: scroll to what stands for it, as main.js observes it.
+        const root = document.querySelectorAll('[data-figure]')[index];
+        let place = root;
+        if (!root.getClientRects().length) {
+          place = null;
+          for (let el = root.previousElementSibling; el && !place; el = el.previousElementSibling) if (el.getClientRects().length) place = el;
+          for (let el = root.parentElement; el && !place; el = el.parentElement) if (el.getClientRects().length) place = el;
+        }
+        (place || root).scrollIntoView({ block: 'center' });
+      }, i);
       await page.waitForFunction((index) => document.querySelectorAll('[data-figure]')[index]?.dataset.figureState, i, { timeout });
     }
   }
