@@ -211,7 +211,10 @@ async function answerByKeyboard(page, c, answer, ex) {
     await tabTo(page, await checkButton(c));
     await page.keyboard.press('Enter');
   } else if (answer.code) {
-    await c.locator('.code-editor').waitFor();  // CodeMirror has loaded (dist/editor.js)
+    // A key pressed in the editor loads CodeMirror (dist/editor.js), which takes over text, caret and focus.
+    await c.getByRole('textbox', { name: /^Code editor/ }).focus();
+    await page.keyboard.press('End');
+    await c.locator('.code-editor').waitFor();
     await c.getByRole('textbox', { name: /^Code editor/ }).focus();
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Delete');
@@ -357,9 +360,8 @@ test('progress survives a reload: answers, verdicts, attempts, hints, drafts and
     assert.match(await xhat.locator('.exercise-solution').textContent(), /Solution/);
     assert.equal(await card(page, 's2-identity').getByRole('textbox', { name: 'γ', exact: true }).inputValue(), '1.5');
     await code.scrollIntoViewIfNeeded();
-    await code.locator('.code-editor').waitFor();
     assert.equal(await code.getAttribute('data-verdict'), 'correct');
-    assert.match(await code.getByRole('textbox', { name: /^Code editor/ }).textContent(), /variance \/= m/);
+    assert.match(await code.getByRole('textbox', { name: /^Code editor/ }).inputValue(), /variance \/= m/, 'the code is back in the editor');
     assertNoProblems(problems);
   } finally { await close(); }
 });

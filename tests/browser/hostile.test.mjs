@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, openSync, ftruncateSync, closeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { launchChromium, serveSite, fileUrl, assertNoProblems, openLesson, waitForReady } from './lib/index.mjs';
+import { launchChromium, serveSite, fileUrl, assertNoProblems, openLesson } from './lib/index.mjs';
 import { openExercises, card, storedProgress, typeInto, verdictOf, PROGRESS_KEY } from './exercises-helpers.mjs';
 
 let browser, site, tmp;
@@ -36,9 +36,11 @@ function codeCard(page) {
 }
 async function runCode(page, source) {
   const c = codeCard(page);
-  await c.scrollIntoViewIfNeeded();  // CodeMirror loads when the editor comes near the viewport
-  await c.locator('.code-editor').waitFor();  // CodeMirror (dist/editor.js) has replaced the textarea
+  await c.scrollIntoViewIfNeeded();
   const editor = c.getByRole('textbox', { name: /^Code editor/ });
+  await editor.focus();
+  await page.keyboard.press('End');  // a key pressed in it loads CodeMirror (dist/editor.js)
+  await c.locator('.code-editor').waitFor();
   await editor.focus();
   await page.keyboard.press('Control+A');
   await page.keyboard.insertText(source);
@@ -204,18 +206,20 @@ test('corrupt or foreign localStorage is reset with a notice, keeping the old va
   for (const [label, url] of [['http', site.url], ['file', fileUrl()]]) {
     for (const bad of ['{"format":"bnkata-progress","version":1,"seed":', JSON.stringify({ format: 'someone-else', items: [1, 2] }),
       JSON.stringify({ format: 'bnkata-progress', version: 99, seed: 1, answers: {} })]) {
-      // Only the top of the lesson matters here (the progress panel and step 1): no need to mount all.
-      const { page, problems, close } = await openLesson(browser, url);
+      // The bad value is in localStorage before the page's own scripts run (as if left by an earlier
+      // visit). Only the top of the lesson matters here: the progress panel and step 1.
+      const beforeLoad = (context) => context.addInitScript(({ key, bad }) => {
+        if (!/index\.html$|\/lesson\/$/.test(location.pathname)) return;  // the lesson page itself, not other documents
+        if (!sessionStorage.getItem('planted')) { localStorage.setItem(key, bad); sessionStorage.setItem('planted', '1'); }
+      }, { key: PROGRESS_KEY, bad });
+      const { page, problems, close } = await openLesson(browser, url, { beforeLoad });
       try {
-        await page.evaluate(({ key, bad }) => localStorage.setItem(key, bad), { key: PROGRESS_KEY, bad });
-        await page.waitForLoadState('networkidle');  // a reload would abort what is still loading (dist/editor.js)
-        await page.reload();
-        await waitForReady(page);
         const notice = page.locator('.progress-notice').first();
         await notice.waitFor();
         assert.match(await notice.textContent(), /could not be read .* start afresh\. The old value is kept under the localStorage key “bnkata:v1:progress:backup”/, label);
         assert.equal(await page.evaluate(() => localStorage.getItem('bnkata:v1:progress:backup')), bad, `${label}: the old value is kept`);
         // The exercises still work and save.
+        await page.locator('[data-figure="exercises"][data-step="1"]').scrollIntoViewIfNeeded();  // mounts it
         const meanVar = card(page, 's1-mean-var');
         await meanVar.scrollIntoViewIfNeeded();
         await typeInto(page, meanVar.getByRole('textbox', { name: 'μ_B' }), '2');

@@ -2,8 +2,8 @@
 // <textarea> until then (and for good if it cannot load).
 //
 // CodeMirror is ~130 KiB gzipped, more than the rest of the page's script, so it is not in app.js: it is
-// its own classic script, dist/editor.js (built from editor-bundle.js), loaded the first time a code
-// exercise's editor comes near the viewport. A classic <script src> is the kind that loads from file:// too, and the page's CSP
+// its own classic script, dist/editor.js (built from editor-bundle.js), loaded the first time a learner
+// types in (or points at) a code exercise's editor. A classic <script src> is the kind that loads from file:// too, and the page's CSP
 // (script-src 'self') allows it.
 //
 // Keyboard: Tab is not captured — it moves to the next control, as everywhere on the page. Indent with
@@ -50,26 +50,25 @@ export function createCodeEditor(container, { doc, label, describedBy, onChange 
     ready: null,
   };
 
-  // CodeMirror is fetched when the editor comes near the viewport (or gets focus), not when the exercise
-  // mounts: a learner who never reaches step 5 never downloads it.
+  // CodeMirror is fetched when the learner starts to use the editor — a key pressed in it (Tab and
+  // Shift+Tab excepted: that is passing by) or a pointer over it — not when the exercise mounts: a learner
+  // who never writes code never downloads it, and a keyboard user tabbing past never has the control
+  // they are on replaced under them. What was typed meanwhile, the caret and the focus carry over.
   api.ready = new Promise((resolve) => {
-    let started = false;
-    const start = () => {
-      if (started) return;
-      started = true;
-      if (observer) observer.disconnect();
+    const start = (event) => {
+      if (event.type === 'keydown' && event.key === 'Tab') return;
+      textarea.removeEventListener('keydown', start);
+      textarea.removeEventListener('pointerenter', start);
       resolve(loadEditorScript());
     };
-    const observer = 'IntersectionObserver' in window
-      ? new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) start(); }, { rootMargin: '600px 0px' })
-      : null;
-    if (observer) observer.observe(textarea); else start();
-    textarea.addEventListener('focus', start, { once: true });
+    textarea.addEventListener('keydown', start);
+    textarea.addEventListener('pointerenter', start);
   }).then((editor) => {
     if (!textarea.isConnected) return;  // unmounted meanwhile
     const host = h('div', { class: 'code-editor' });
     const hadFocus = document.activeElement === textarea;
-    view = editor.create(host, { doc: textarea.value, label, onChange, readOnly: disabled });
+    const selection = { anchor: textarea.selectionStart || 0, head: textarea.selectionEnd || 0 };
+    view = editor.create(host, { doc: textarea.value, selection, label, onChange, readOnly: disabled });
     textarea.replaceWith(host);
     if (hadFocus) view.focus();
   });

@@ -1,7 +1,7 @@
 // editor-bundle.js — CodeMirror 6 for the code exercises, bundled on its own into dist/editor.js (a
 // classic script loaded on demand by code-editor.js; see there why).
 //
-// Defines window.bnkataEditor.create(host, { doc, label, onChange, readOnly }) →
+// Defines window.bnkataEditor.create(host, { doc, selection, label, onChange, readOnly }) →
 //   { getValue, setValue, setReadOnly, focus }.
 // The editor lives in a shadow root of `host`: there CodeMirror's generated styles go into adopted
 // stylesheets, which the page's strict `style-src 'self'` allows (a <style> element in the document
@@ -38,13 +38,14 @@ const theme = EditorView.theme({
   '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection': { backgroundColor: 'var(--ex-code-selection, rgba(29, 78, 216, 0.25))' },
 });
 
-function create(host, { doc, label, onChange, readOnly = false }) {
+function create(host, { doc, selection, label, onChange, readOnly = false }) {
   const shadow = host.attachShadow({ mode: 'open' });
   const editable = new Compartment();
   // aria-describedby cannot reach ids outside the shadow root, so the label carries what matters.
   const contentAttributes = { 'aria-label': label, 'aria-multiline': 'true' };
   const state = EditorState.create({
     doc,
+    selection: selection && selection.anchor <= doc.length && selection.head <= doc.length ? selection : undefined,
     extensions: [
       lineNumbers(),
       history(),
