@@ -258,7 +258,8 @@ function sweep({ id, experimentId, title, values, param, axisLabel, laneConfig, 
   };
 }
 
-const range = (xs) => (xs ? `from ${Math.min(...xs)} to ${Math.max(...xs)}` : 'nowhere in the range');
+const listed = (xs) => (xs && xs.length ? xs.join(', ') : 'none');
+const divergedAt = (t, lane) => t.x.filter((x) => (t.diverged || {})[`${lane}@${x}`]);
 
 const lrSweep = sweep({
   id: 'lr', experimentId: 'lr-sweep', title: 'Largest learning rate that still trains (Bjorck et al.)',
@@ -270,8 +271,10 @@ const lrSweep = sweep({
   laneConfig: (v, lr) => ({ seed: v.seed, sizes: mnistFig1, activation: 'sigmoid', init_scale: 0.1, learning_rate: lr, batch_size: 60, test_examples: 1000, data: { kind: 'external' } }),
   measure: (m) => m.test.accuracy,
   trains: (acc) => acc !== null && acc >= 0.8,
-  words: (plain, bn) => `Counting a learning rate as "trains" when test accuracy reaches 80 % without diverging: ` +
-    `the largest such rate is ${bn ? Math.max(...bn) : 'none'} with BN and ${plain ? Math.max(...plain) : 'none'} without.`,
+  words: (plain, bn, t) => `Counting a learning rate as "trains" when test accuracy reaches 80 % without diverging: ` +
+    `the largest such rate is ${bn ? Math.max(...bn) : 'none'} with BN and ${plain ? Math.max(...plain) : 'none'} without.` +
+    `${divergedAt(t, 'plain').length ? ` Without BN the runs at ${listed(divergedAt(t, 'plain'))} diverged (plotted at 0).` : ''}` +
+    `${divergedAt(t, 'bn').length ? ` With BN the runs at ${listed(divergedAt(t, 'bn'))} diverged (plotted at 0).` : ''}`,
   // docs/exercises.md, "lr-sweep": the largest swept rate that trained (0 if none did).
   summary: (plain, bn) => ({ max_stable_lr: { with_bn: bn.length ? Math.max(...bn) : 0, without_bn: plain.length ? Math.max(...plain) : 0 } }),
 });
@@ -287,8 +290,10 @@ const initSweep = sweep({
   laneConfig: (v, scale) => ({ seed: v.seed, sizes: [784, 100, 100, 100, 100, 100, 100, 100, 100, 10], activation: 'relu', init_scale: scale, learning_rate: 0.1, batch_size: 60, test_examples: 1000, data: { kind: 'external' } }),
   measure: (m) => m.test.accuracy,
   trains: (acc) => acc !== null && acc >= 0.5,
-  words: (plain, bn) => `Counting a scale as "trains" when test accuracy reaches 50 %: with BN the net trains for init std ${range(bn)}` +
-    ` (${bn ? bn.length : 0} of ${INIT_SCALES.length} scales); without BN ${range(plain)} (${plain ? plain.length : 0} of ${INIT_SCALES.length}).`,
+  words: (plain, bn, t) => `Counting a scale as "trains" when test accuracy reaches 50 %: with BN the net trains at ` +
+    `${bn ? bn.length : 0} of ${t.x.length} scales (init std ${listed(bn)}); without BN at ${plain ? plain.length : 0} (${listed(plain)}).` +
+    `${divergedAt(t, 'plain').length ? ` Without BN the runs at ${listed(divergedAt(t, 'plain'))} diverged (plotted at 0).` : ''}` +
+    `${divergedAt(t, 'bn').length ? ` With BN the runs at ${listed(divergedAt(t, 'bn'))} diverged (plotted at 0).` : ''}`,
   summary: (plain, bn) => ({ scales_that_train: { with_bn: bn, without_bn: plain } }),
 });
 
@@ -350,9 +355,10 @@ const biasBlowup = {
   explain: 'Two BN networks (BN before each sigmoid) from the same weights. One backpropagates through μ_B and ' +
     'σ²_B as BN must; the other treats them as constants, the mistake Ioffe & Szegedy warn about in §2, and keeps ' +
     'the layer bias b that BN makes redundant. Each update moves b, BN subtracts the new mean again, and so the ' +
-    'update changes nothing — except b, which keeps growing. The loss does not notice: it falls in both networks ' +
-    'because their weights still learn (the paper\'s thought experiment has only the bias learning, so its loss ' +
-    'stays flat). With the full gradient the bias gets no push at all, which is why BN layers drop it.',
+    'update changes nothing — except b, which keeps growing (tenfold over the default run). The loss does not ' +
+    'notice the bias: it falls in both networks because their weights still learn — more slowly with the wrong ' +
+    'gradient — whereas in the paper\'s thought experiment only the bias learns, so its loss stays flat. With the ' +
+    'full gradient the bias gets no push at all, which is why BN layers drop it.',
   needsMnist: true,
   schedule: 'together',
   params: {

@@ -19,7 +19,9 @@ function explainDivergence(reason) {
   const what = reason.quantity === 'loss' ? 'its training loss became infinite or not a number (NaN)'
     : `${reason.quantity || 'a quantity'} became infinite or not a number (NaN)`;
   const lr = reason.config && reason.config.learning_rate;
-  return `The network "${reason.label || reason.lane}" diverged at step ${fmt(reason.step ?? 0)}: ${what}. ` +
-    `Each step overshot by more than the last, until the numbers left the range a float can hold, so the run stopped there. ` +
-    `${lr !== undefined ? `Its learning rate was ${lr}; ` : ''}try a smaller learning rate (without BN a network tolerates much less), then press Play to start again.`;
+  return `The network "${reason.label || reason.lane}" diverged by step ${fmt(reason.step ?? 0)}: ${what}. ` +
+    'Its numbers grew until they left the range a float can hold, so the run stopped there; the plots show the last ' +
+    'whole chunk before it. The usual causes: a learning rate too large for this network (each step overshoots by ' +
+    'more than the last), or weights initialised so large that the signal grows layer after layer. ' +
+    `${lr !== undefined ? `Its learning rate was ${lr}. ` : ''}Try a smaller learning rate or weight scale, then press Play to start again.`;
 }
