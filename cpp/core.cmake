@@ -4,6 +4,7 @@
 # The dispatcher (bnkata_api) and the CLI are defined in cpp/api.cmake, after every area's fragment.
 add_library(bnkata_core STATIC
   cpp/src/batchnorm.cpp
+  cpp/src/forward_stages.cpp
   cpp/src/json_fields.cpp
   cpp/src/tensor.cpp
   cpp/src/bn_ops.cpp

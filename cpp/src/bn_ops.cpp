@@ -2,6 +2,7 @@
 #include "bnkata/bn_ops.hpp"
 
 #include "bnkata/batchnorm.hpp"
+#include "bnkata/forward_stages.hpp"
 #include "bnkata/json_fields.hpp"
 #include "bnkata/tensor.hpp"
 
@@ -64,6 +65,28 @@ json op_forward_train(const json& request) {
     if (!all_finite(y) || !all_finite(var)) return error_response(kOverflow);
 
     json response = {{"y", tensor_to_json(y, in.x.shape)}, {"batch_mean", mean}, {"batch_var", var}};
+    if (L.count() == 1) response["warning"] = kOneValueWarning;
+    return response;
+}
+
+json op_forward_stages(const json& request) {
+    Inputs in;
+    if (Problem problem = read_x_gamma_beta_eps(request, in)) return error_response(*problem);
+    const Layout L = in.x.layout;
+
+    const ForwardStages s = forward_stages(in.x.values.data(), in.gamma.data(), in.beta.data(), L, in.eps);
+    json stages = json::array();
+    for (const ForwardStage& stage : s.stages) {
+        if (!all_finite(stage.values) || !all_finite(stage.var)) return error_response(kOverflow);
+        stages.push_back({{"name", stage.name},
+                          {"values", tensor_to_json(stage.values, in.x.shape)},
+                          {"mean", stage.mean},
+                          {"var", stage.var}});
+    }
+    if (!all_finite(s.batch_var) || !all_finite(s.std_dev)) return error_response(kOverflow);
+
+    json response = {{"batch_mean", s.batch_mean}, {"batch_var", s.batch_var}, {"std", s.std_dev},
+                     {"stages", stages}};
     if (L.count() == 1) response["warning"] = kOneValueWarning;
     return response;
 }

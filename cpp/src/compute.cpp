@@ -22,6 +22,7 @@ struct Op {
 
 const Op kOps[] = {
     {"forward_train", op_forward_train},
+    {"forward_stages", op_forward_stages},
     {"forward_eval", op_forward_eval},
     {"backward", op_backward},
     {"update_running", op_update_running},

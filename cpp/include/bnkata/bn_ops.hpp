@@ -1,4 +1,4 @@
-// bn_ops.hpp — the four Batch Normalization requests of the JSON contract, one function each.
+// bn_ops.hpp — the Batch Normalization requests of the JSON contract, one function each.
 //
 // Each takes the whole request object and returns either the response or an error value
 // ({"error":{"field","message"}}, json_fields.hpp); none throws. T is a nested array [m], [N][C] or
@@ -17,6 +17,12 @@ constexpr double kDefaultEps = 1e-5;  // PyTorch's and ONNX's ε
 //   → {"y":T,"batch_mean":[C],"batch_var":[C]}   (batch_var is the biased variance, the one that normalises)
 // With one value per channel, σ² = 0 and y = β; the response then carries a "warning" saying why.
 nlohmann::json op_forward_train(const nlohmann::json& request);
+
+// {"op":"forward_stages","x":T,"gamma","beta","eps"} (the fields, defaults and errors of forward_train)
+//   → {"batch_mean":[C],"batch_var":[C],"std":[C],"stages":[{"name","values":T,"mean":[C],"var":[C]} ×4]}
+// The forward pass taken apart for the lesson (forward_stages.hpp): std = √(σ²_B + ε), and the stages
+// x, x − μ, x̂, γx̂ + β, each with its per-channel mean and biased variance. Same warning as forward_train.
+nlohmann::json op_forward_stages(const nlohmann::json& request);
 
 // {"op":"forward_eval","x":T,"gamma","beta","running_mean":[C],"running_var":[C],"eps"} → {"y":T}
 nlohmann::json op_forward_eval(const nlohmann::json& request);
