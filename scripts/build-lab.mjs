@@ -1,9 +1,9 @@
 // Builds the training lab's on-demand files into the site's output folder (called by build-site.mjs):
 //
 //   lab.js    web/js/lab/lab-entry.js bundled as one minified IIFE (uPlot included), with the Web Worker's
-//             source inlined as a string: the WASM module bnkata-core.js (SINGLE_FILE) followed by
-//             web/js/lab/worker.js bundled as an IIFE. The page starts the worker from a Blob URL of that
-//             string, which works from file:// and http (BUILD-NOTES.md).
+//             script (web/js/lab/worker.js bundled as an IIFE) inlined as a string. The page prepends the
+//             WASM module it has already loaded (see checkCoreShape) and starts the worker from a Blob URL
+//             of the result, which works from file:// and http (BUILD-NOTES.md).
 //   mnist.js  the 10,000 MNIST digits, packed (scripts/build-mnist.mjs)
 //
 //   node scripts/build-lab.mjs [--out DIR] [--wasm-dir DIR]    (defaults: dist, build/wasm)
@@ -24,26 +24,36 @@ async function bundleText(entry) {
   return result.outputFiles[0].text;
 }
 
-/** The worker's complete source: the WASM module, then the worker script. */
-export async function workerSource(wasmDir) {
+// The worker also needs the WASM module. Rather than a second copy of it (850 KB) in lab.js, the page
+// hands the worker the module the page has already loaded: bnkata-core.js defines createBnKata as
+//   var createBnKata = (() => { var _scriptDir = …; …; return (function(createBnKata) { … }); })();
+// and that inner function's source text is the whole module, wasm included (SINGLE_FILE). Its only free
+// variable is _scriptDir. lab-entry.js rebuilds the worker's source from it; this check makes the build
+// fail loudly if a new Emscripten ever emits a different shape.
+const FACTORY_SHAPE = /^\s*var createBnKata = \(\(\) => \{\s*var _scriptDir = [^\n]*\n\s*if \(typeof __filename !== 'undefined'\) _scriptDir = _scriptDir \|\| __filename;\s*return \(\s*function\(createBnKata\) \{/;
+
+export function checkCoreShape(wasmDir) {
   const corePath = path.join(wasmDir, 'bnkata-core.js');
   if (!existsSync(corePath)) throw new Error(`${corePath} not found: the lab's worker needs the WASM module`);
-  const core = readFileSync(corePath, 'utf8');
-  const worker = await bundleText(path.join(labDir, 'worker.js'));
-  return `${core}\n;\n${worker}`;
+  const head = readFileSync(corePath, 'utf8').slice(0, 2000);
+  if (!FACTORY_SHAPE.test(head)) {
+    throw new Error(`${corePath}: createBnKata is not the MODULARIZE wrapper the lab expects ` +
+      '(see scripts/build-lab.mjs: the worker is built from the factory\'s source text)');
+  }
 }
 
 export async function buildLab({ out, wasmDir }) {
-  const source = await workerSource(wasmDir);
+  checkCoreShape(wasmDir);
+  const workerScript = await bundleText(path.join(labDir, 'worker.js'));
   await esbuild.build({
     entryPoints: [path.join(labDir, 'lab-entry.js')],
     outfile: path.join(out, 'lab.js'),
     bundle: true, format: 'iife', minify: true, target: 'es2020', legalComments: 'none', logLevel: 'warning',
     plugins: [{
-      name: 'lab-worker-source',
+      name: 'lab-worker-script',
       setup(build) {
-        build.onResolve({ filter: /^bnkata:lab-worker-source$/ }, () => ({ path: 'worker-source', namespace: 'bnkata' }));
-        build.onLoad({ filter: /.*/, namespace: 'bnkata' }, () => ({ contents: `export default ${JSON.stringify(source)};`, loader: 'js' }));
+        build.onResolve({ filter: /^bnkata:lab-worker-script$/ }, () => ({ path: 'worker-script', namespace: 'bnkata' }));
+        build.onLoad({ filter: /.*/, namespace: 'bnkata' }, () => ({ contents: `export default ${JSON.stringify(workerScript)};`, loader: 'js' }));
       },
     }],
   });

@@ -1,5 +1,5 @@
 // The "training-lab" figure as the main bundle sees it: a small stub. The lab itself (uPlot, the views
-// and the worker with its own copy of the WASM core) lives in dist/lab.js, loaded with a classic
+// and the worker's script) lives in dist/lab.js, loaded with a classic
 // <script> the first time the figure mounts — so the main bundle stays small and file:// works.
 import { loadScript } from './worker-host.js';
 

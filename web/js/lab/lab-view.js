@@ -161,7 +161,7 @@ export function mountLab(root, { workerSource }) {
 
   function ensureWorker() {
     if (!worker) {
-      worker = new TrainingWorker(workerSource, {
+      worker = new TrainingWorker(workerSource(), {
         onReport: (report, runId) => {
           if (runId !== state.runId) return;
           experiment().record(state.tables, report, state.values);

@@ -1,9 +1,9 @@
 // The lab's Web Worker: trains the experiment's networks with the C++ engine (the TrainingLab Embind
 // class, docs/training.md) off the main thread, and streams each chunk's metrics to the page.
 //
-// Its source is the WASM module (bnkata-core.js, which defines the global createBnKata) followed by this
-// file bundled as an IIFE; the page starts it from a Blob URL (worker-host.js), which works from file://
-// and http alike and inherits the page's CSP.
+// Its source is the WASM module (the page's createBnKata, see lab-entry.js) followed by this file bundled
+// as an IIFE; the page starts it from a Blob URL (worker-host.js), which works from file:// and http
+// alike and inherits the page's CSP.
 //
 // Protocol (page → worker):
 //   { type: 'start', runId, experimentId, values }   build the lanes at step 0 (paused)
