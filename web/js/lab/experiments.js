@@ -7,6 +7,7 @@
 //   lanes(v)        → [{ key, label, config }]   one network each (engine config, docs/training.md);
 //                                                 lanes of one experiment share seed and hence initial weights
 //   schedule        'together' — every lane trains `chunk(v)` steps, then all report (curves over steps);
+//                   chunks are at most 250 steps, so Pause (which waits for the chunk) answers within a second
 //                   'sweep'    — lanes train one after another for `steps` each; each lane gives one point
 //   probe(v)        → { etas } | null            Santurkar probe after every chunk
 //   plots(v)        → [{ id, title, x: { label, log }, y: { label, log }, series: [{ key, label, lane, dash }] }]
@@ -63,7 +64,7 @@ const fig1 = {
     batch_size: 60, test_examples: 2000, monitor_layer: -1, monitor_unit: 0, data: { kind: 'external' },
   }),
   totalSteps: (v) => v.steps,
-  chunk: (v) => Math.max(50, v.steps / 60),
+  chunk: (v) => Math.min(250, Math.max(50, Math.round(v.steps / 60))),
   probe: () => null,
   plots: () => [
     { id: 'accuracy', title: 'Test accuracy', x: { label: 'training step' }, y: { label: 'test accuracy', range: [0, 1] },
@@ -159,7 +160,7 @@ const landscape = {
     batch_size: 60, test_examples: 500, data: { kind: 'external' },
   }),
   totalSteps: (v) => v.steps,
-  chunk: (v) => Math.max(25, Math.round(v.steps / 40)),
+  chunk: (v) => Math.min(250, Math.max(25, Math.round(v.steps / 40))),
   probe: () => ({ etas: ETAS }),
   plots: () => [
     { id: 'loss-range', title: 'Range of the loss along the gradient', x: { label: 'training step' }, y: { label: 'loss', log: true },
@@ -318,7 +319,7 @@ const batchSize = {
     seed: v.seed, sizes: mnistFig1, activation: 'sigmoid', init_scale: 0.1, learning_rate: v.lr, batch_size: b, test_examples: 1000, data: { kind: 'external' },
   }).map((lane) => ({ ...lane, key: `${lane.key}${b}`, label: `${lane.label}, batch ${b}`, colourOf: lane.key }))),
   totalSteps: (v) => v.steps,
-  chunk: (v) => Math.max(25, Math.round(v.steps / 40)),
+  chunk: (v) => Math.min(250, Math.max(25, Math.round(v.steps / 40))),
   probe: () => null,
   plots: () => [{
     id: 'accuracy', title: 'Test accuracy by batch size', x: { label: 'training step' }, y: { label: 'test accuracy', range: [0, 1] },
@@ -374,7 +375,7 @@ const biasBlowup = {
     ];
   },
   totalSteps: (v) => v.steps,
-  chunk: (v) => Math.max(25, Math.round(v.steps / 40)),
+  chunk: (v) => Math.min(250, Math.max(25, Math.round(v.steps / 40))),
   probe: () => null,
   plots: () => [
     { id: 'bias', title: 'Norm of the first layer\'s bias', x: { label: 'training step' }, y: { label: '‖b‖' },
@@ -435,7 +436,7 @@ const depth = {
     });
   },
   totalSteps: (v) => v.steps,
-  chunk: (v) => Math.max(10, Math.round(v.steps / 40)),
+  chunk: (v) => Math.min(250, Math.max(10, Math.round(v.steps / 40))),
   probe: () => null,
   plots: () => [
     { id: 'act', title: 'Spread (std) of each hidden layer\'s activations', snapshot: true, x: { label: 'hidden layer', integer: true }, y: { label: 'activation std', log: true },
