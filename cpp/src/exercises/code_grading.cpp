@@ -158,17 +158,11 @@ std::vector<std::pair<std::string, Vec>> forward_variants(const ForwardCase& c) 
     };
 }
 
-json forward_trace(const ForwardCase& c, const Forward& ref, const std::optional<ForwardGot>& got) {
-    const Statistics s = statistics(c.x);
-    Vec centred, xhat;
-    for (std::size_t i = 0; i < c.x.size(); ++i) {
-        centred.push_back(c.x[i] - s.mean);
-        xhat.push_back((c.x[i] - s.mean) / std::sqrt(s.var + c.eps));
-    }
-    json trace = json::array({{{"stage", "x"}, {"mean", s.mean}, {"var", s.var}},
-                              {{"stage", "x − μ"}, {"mean", statistics(centred).mean}, {"var", statistics(centred).var}},
-                              {{"stage", "x̂"}, {"mean", statistics(xhat).mean}, {"var", statistics(xhat).var}},
-                              {{"stage", "γx̂ + β"}, {"mean", statistics(ref.y).mean}, {"var", statistics(ref.y).var}}});
+json forward_trace(const ForwardCase& c, const std::optional<ForwardGot>& got) {
+    // The reference stages are the core's own (forward_stages.hpp), the ones the lesson's step 5 shows.
+    json trace = json::array();
+    for (const Stage& stage : forward_stages(c.x, c.gamma, c.beta, c.eps))
+        trace.push_back({{"stage", stage.name}, {"mean", stage.mean}, {"var", stage.var}});
     if (got) {
         Vec got_centred, got_xhat;
         for (std::size_t i = 0; i < c.x.size(); ++i) {
@@ -230,7 +224,7 @@ json grade_forward_code(const json& answer, const std::vector<ForwardCase>& case
                        {"expected", {{"y", ref.y}, {"mean", ref.mean}, {"var", ref.var}}},
                        {"got", o.is_object() ? o : json{{"value", o}}},
                        {"message", problem},
-                       {"trace", forward_trace(c, ref, got)}};
+                       {"trace", forward_trace(c, got)}};
         }
     }
     if (!first_failure) {

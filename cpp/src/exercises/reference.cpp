@@ -1,6 +1,8 @@
 // reference.cpp — thin adapters from the exercises' 1-D batches to the core's (N, C, HW) kernels.
 #include "bnkata/exercises/reference.hpp"
 
+#include "bnkata/forward_stages.hpp"
+
 namespace bnkata::exercises {
 
 namespace {
@@ -20,6 +22,13 @@ Forward forward(const Vec& x, double gamma, double beta, double eps) {
     double rstd = 0;
     forward_train<double>(f.y.data(), &f.mean, &f.var, &rstd, x.data(), &gamma, &beta, one_feature(x), eps);
     return f;
+}
+
+std::vector<Stage> forward_stages(const Vec& x, double gamma, double beta, double eps) {
+    std::vector<Stage> stages;
+    for (ForwardStage& s : bnkata::forward_stages(x.data(), &gamma, &beta, one_feature(x), eps).stages)
+        stages.push_back(Stage{s.name, std::move(s.values), s.mean[0], s.var[0]});
+    return stages;
 }
 
 Vec forward_eval(const Vec& x, double gamma, double beta, double running_mean, double running_var, double eps) {

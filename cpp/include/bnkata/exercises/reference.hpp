@@ -3,6 +3,7 @@
 // Everything here is pure: vectors in, values out.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "bnkata/batchnorm.hpp"
@@ -26,6 +27,16 @@ struct Forward {
     double var = 0;
 };
 Forward forward(const Vec& x, double gamma, double beta, double eps);
+
+// The same forward pass of one feature taken apart (the core's forward_stages): x, x − μ_B, x̂, γx̂ + β,
+// each with the mean and biased variance of its values.
+struct Stage {
+    std::string name;
+    Vec values;
+    double mean = 0;
+    double var = 0;
+};
+std::vector<Stage> forward_stages(const Vec& x, double gamma, double beta, double eps);
 
 // Eval-mode forward pass of one feature from running statistics.
 Vec forward_eval(const Vec& x, double gamma, double beta, double running_mean, double running_var, double eps);
