@@ -86,6 +86,25 @@ TEST_CASE("each op answers the numpy reference, and responses keep x's nesting")
             CHECK_TENSOR(name + " batch_mean", numbers(c["batch_mean"]), numbers(r["batch_mean"]), 1e-13);
             CHECK_TENSOR(name + " batch_var", numbers(c["batch_var"]), numbers(r["batch_var"]), 1e-13);
         }
+        SUBCASE("forward_stages → std and the stages x, x − μ, x̂, γx̂ + β with their means and variances") {
+            const json r = ask(with(common, "op", "forward_stages"));
+            CHECK_TENSOR(name + " batch_mean", numbers(c["batch_mean"]), numbers(r["batch_mean"]), 1e-13);
+            CHECK_TENSOR(name + " batch_var", numbers(c["batch_var"]), numbers(r["batch_var"]), 1e-13);
+            CHECK_TENSOR(name + " std", numbers(c["std"]), numbers(r["std"]), 1e-13);
+            REQUIRE(r["stages"].size() == c["stages"].size());
+            for (std::size_t k = 0; k < c["stages"].size(); ++k) {
+                const json& want = c["stages"][k];
+                const json& got = r["stages"][k];
+                const std::string stage = name + " " + want["name"].get<std::string>();
+                CHECK(got["name"] == want["name"]);
+                CHECK(nested(flat(got["values"]), c["shape"]) == got["values"]);  // same nesting as x
+                CHECK_TENSOR(stage + " values", numbers(want["values"]), flat(got["values"]), 1e-12);
+                CHECK_TENSOR(stage + " mean", numbers(want["mean"]), numbers(got["mean"]), 1e-12);
+                CHECK_TENSOR(stage + " var", numbers(want["var"]), numbers(got["var"]), 1e-12);
+            }
+            // The last stage is forward_train's y, to the bit.
+            CHECK(r["stages"][3]["values"] == ask(with(common, "op", "forward_train"))["y"]);
+        }
         SUBCASE("forward_eval → y") {
             json req = with(common, "op", "forward_eval");
             req["running_mean"] = c["running_mean"];
@@ -113,6 +132,58 @@ TEST_CASE("each op answers the numpy reference, and responses keep x's nesting")
                              numbers(r["running_var"]), 1e-14);
                 CHECK_TENSOR(name + " batch_var", numbers(c["batch_var"]), numbers(r["batch_var"]), 1e-13);
             }
+        }
+    }
+}
+
+TEST_CASE("forward_stages on the seed's example: the means go 2.5 → 0 → 0 → β and the variances "
+          "1.25 → 1.25 → 0.999992 → γ²·0.999992") {
+    // The seed's numbers (kata/seed-kata.txt), with γ = 2 and β = 0.5: σ²/(σ² + ε) = 1.25/1.25001.
+    const json r = ask_text(R"({"op":"forward_stages","x":[1,2,3,4],"gamma":[2],"beta":[0.5]})");
+    CHECK(r["batch_mean"] == json::array({2.5}));
+    CHECK(r["batch_var"] == json::array({1.25}));
+    CHECK(r["std"][0].get<double>() == doctest::Approx(1.118038460876906).epsilon(1e-14));  // √1.25001
+    REQUIRE(r["stages"].size() == 4);
+    const double xhat_var = 1.25 / 1.25001;  // 0.99999200006...
+    const std::vector<std::string> names = {"x", "x − μ", "x̂", "γx̂ + β"};
+    const std::vector<double> means = {2.5, 0, 0, 0.5}, vars = {1.25, 1.25, xhat_var, 4 * xhat_var};
+    for (std::size_t k = 0; k < 4; ++k) {
+        CAPTURE(names[k]);
+        CHECK(r["stages"][k]["name"] == names[k]);
+        CHECK(r["stages"][k]["mean"][0].get<double>() == doctest::Approx(means[k]).epsilon(1e-14).scale(1));
+        CHECK(r["stages"][k]["var"][0].get<double>() == doctest::Approx(vars[k]).epsilon(1e-14));
+    }
+    CHECK(r["stages"][1]["values"] == json::array({-1.5, -0.5, 0.5, 1.5}));
+    CHECK_TENSOR("x̂", std::vector<double>({-1.341635, -0.447212, 0.447212, 1.341635}),
+                 flat(r["stages"][2]["values"]), 5e-7);
+    CHECK_FALSE(r.contains("warning"));
+}
+
+TEST_CASE("forward_stages reads its fields as forward_train does: same defaults, same error values") {
+    SUBCASE("defaults: gamma = ones, beta = zeros, eps = 1e-5") {
+        const json x = {{1, 5}, {2, 7}, {4, 0}};
+        CHECK(ask(json{{"op", "forward_stages"}, {"x", x}}) ==
+              ask(json{{"op", "forward_stages"}, {"x", x}, {"gamma", {1, 1}}, {"beta", {0, 0}}, {"eps", 1e-5}}));
+    }
+    SUBCASE("a batch of one value per channel: x̂ = 0, y = β, and forward_train's warning") {
+        const json r = ask_text(R"({"op":"forward_stages","x":[[3, -2]],"beta":[0.5, -1]})");
+        CHECK(r["stages"][3]["values"] == json::parse("[[0.5, -1.0]]"));
+        CHECK(r["warning"] == ask_text(R"({"op":"forward_train","x":[[3, -2]]})")["warning"]);
+    }
+    SUBCASE("every bad forward_train request is refused by forward_stages with the same error value") {
+        const std::vector<json> bad = {
+            without(kSeed, "x"), with(kSeed, "x", "1,2,3"), with(kSeed, "x", json::array()),
+            with(kSeed, "x", json::parse("[[1, 2], [3]]")), with(kSeed, "x", json::parse("[1, null]")),
+            with(kSeed, "x", json::parse("[[[1, 2]]]")), with(kSeed, "x", {1e308, -1e308}),
+            with(kSeed, "eps", nullptr), with(kSeed, "eps", -1e-5), with(kSeed, "eps", 0),
+            with(kSeed, "gamma", 1), with(kSeed, "beta", json::array()),
+            json{{"op", "forward_train"}, {"x", {{1, 2}, {3, 4}}}, {"gamma", {1, 2, 3}}},
+        };
+        for (const json& request : bad) {
+            CAPTURE(request.dump());
+            const json train = ask(request);
+            REQUIRE(train.contains("error"));
+            CHECK(ask(with(request, "op", "forward_stages")) == train);
         }
     }
 }
@@ -262,8 +333,8 @@ TEST_CASE("compute never throws, and always answers one JSON object") {
     }
 }
 
-TEST_CASE("op_names lists the four Batch Normalization ops") {
+TEST_CASE("op_names lists the five Batch Normalization ops") {
     const auto names = bnkata::op_names();
-    for (const char* op : {"forward_train", "forward_eval", "backward", "update_running"})
+    for (const char* op : {"forward_train", "forward_stages", "forward_eval", "backward", "update_running"})
         CHECK(std::find(names.begin(), names.end(), op) != names.end());
 }
