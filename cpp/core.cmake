@@ -1,5 +1,5 @@
 # The BatchNorm core (issue: core). Owner of this fragment: the core.
-#   bnkata_core — the kernels, tensors ↔ JSON, and the four Batch Normalization ops (no Emscripten headers).
+#   bnkata_core — the kernels, tensors ↔ JSON, and the Batch Normalization ops (bn_ops.hpp) (no Emscripten headers).
 #   bnkata_tests_core — its doctest suite.
 # The dispatcher (bnkata_api) and the CLI are defined in cpp/api.cmake, after every area's fragment.
 add_library(bnkata_core STATIC
