@@ -1,5 +1,5 @@
 // Calling the bindings many times does not grow WebAssembly memory: every call frees what it allocated
-// (the request and response strings Embind copies, the core's tensors).
+// (the request and response strings Embind copies, the parsed request, the core's tensors).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadFacade } from './lib/wasm-core.mjs';
@@ -7,28 +7,39 @@ import { BAD_REQUESTS } from './lib/requests.mjs';
 
 const CALLS = 1000;
 const VALUES = 4608;  // per large request: 36 KiB as doubles
+const HUGE = 64 * 1024;  // request text beyond this is the size-limit probe: tested on its own below
+const bytesOf = (module) => module.HEAP8.buffer.byteLength;
 
 test(`${CALLS} compute calls (good and bad requests) leave the WebAssembly memory the same size`, async () => {
   const { core, module } = await loadFacade();
   // Short decimals: Emscripten's strtod is slow on 17-digit ones, and this test is about memory, not speed.
   const x = Array.from({ length: VALUES }, (_, i) => ((i * 37) % 101) / 4 - 12);
   const dy = Array.from({ length: VALUES }, (_, i) => ((i * 11) % 13) / 8 - 0.75);
+  const bad = BAD_REQUESTS.filter(([, text]) => text.length < HUGE);
   const requests = [
     () => core.forwardTrain(x),
     () => core.backward(x, dy, { gamma: [2] }),
-    (i) => module.compute(BAD_REQUESTS[i % BAD_REQUESTS.length][1]),
+    (i) => module.compute(bad[i % bad.length][1]),
     () => core.compute({ op: 'forward_train', x: [1, 2, 3, 4] }),
   ];
-  const bytes = () => module.HEAP8.buffer.byteLength;
-
-  // Warm-up: every request once at least (the 32 MiB-limit probe in BAD_REQUESTS is 2 MiB of text), so
-  // the heap reaches its working size before we measure.
-  for (let i = 0; i < 2 * BAD_REQUESTS.length; i++) requests[i % requests.length](i);
-  const before = bytes();
+  // Warm-up: every request once, then a few rounds, so the heap has reached its working size.
+  for (const [, text] of bad) module.compute(text);
+  for (let i = 0; i < 4 * requests.length; i++) requests[i % requests.length](i);
+  const before = bytesOf(module);
   // The test has teeth only if leaking even one input tensor per large call would outgrow the heap.
   const largeCalls = CALLS / 2;
   assert.ok(largeCalls * VALUES * 8 > before,
     `leaking ${VALUES * 8} bytes per large call (${largeCalls} calls) must exceed the heap (${before} bytes)`);
   for (let i = 0; i < CALLS; i++) requests[i % requests.length](i);
-  assert.equal(bytes(), before, `memory grew from ${before} to ${bytes()} bytes over ${CALLS} calls`);
+  assert.equal(bytesOf(module), before, `memory grew from ${before} to ${bytesOf(module)} bytes over ${CALLS} calls`);
+});
+
+test('requests at the size limits grow the heap once while parsed, and not again on later calls', async () => {
+  const { module } = await loadFacade();
+  const huge = BAD_REQUESTS.filter(([, text]) => text.length >= HUGE);
+  assert.ok(huge.length > 0, 'BAD_REQUESTS holds a request beyond the value limit');
+  for (const [, text] of huge) module.compute(text);
+  const before = bytesOf(module);
+  for (let i = 0; i < 10; i++) for (const [, text] of huge) module.compute(text);
+  assert.equal(bytesOf(module), before, `memory grew from ${before} to ${bytesOf(module)} bytes`);
 });
