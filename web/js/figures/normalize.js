@@ -9,7 +9,7 @@ import { asSentence, formatEpsilon, formatNumber, formatResidue } from '../ui/fo
 import { createNumberLine } from '../ui/number-line.js';
 import { parseBatch } from '../ui/parse.js';
 import { randomBatch } from '../ui/rng.js';
-import { normalizeBatch, statistics } from '../ui/core-queries.js';
+import { normalizeBatch } from '../ui/core-queries.js';
 
 const PRESETS = [
   { label: 'The seed’s batch 1, 2, 3, 4', values: [1, 2, 3, 4] },
@@ -161,24 +161,19 @@ export function mount(root, ctx) {
       showError(result.error);
       return false;
     }
-    const normalized = statistics(core, result.xhat);
-    if (normalized.error) {
-      showError(normalized.error);
-      return false;
-    }
     batch.clearError();
-    render(result, normalized);
+    render(result);
     return true;
   }
 
-  function render(result, normalized) {
+  function render(result) {
     statCells.mean.textContent = formatNumber(result.mean);
     statCells.variance.textContent = formatNumber(result.variance);
     statCells.denominator.textContent = formatNumber(result.denominator);
     // x̂'s rounding residue scales with max|x| / √(σ² + ε) (see residueScale in format.js).
     const xhatScale = Math.max(1, Math.max(...state.values.map(Math.abs)) / result.denominator);
-    statCells.xhatMean.textContent = formatResidue(normalized.mean, xhatScale);
-    statCells.xhatVariance.textContent = formatNumber(normalized.variance);
+    statCells.xhatMean.textContent = formatResidue(result.xhatMean, xhatScale);
+    statCells.xhatVariance.textContent = formatNumber(result.xhatVariance);
 
     valuesBody.replaceChildren(...state.values.map((x, i) => el('tr', {},
       el('td', { text: String(i + 1) }),
@@ -192,11 +187,11 @@ export function mount(root, ctx) {
         { values: result.xhat, band: [-1, 1] },
       ],
     });
-    setChildren(note, withSubscripts(explain(result, normalized)));
+    setChildren(note, withSubscripts(explain(result)));
   }
 
   // What the learner is looking at, in words, for the cases where ε or the batch size matters.
-  function explain(result, normalized) {
+  function explain(result) {
     const e = formatEpsilon(eps());
     if (state.values.length === 1) {
       return `${result.warning ? `The core warns: ${result.warning}. ` : ''}A single value is its own mean, so x − μ_B = 0 and σ²_B = 0: ` +
@@ -210,10 +205,10 @@ export function mount(root, ctx) {
     }
     if (result.variance < 100 * eps()) {
       return `The batch’s variance (${formatNumber(result.variance)}) is not much larger than ε = ${e}, so ε dominates the denominator: ` +
-        `x̂ is shrunk towards 0 and its variance is only ${formatNumber(normalized.variance)} instead of about 1. ` +
+        `x̂ is shrunk towards 0 and its variance is only ${formatNumber(result.xhatVariance)} instead of about 1. ` +
         'Lower ε and these tiny differences are blown up to unit size; raise it and they are treated as noise.';
     }
-    return `σ²_B is much larger than ε = ${e}, so ε barely matters: the variance of x̂ is ${formatNumber(normalized.variance)}, ` +
+    return `σ²_B is much larger than ε = ${e}, so ε barely matters: the variance of x̂ is ${formatNumber(result.xhatVariance)}, ` +
       'just under 1. Its mean is 0 for every batch.';
   }
 
