@@ -40,5 +40,6 @@ test('a larger random batch (N=64, C=16) gives bit-identical numbers in both bui
   const x = Array.from({ length: 64 }, () => Array.from({ length: 16 }, next));
   const dy = Array.from({ length: 64 }, () => Array.from({ length: 16 }, next));
   compare('forward_train (64, 16)', JSON.stringify({ op: 'forward_train', x }));
+  compare('forward_stages (64, 16)', JSON.stringify({ op: 'forward_stages', x }));
   compare('backward (64, 16)', JSON.stringify({ op: 'backward', x, dy }));
 });
