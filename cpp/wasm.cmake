@@ -30,6 +30,21 @@ foreach(_lib IN LISTS BNKATA_WASM_LIBS)
 endforeach()
 target_compile_options(bnkata_wasm PRIVATE -msimd128)
 
+# Size: the page's first visit loads this module, so code that runs once per click (exercise generation
+# and grading, JSON in and out, the lab's configure/probe/report) is compiled for size (-Oz). Only the
+# loops that run per element keep -O3: the batch-norm kernels (batchnorm.cpp, forward_stages.cpp) and the
+# training engine's step (matmul, layers, loss, optimizer, network, session). The exercises were ~290 KB
+# of the ~550 KB of code at -O3, most of it nlohmann/json and std::function bodies inlined into every
+# generator. (A later -O option wins, so this overrides CMAKE_CXX_FLAGS_RELEASE's -O3.)
+target_compile_options(bnkata_exercises PRIVATE -Oz)
+target_compile_options(bnkata_api PRIVATE -Oz)
+target_compile_options(bnkata_wasm PRIVATE -Oz)
+set_source_files_properties(
+  cpp/src/json_fields.cpp cpp/src/tensor.cpp cpp/src/bn_ops.cpp
+  cpp/src/training/config.cpp cpp/src/training/lab.cpp cpp/src/training/probes.cpp
+  cpp/src/training/synthetic_data.cpp
+  PROPERTIES COMPILE_OPTIONS -Oz)
+
 target_link_options(bnkata_wasm PRIVATE
   -O2
   -lembind
@@ -39,5 +54,6 @@ target_link_options(bnkata_wasm PRIVATE
   -sALLOW_MEMORY_GROWTH=1       # large batches grow the heap; so the bindings copy out, never hand out views
   -sDYNAMIC_EXECUTION=0         # no new Function / eval in Embind's glue: the page's CSP forbids them
   -sENVIRONMENT=web,worker,node
+  -sFILESYSTEM=0                # no file I/O in the core: drops Emscripten's JS file system from the glue
   -sINCOMING_MODULE_JS_API=[print,printErr,locateFile,onAbort]
 )
