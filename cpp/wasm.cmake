@@ -56,6 +56,6 @@ target_link_options(bnkata_wasm PRIVATE
   -sALLOW_MEMORY_GROWTH=1       # large batches grow the heap; so the bindings copy out, never hand out views
   -sDYNAMIC_EXECUTION=0         # no new Function / eval in Embind's glue: the page's CSP forbids them
   -sENVIRONMENT=web,worker,node
-  -sFILESYSTEM=0                # no file I/O in the core: drops Emscripten's JS file system from the glue
+  -sFILESYSTEM=0                # no file I/O in the core; keeps the JS file system out of the glue should a libc call ask for it
   -sINCOMING_MODULE_JS_API=[print,printErr,locateFile,onAbort]
 )
