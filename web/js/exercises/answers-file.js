@@ -9,6 +9,9 @@
 // Import is all-or-nothing: the file is checked completely (size before reading, JSON, format, version,
 // and the core's own check_answers validation) before anything in the progress changes; a rejected file
 // changes nothing and gets one sentence saying why.
+
+import { offerDownload } from '../ui/download.js';
+
 export const FILE_FORMAT = 'bnkata-answers';
 export const FILE_VERSION = 1;
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;  // the contract's limit (docs/exercises.md)
@@ -25,18 +28,9 @@ export function buildAnswersFile(seed, records) {
   return { format: FILE_FORMAT, version: FILE_VERSION, seed, answers };
 }
 
-// Offers `file` as a download named `name` (a Blob link: works from file:// and http).
+// Offers `file` as a download named `name`.
 export function downloadJson(file, name) {
-  const blob = new Blob([JSON.stringify(file, null, 2) + '\n'], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.hidden = true;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  offerDownload(new Blob([JSON.stringify(file, null, 2) + '\n'], { type: 'application/json' }), name);
 }
 
 function sizeText(bytes) {

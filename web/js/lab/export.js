@@ -29,14 +29,4 @@ export function toJson(experimentId, experiment, values, tables, summaries, stat
 }
 
 /** Offers `blob` as a download named `name`. */
-export function download(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.hidden = true;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+export { offerDownload as download } from '../ui/download.js';
