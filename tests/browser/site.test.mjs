@@ -66,6 +66,44 @@ for (const [way, urlOf] of ways) {
   });
 }
 
+// Learners without a reduced-motion preference get the page's smooth scrolling; a deep link, or a step
+// link followed later, must still end on its step once the figures around it have mounted and grown.
+async function settledOnStep(page, n) {
+  await page.waitForFunction((id) => {
+    const margin = 200;  // main.js mounts roots within 200 px of the viewport
+    const pending = [...document.querySelectorAll('[data-figure]')].some((root) => {
+      const box = root.getBoundingClientRect();
+      return !root.dataset.figureState && box.bottom > -margin && box.top < innerHeight + margin;
+    });
+    const top = document.getElementById(id).querySelector('h2').getBoundingClientRect().top;
+    return !pending && top >= 0 && top < innerHeight / 2;
+  }, `step-${n}`, { timeout: 10000 });
+  await page.waitForLoadState('networkidle');
+  const top = await page.evaluate((id) => document.getElementById(id).querySelector('h2').getBoundingClientRect().top, `step-${n}`);
+  assert.ok(top >= 0 && top < (await page.evaluate(() => innerHeight)) / 2, `step ${n}'s heading stays in view (top ${top})`);
+}
+
+test('with smooth scrolling on, deep links and the step navigator land on their step after the figures mount', async () => {
+  for (let n = 2; n <= 5; n++) {
+    const { page, problems, close } = await openLesson(browser, `${fileUrl()}#step-${n}`, { reducedMotion: 'no-preference' });
+    try {
+      await settledOnStep(page, n);
+      assertNoProblems(problems, `#step-${n} with smooth scrolling`);
+    } finally {
+      await close();
+    }
+  }
+  const { page, problems, close } = await openLesson(browser, `${fileUrl()}#step-1`, { reducedMotion: 'no-preference' });
+  try {
+    await page.getByRole('navigation', { name: 'Kata steps' }).getByRole('link', { name: /Verify/ }).click();
+    await page.waitForFunction(() => location.hash === '#step-5');
+    await settledOnStep(page, 5);
+    assertNoProblems(problems, 'navigator link with smooth scrolling');
+  } finally {
+    await close();
+  }
+});
+
 test('the whole page is reachable by Tab alone, every stop shows a visible focus indicator, and Tab never gets trapped', async () => {
   const { page, problems, close } = await openLesson(browser, site.url);
   try {

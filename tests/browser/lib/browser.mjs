@@ -28,9 +28,10 @@ export const NARROW = { width: 320, height: 640 };
 //   bypassCSP   true only to inject axe-core (a11y.mjs); pages under test keep their CSP otherwise
 //   ready       false to return as soon as the document has loaded (e.g. to test a failing core)
 //   beforeLoad  async (context) => {} run before navigation, e.g. to context.route() a file away
+//   reducedMotion 'reduce' (default: steadier tests) | 'no-preference' (the page's smooth scrolling on)
 // Resolves to { page, context, problems, close() }; problems fills as the page runs (problems.mjs).
-export async function openLesson(browser, url, { colorScheme = 'light', viewport = DESKTOP, bypassCSP = false, ready = true, beforeLoad } = {}) {
-  const context = await browser.newContext({ colorScheme, viewport, bypassCSP, reducedMotion: 'reduce' });
+export async function openLesson(browser, url, { colorScheme = 'light', viewport = DESKTOP, bypassCSP = false, ready = true, beforeLoad, reducedMotion = 'reduce' } = {}) {
+  const context = await browser.newContext({ colorScheme, viewport, bypassCSP, reducedMotion });
   const problems = await collectProblems(context, url);
   if (beforeLoad) await beforeLoad(context);
   const page = await context.newPage();

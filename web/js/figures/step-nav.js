@@ -63,7 +63,7 @@ export function mount(root) {
   const pinObserver = typeof ResizeObserver === 'function'
     ? new ResizeObserver(() => {
       if (!pinned) return;
-      pinned.scrollIntoView({ block: 'start' });
+      pinned.scrollIntoView({ block: 'start', behavior: 'instant' });
       pinnedTop = pinned.getBoundingClientRect().top;
       pinnedOffset = pinnedTop + window.scrollY;
     })
@@ -81,19 +81,31 @@ export function mount(root) {
     const top = pinned.getBoundingClientRect().top;
     if (Math.abs(top + window.scrollY - pinnedOffset) <= 2 && Math.abs(top - pinnedTop) > 2) unpin();
   }
-  const linked = sections.find((section) => section && `#${section.id}` === location.hash);
-  if (linked && pinObserver) {
-    pinned = linked;
-    pinnedTop = linked.getBoundingClientRect().top;
+  // Put the section at the top now and record where it is: the browser's own jump to the fragment may
+  // come later than this mount (it does on file://), and it must not look like the reader scrolling.
+  function pin(section) {
+    if (!section || !pinObserver) return;
+    unpin();
+    pinned = section;
+    section.scrollIntoView({ block: 'start', behavior: 'instant' });
+    pinnedTop = section.getBoundingClientRect().top;
     pinnedOffset = pinnedTop + window.scrollY;
     INTERACTIONS.forEach((type) => window.addEventListener(type, unpin, { capture: true, passive: true }));
     window.addEventListener('scroll', unpinIfMoved, { capture: true, passive: true });
     pinObserver.observe(page);
   }
+  const sectionOfHash = () => sections.find((section) => section && `#${section.id}` === location.hash);
+  pin(sectionOfHash());
+  // A step link followed later (the navigator, or a link in the text) is a deep link too: figures that
+  // mount above the step as the page jumps past them must not push it down.
+  function onHashChange() {
+    pin(sectionOfHash());
+    schedule();
+  }
 
   window.addEventListener('scroll', schedule, { passive: true });
   window.addEventListener('resize', schedule);
-  window.addEventListener('hashchange', schedule);
+  window.addEventListener('hashchange', onHashChange);
   root.addEventListener('click', onClick);
   measure();
 
@@ -102,7 +114,7 @@ export function mount(root) {
     destroy() {
       window.removeEventListener('scroll', schedule);
       window.removeEventListener('resize', schedule);
-      window.removeEventListener('hashchange', schedule);
+      window.removeEventListener('hashchange', onHashChange);
       unpin();
       root.removeEventListener('click', onClick);
       if (frame) cancelAnimationFrame(frame);
