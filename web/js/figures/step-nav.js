@@ -46,11 +46,7 @@ export function mount(root) {
     if (!frame) frame = requestAnimationFrame(measure);
   }
 
-  // A click (or Enter on a focused link) marks the target at once; the scroll that follows agrees.
-  function onClick(event) {
-    const index = links.indexOf(event.target.closest('a'));
-    if (index >= 0) setCurrent(index);
-  }
+
 
   // A deep link (#step-N when the page loads): keep that step at the top while figures above it mount and
   // change the page's height, until the reader scrolls, clicks or types, or anything else scrolls the
@@ -96,9 +92,23 @@ export function mount(root) {
   }
   const sectionOfHash = () => sections.find((section) => section && `#${section.id}` === location.hash);
   pin(sectionOfHash());
-  // A step link followed later (the navigator, or a link in the text) is a deep link too: figures that
-  // mount above the step as the page jumps past them must not push it down.
-  function onHashChange() {
+  // A step link followed later (the navigator, or a link in the text) jumps at once and is pinned like a
+  // deep link. The browser's own smooth scroll would aim at where the step was when it started and then
+  // lose its way as figures mount above the step and push it down.
+  function onStepLink(event) {
+    const link = event.target.closest && event.target.closest('a[href^="#step-"]');
+    if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    const index = sections.findIndex((section) => section && `#${section.id}` === link.getAttribute('href'));
+    if (index < 0) return;
+    event.preventDefault();
+    if (location.hash !== `#${sections[index].id}`) history.pushState(null, '', `#${sections[index].id}`);
+    setCurrent(index);
+    pin(sections[index]);
+    // Where a followed fragment link would put the keyboard: the next Tab continues from the step.
+    if (!sections[index].hasAttribute('tabindex')) sections[index].setAttribute('tabindex', '-1');
+    sections[index].focus({ preventScroll: true });
+  }
+  function onHashChange() {  // back/forward between step links
     pin(sectionOfHash());
     schedule();
   }
@@ -106,7 +116,7 @@ export function mount(root) {
   window.addEventListener('scroll', schedule, { passive: true });
   window.addEventListener('resize', schedule);
   window.addEventListener('hashchange', onHashChange);
-  root.addEventListener('click', onClick);
+  document.addEventListener('click', onStepLink);
   measure();
 
   return {
@@ -116,7 +126,7 @@ export function mount(root) {
       window.removeEventListener('resize', schedule);
       window.removeEventListener('hashchange', onHashChange);
       unpin();
-      root.removeEventListener('click', onClick);
+      document.removeEventListener('click', onStepLink);
       if (frame) cancelAnimationFrame(frame);
       progress.remove();
     },
