@@ -8,12 +8,13 @@
 #include <string>
 
 #include "bnkata/compute.hpp"
+#include "exercise_requests.hpp"
 #include "bnkata/exercises/answers_file.hpp"
 
 using nlohmann::json;
+using namespace exercise_requests;
 
 namespace {
-json call(const json& request) { return bnkata::compute(request); }
 json check(const json& file) { return call({{"op", "check_answers"}, {"file", file}}); }
 json fixture(const std::string& name) {
     std::ifstream in(std::string(BNKATA_EXERCISE_FIXTURES) + "/" + name);

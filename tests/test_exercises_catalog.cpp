@@ -7,15 +7,12 @@
 #include <string>
 
 #include "bnkata/compute.hpp"
+#include "exercise_requests.hpp"
 
 using nlohmann::json;
+using namespace exercise_requests;
 
 namespace {
-json call(const json& request) { return bnkata::compute(request); }
-json exercise(const std::string& id, std::uint64_t seed) { return call({{"op", "exercise"}, {"id", id}, {"seed", seed}}); }
-json grade(const std::string& id, std::uint64_t seed, const json& answer) {
-    return call({{"op", "grade"}, {"id", id}, {"seed", seed}, {"answer", answer}});
-}
 std::vector<json> all_exercises() {
     const json c = call({{"op", "exercise_catalog"}});
     return c["exercises"].get<std::vector<json>>();

@@ -10,17 +10,13 @@
 #include <vector>
 
 #include "bnkata/compute.hpp"
+#include "exercise_requests.hpp"
 
 using nlohmann::json;
+using namespace exercise_requests;
 using Vec = std::vector<double>;
 
 namespace {
-json call(const json& request) { return bnkata::compute(request); }
-json exercise(const std::string& id, std::uint64_t seed) { return call({{"op", "exercise"}, {"id", id}, {"seed", seed}}); }
-json grade(const std::string& id, std::uint64_t seed, const json& answer) {
-    return call({{"op", "grade"}, {"id", id}, {"seed", seed}, {"answer", answer}});
-}
-std::string mistake_of(const json& g) { return g["mistake"].is_null() ? std::string("none") : g["mistake"]["id"].get<std::string>(); }
 
 // The textbook definitions, written out independently of the engine.
 double mean(const Vec& v) { double s = 0; for (double e : v) s += e; return s / static_cast<double>(v.size()); }
