@@ -9,7 +9,7 @@
 //                            script: the only kind that loads from file://)
 //   dist/style.css           web/css/main.css and what it @imports, minified
 //   dist/katex/katex.min.css KaTeX's stylesheet, keeping only the woff2 fonts the typeset math uses
-//   dist/katex/fonts/*.woff2 those fonts
+//   dist/katex/fonts/*.woff2 those fonts, each cut to the glyphs the page draws with it (subset-katex-fonts.mjs)
 //   dist/bnkata-core.js      the WASM build (SINGLE_FILE classic script), copied from build/wasm/
 //   dist/lab.js, mnist.js    the step 3 training lab and its digits, loaded on demand (scripts/build-lab.mjs)
 //   dist/editor.js           CodeMirror for the step 5 code exercises, loaded on demand
@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 import { buildLab } from './build-lab.mjs';  // dist/lab.js and dist/mnist.js: the step 3 lab, loaded on demand
+import { subsetKatexFonts } from './subset-katex-fonts.mjs';  // dist/katex/fonts: only the glyphs used
 
 const require = createRequire(import.meta.url);
 const katex = require('katex');
@@ -229,10 +230,10 @@ function buildKatexAssets(html, outDir) {
     fonts.push(woff2);
     return `@font-face{${body.replace(/src:[^;}]*/, `src:url(${woff2}) format("woff2")`)}}`;
   });
-  mkdirSync(path.join(outDir, 'katex', 'fonts'), { recursive: true });
-  writeFileSync(path.join(outDir, 'katex', 'katex.min.css'), trimmed);
-  for (const font of fonts) copyFileSync(path.join(KATEX_DIST, font), path.join(outDir, 'katex', font));
-  return fonts.map((f) => path.basename(f));
+  // Each font keeps only the glyphs the page draws with it; a face no text uses is dropped, rule and all.
+  const subset = subsetKatexFonts({ html, css: trimmed, from: KATEX_DIST, to: path.join(outDir, 'katex') });
+  writeFileSync(path.join(outDir, 'katex', 'katex.min.css'), subset.css);
+  return subset.fonts;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ declare -A NEED=(
   [doctest-dev]=/usr/include/doctest/doctest.h
   [nlohmann-json3-dev]=/usr/include/nlohmann/json.hpp
   [python3-numpy]=/usr/lib/python3/dist-packages/numpy/__init__.py
+  [python3-fonttools]=/usr/lib/python3/dist-packages/fontTools/__init__.py [python3-brotli]=/usr/lib/python3/dist-packages/brotli.py  # KaTeX font subsets
   [cmake]=/usr/bin/cmake
   [ninja-build]=/usr/bin/ninja
   [g++]=/usr/bin/g++
