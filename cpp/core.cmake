@@ -8,6 +8,7 @@ add_library(bnkata_core STATIC
   cpp/src/json_fields.cpp
   cpp/src/tensor.cpp
   cpp/src/bn_ops.cpp
+  cpp/src/dispatch.cpp
 )
 add_library(bnkata::core ALIAS bnkata_core)
 target_include_directories(bnkata_core PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/cpp/include)

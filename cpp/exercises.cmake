@@ -17,6 +17,7 @@ add_library(bnkata_exercises STATIC
   cpp/src/exercises/step5_verification.cpp
   cpp/src/exercises/catalog.cpp
   cpp/src/exercises/answers_file.cpp
+  cpp/src/exercises/ops.cpp
 )
 target_link_libraries(bnkata_exercises PUBLIC bnkata_core)
 bnkata_warnings(bnkata_exercises)

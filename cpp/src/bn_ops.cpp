@@ -172,4 +172,16 @@ json op_update_running(const json& request) {
                 {"batch_var", batch_var}};
 }
 
+// The Batch Normalization rows of the op table: all the page's first-visit module answers.
+const OpTable& batchnorm_ops() {
+    static const OpTable table = {
+        {"forward_train", op_forward_train},
+        {"forward_stages", op_forward_stages},
+        {"forward_eval", op_forward_eval},
+        {"backward", op_backward},
+        {"update_running", op_update_running},
+    };
+    return table;
+}
+
 }  // namespace bnkata

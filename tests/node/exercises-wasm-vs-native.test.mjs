@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { loadWasmModule, runNative, nativeCli, projectRoot } from './lib/wasm-core.mjs';
+import { loadExercisesModule, runNative, nativeCli, projectRoot } from './lib/wasm-core.mjs';
 
 let module;
-before(async () => { module = await loadWasmModule(); });
+before(async () => { module = await loadExercisesModule(); });
 
 const SEEDS = [0, 1, 2, 3, 7, 42, 1000, 123456789, 9007199254740991];
 const fixture = (name) => path.join(projectRoot, 'tests/fixtures/exercises', name);

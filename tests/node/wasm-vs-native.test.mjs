@@ -1,20 +1,32 @@
 // The browser and `bnkata compute` answer identically: the same request text gives byte-for-byte the
 // same response from the WASM build as from the native CLI, for good requests and bad ones, and the CLI's
-// exit status says which kind it was.
+// exit status says which kind it was. Both page modules are held to it: bnkata-exercises.js answers every
+// op as the CLI does; bnkata-core.js (the first visit's, Batch Normalization ops only) answers those ops
+// identically too, and only where the CLI would list all its ops (an "op" error) does it list its five.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadWasmModule, runNative } from './lib/wasm-core.mjs';
+import { loadExercisesModule, loadWasmModule, runNative } from './lib/wasm-core.mjs';
 import { BAD_REQUESTS, GOOD_REQUESTS } from './lib/requests.mjs';
 
-let module;
-before(async () => { module = await loadWasmModule(); });
+const BN_OPS = ['forward_train', 'forward_stages', 'forward_eval', 'backward', 'update_running'];
+let coreModule, exercisesModule;
+before(async () => { [coreModule, exercisesModule] = await Promise.all([loadWasmModule(), loadExercisesModule()]); });
 
 function compare(label, text) {
-  const wasm = module.compute(text);
   const native = runNative(text);
   assert.equal(native.signal, null, `${label}: the CLI crashed (${native.signal})`);
-  assert.equal(native.stdout.trimEnd(), wasm, `${label}: WASM and native answers differ`);
-  return { response: JSON.parse(wasm), status: native.status };
+  const expected = native.stdout.trimEnd();
+  assert.equal(exercisesModule.compute(text), expected, `${label}: bnkata-exercises.js and native answers differ`);
+  const core = coreModule.compute(text);
+  const response = JSON.parse(expected);
+  if (response.error?.field === 'op') {
+    const coreError = JSON.parse(core).error;
+    assert.equal(coreError?.field, 'op', `${label}: bnkata-core.js should refuse the op too`);
+    assert.ok(coreError.message.includes(BN_OPS.join(', ')) && !coreError.message.includes('exercise'), `${label}: ${coreError.message}`);
+  } else {
+    assert.equal(core, expected, `${label}: bnkata-core.js and native answers differ`);
+  }
+  return { response, status: native.status };
 }
 
 test('good requests: WASM and native give identical answers, and the CLI exits 0', () => {
@@ -42,4 +54,14 @@ test('a larger random batch (N=64, C=16) gives bit-identical numbers in both bui
   compare('forward_train (64, 16)', JSON.stringify({ op: 'forward_train', x }));
   compare('forward_stages (64, 16)', JSON.stringify({ op: 'forward_stages', x }));
   compare('backward (64, 16)', JSON.stringify({ op: 'backward', x, dy }));
+});
+
+test('the first-visit module answers the Batch Normalization ops only; the exercises are bnkata-exercises.js\'s', () => {
+  const request = JSON.stringify({ op: 'exercise_catalog' });
+  const native = runNative(request);
+  assert.equal(native.status, 0);
+  assert.equal(exercisesModule.compute(request), native.stdout.trimEnd());
+  const refused = JSON.parse(coreModule.compute(request)).error;
+  assert.equal(refused?.field, 'op');
+  assert.match(refused.message, /unknown op "exercise_catalog"; expected one of forward_train, forward_stages, forward_eval, backward, update_running$/);
 });

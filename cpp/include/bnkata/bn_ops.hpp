@@ -6,6 +6,8 @@
 // The double-precision kernels (batchnorm.hpp) do the arithmetic.
 #pragma once
 
+#include "bnkata/dispatch.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace bnkata {
@@ -36,5 +38,8 @@ nlohmann::json op_backward(const nlohmann::json& request);
 // momentum defaults to the convention's (0.1 | 0.99). Under pytorch a batch with one value per channel
 // is refused, as PyTorch refuses it: the unbiased variance it stores is undefined.
 nlohmann::json op_update_running(const nlohmann::json& request);
+
+// The five ops above as rows of the op table (dispatch.hpp), in this order.
+const OpTable& batchnorm_ops();
 
 }  // namespace bnkata

@@ -1,27 +1,30 @@
 // compute.hpp — one request in, one response out: the single entry point the CLI and the page share.
 //
 // A request is a JSON object with an "op" naming what to do; the other fields are that op's (bn_ops.hpp
-// for the Batch Normalization ops). The response is the op's result or {"error":{"field","message"}}.
-// Nothing here throws, whatever the input.
+// for the Batch Normalization ops, exercises/ for the exercises). The response is the op's result or
+// {"error":{"field","message"}}. Nothing here throws, whatever the input.
+//
+// compute() answers every op: `bnkata compute` and the exercises' WASM module (bnkata-exercises.js) use
+// it. The page's first-visit module (bnkata-core.js) answers only batchnorm_ops(), through the same
+// dispatcher (dispatch.hpp), so for those ops all three answer identically.
 #pragma once
+
+#include "bnkata/dispatch.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <cstddef>
 #include <string>
 #include <vector>
 
 namespace bnkata {
 
-// Limits on request text (documented in the README's JSON contract).
-constexpr std::size_t kMaxRequestBytes = std::size_t{32} << 20;  // 32 MiB of JSON text
-constexpr int kMaxNestingDepth = 32;                              // arrays and objects inside each other
+// Every op: the Batch Normalization ops, then the exercises'.
+const OpTable& all_ops();
 
 // Answers a parsed request: dispatches on request["op"].
 nlohmann::json compute(const nlohmann::json& request);
 
-// Parses request text, then answers it. Text that is not JSON, too long, nested too deeply or holding a
-// number that overflows a double (1e999) is answered with an error naming the problem.
+// Parses request text, then answers it (dispatch_text).
 nlohmann::json compute_text(const std::string& request_text);
 
 // compute_text, serialised: the form that crosses the WASM boundary.
