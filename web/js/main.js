@@ -63,9 +63,10 @@ function nearViewport(element) {
   return box.bottom >= -MOUNT_MARGIN && box.top <= height + MOUNT_MARGIN && box.right >= 0 && box.left <= width;
 }
 
-// The element a #fragment names (e.g. #step-3), if any.
+// The element a #fragment names (e.g. #step-3), if any. A figure's state may follow the id after a "?"
+// (#step-1?x=1,2,3,100, ui/figure-link.js): that link names #step-1.
 function linkedTarget() {
-  let id = location.hash.slice(1);
+  let id = location.hash.slice(1).split('?')[0];
   try { id = decodeURIComponent(id); } catch { /* a malformed %-escape: look the id up as written */ }
   return id ? document.getElementById(id) : null;
 }

@@ -3,13 +3,16 @@
 // State: the batch x (typed, dragged, drawn from a seed or picked from a preset) and ε (a log-scale
 // slider). Data flows one way: control → state → the core computes (core-queries.js) → redraw. When the
 // input is invalid, the message appears next to the field and the last valid result stays on screen.
+// The batch and ε live in the URL hash too (#step-1?x=1,2,3,100&eps=1e-3, ui/figure-link.js): a shared
+// link restores them, and the hash follows the learner's edits.
 import { el, setChildren, sub, uniqueId, withSubscripts } from '../ui/dom.js';
 import { createField } from '../ui/field.js';
 import { asSentence, formatEpsilon, formatNumber, formatResidue } from '../ui/format.js';
 import { createNumberLine } from '../ui/number-line.js';
-import { parseBatch } from '../ui/parse.js';
+import { parseBatch, parseNumber } from '../ui/parse.js';
 import { randomBatch } from '../ui/rng.js';
 import { normalizeBatch } from '../ui/core-queries.js';
+import { createFigureLinkWriter, readFigureLink, unknownParameters } from '../ui/figure-link.js';
 
 const PRESETS = [
   { label: 'The seed’s batch 1, 2, 3, 4', values: [1, 2, 3, 4] },
@@ -21,6 +24,19 @@ const PRESETS = [
 
 const EPS_EXPONENTS = { min: -10, max: 0, step: 0.5, initial: -5 };
 const MAX_VALUES = 64;
+const LINK = { section: 'step-1', names: ['x', 'eps'] };
+
+// The slider position (a power of ten) of an ε given as text in a link: { value } or { error }.
+function epsExponentOf(text) {
+  const parsed = parseNumber(text, 'ε');
+  if (parsed.error) return parsed;
+  const exponent = Math.log10(parsed.value);
+  const position = Math.round(exponent / EPS_EXPONENTS.step) * EPS_EXPONENTS.step;
+  if (!(Math.abs(exponent - position) < 1e-9 && position >= EPS_EXPONENTS.min && position <= EPS_EXPONENTS.max)) {
+    return { error: `ε: ${text.trim()} is not on the slider, which goes from 1e−10 to 1 in steps of ×√10 (1e−5, 3.16227766017e−5, 1e−4, …).` };
+  }
+  return { value: position };
+}
 
 // How a batch is written back into the text field (plain ASCII, so it can be copied into code).
 const asText = (values) => values.map((v) => String(v)).join(', ');
@@ -73,14 +89,20 @@ export function mount(root, ctx) {
     value: state.epsExponent,
     'aria-describedby': `${epsId}-hint`,
   });
+  const epsError = el('p', { id: `${epsId}-error`, class: 'field-error', 'aria-live': 'polite' });
+  epsInput.setAttribute('aria-describedby', `${epsId}-hint ${epsId}-error`);
   epsInput.addEventListener('input', () => {
     state.epsExponent = Number(epsInput.value);
-    recompute();
+    epsError.textContent = '';
+    if (recompute()) remember();
   });
   const epsControl = el('div', { class: 'field field-eps' },
     el('label', { for: epsId }, 'ε (epsilon), log scale: ', epsOutput),
     epsInput,
-    el('p', { id: `${epsId}-hint`, class: 'field-hint', text: 'From 1e−10 to 1. PyTorch’s default is 1e−5, Keras’s 1e−3.' }));
+    el('p', { id: `${epsId}-hint`, class: 'field-hint', text: 'From 1e−10 to 1. PyTorch’s default is 1e−5, Keras’s 1e−3.' }),
+    epsError);
+  // Parameters a shared link sets that this figure does not have.
+  const linkNotice = el('p', { class: 'field-error', 'aria-live': 'polite' });
 
   // ---- Output
   const line = createNumberLine({
@@ -115,6 +137,7 @@ export function mount(root, ctx) {
 
   const figure = el('figure', { class: 'figure figure-normalize' },
     el('div', { class: 'figure-controls' },
+      linkNotice,
       batch.element,
       el('div', { class: 'chips', role: 'group', 'aria-label': 'Example batches' }, presetButtons),
       el('div', { class: 'random-row' }, seedField.element, drawButton),
@@ -137,12 +160,47 @@ export function mount(root, ctx) {
     setValues(parsed.values, { writeText: false });
   });
 
-  function setValues(values, { writeText }) {
+  function setValues(values, { writeText, fromLink = false }) {
     const previous = state.values;
     state.values = values;
     if (writeText) batch.input.value = asText(values);
     if (!recompute()) state.values = previous;
+    else if (!fromLink) remember();
   }
+
+  // ---- The URL hash: the learner's batch and ε, a moment after each edit; a link's, once mounted
+  const link = createFigureLinkWriter(LINK.section);
+  function remember() {
+    link.write([['x', state.values], ['eps', state.epsExponent === EPS_EXPONENTS.initial ? undefined : eps().toExponential()]]);
+  }
+
+  // Applies a link's batch and ε as if typed: a bad value gets its field's message, and the batch on
+  // screen stays as it was (the default, on a fresh page).
+  function applyLink(given) {
+    if (!given) return;
+    linkNotice.textContent = given.unknown.length ? unknownParameters(given.unknown, LINK.names) : '';
+    if ('eps' in given.values) {
+      const position = epsExponentOf(given.values.eps);
+      if (position.error) {
+        epsError.textContent = position.error;
+      } else {
+        epsError.textContent = '';
+        state.epsExponent = position.value;
+        epsInput.value = String(position.value);
+      }
+    }
+    const parsed = 'x' in given.values ? parseBatch(given.values.x, { maxValues: MAX_VALUES }) : null;
+    if (parsed && parsed.values) {
+      setValues(parsed.values, { writeText: true, fromLink: true });
+      return;
+    }
+    recompute();  // the new ε, if any, on the batch already on screen
+    if (parsed && parsed.error) {
+      batch.input.value = given.values.x;
+      batch.setError(parsed.error);
+    }
+  }
+  const onHashChange = () => applyLink(readFigureLink(LINK.section, LINK.names));
 
   function showError(error) {
     if (error.field === 'eps') {
@@ -213,10 +271,14 @@ export function mount(root, ctx) {
   }
 
   recompute();
+  applyLink(readFigureLink(LINK.section, LINK.names));
+  window.addEventListener('hashchange', onHashChange);
 
   return {
     update() { recompute(); },
     destroy() {
+      link.cancel();
+      window.removeEventListener('hashchange', onHashChange);
       line.destroy();
       root.replaceChildren();
     },

@@ -90,7 +90,8 @@ export function mount(root) {
     window.addEventListener('scroll', unpinIfMoved, { capture: true, passive: true });
     pinObserver.observe(page);
   }
-  const sectionOfHash = () => sections.find((section) => section && `#${section.id}` === location.hash);
+  // `#step-1?x=…` (a figure's state after the id, ui/figure-link.js) names #step-1 too.
+  const sectionOfHash = () => sections.find((section) => section && `#${section.id}` === location.hash.split('?')[0]);
   pin(sectionOfHash());
   // A step link followed later (the navigator, or a link in the text) jumps at once and is pinned like a
   // deep link. The browser's own smooth scroll would aim at where the step was when it started and then

@@ -3,15 +3,19 @@
 //
 // State: the batch, γ, β and ε, each typed into a field. Control → state → the core computes
 // (core-queries.js) → redraw. A field with bad input shows its message next to it and the table keeps
-// the last valid result.
+// the last valid result. The fields live in the URL hash too (#step-5?x=…&gamma=…&beta=…&eps=…,
+// ui/figure-link.js): a shared link fills them in as if typed, and the hash follows the learner's edits.
 import { el, sub, withSubscripts } from '../ui/dom.js';
 import { createField } from '../ui/field.js';
 import { asSentence, formatList, formatNumber, formatResidue, residueScale } from '../ui/format.js';
 import { parseBatch, parseNumber } from '../ui/parse.js';
 import { forwardStages } from '../ui/core-queries.js';
+import { createFigureLinkWriter, readFigureLink, unknownParameters } from '../ui/figure-link.js';
 
 const SEED_EXAMPLE = { x: '1, 2, 3, 4', gamma: '1', beta: '0', eps: '1e-5' };
 const MAX_VALUES = 64;
+const LINK = { section: 'step-5', names: ['x', 'gamma', 'beta', 'eps'] };
+const DEFAULTS = { gamma: 1, beta: 0, eps: 1e-5 };  // the values SEED_EXAMPLE's text gives: left out of links
 
 export function mount(root, ctx) {
   const core = ctx.core;
@@ -27,8 +31,10 @@ export function mount(root, ctx) {
   const reset = el('button', { type: 'button', class: 'button', text: 'Back to the seed’s example' });
   reset.addEventListener('click', () => {
     for (const key of Object.keys(fields)) fields[key].input.value = SEED_EXAMPLE[key];
-    recompute();
+    edited();
   });
+  // Parameters a shared link sets that this figure does not have.
+  const linkNotice = el('p', { class: 'field-error', 'aria-live': 'polite' });
 
   // One row per stage; the cells are filled by render().
   const STAGES = [
@@ -57,6 +63,7 @@ export function mount(root, ctx) {
 
   root.replaceChildren(el('figure', { class: 'figure figure-verify' },
     el('div', { class: 'figure-controls' },
+      linkNotice,
       fields.x.element,
       el('div', { class: 'field-row' }, fields.gamma.element, fields.beta.element, fields.eps.element),
       reset),
@@ -64,7 +71,24 @@ export function mount(root, ctx) {
       el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Mean and variance after each stage (scrollable)' }, table),
       explanation)));
 
-  for (const field of Object.values(fields)) field.input.addEventListener('input', recompute);
+  for (const field of Object.values(fields)) field.input.addEventListener('input', edited);
+
+  // ---- The URL hash: the fields' values a moment after each valid edit; a link's, once mounted
+  const link = createFigureLinkWriter(LINK.section);
+  function edited() {
+    const request = recompute();
+    if (!request) return;
+    link.write([['x', request.x], ...['gamma', 'beta', 'eps'].map((key) => [key, request[key] === DEFAULTS[key] ? undefined : request[key]])]);
+  }
+  // A link's values go into their fields as if typed; a bad one gets its field's message and the table
+  // keeps what it showed (the seed's example, on a fresh page).
+  function applyLink(given) {
+    if (!given) return;
+    linkNotice.textContent = given.unknown.length ? unknownParameters(given.unknown, LINK.names) : '';
+    for (const [key, value] of Object.entries(given.values)) fields[key].input.value = value;
+    recompute();
+  }
+  const onHashChange = () => applyLink(readFigureLink(LINK.section, LINK.names));
 
   // Reads every field; returns the parsed request, or null after marking the fields in error.
   function readFields() {
@@ -79,16 +103,18 @@ export function mount(root, ctx) {
     return ok ? { x: parsed.values, ...numbers } : null;
   }
 
+  // Returns the request shown, or null when a field's message says why the table kept its last result.
   function recompute() {
     const request = readFields();
-    if (!request) return;  // the messages are next to the fields; the table keeps the last valid result
+    if (!request) return null;  // the messages are next to the fields; the table keeps the last valid result
     const result = forwardStages(core, request.x, request.gamma, request.beta, request.eps);
     if (result.error) {
       const key = { x: 'x', gamma: 'gamma', beta: 'beta', eps: 'eps' }[result.error.field] || 'x';
       fields[key].setError(asSentence(result.error.message));
-      return;
+      return null;
     }
     render(request, result);
+    return request;
   }
 
   function render(request, result) {
@@ -130,9 +156,15 @@ export function mount(root, ctx) {
   }
 
   recompute();
+  applyLink(readFigureLink(LINK.section, LINK.names));
+  window.addEventListener('hashchange', onHashChange);
 
   return {
     update() { recompute(); },
-    destroy() { root.replaceChildren(); },
+    destroy() {
+      link.cancel();
+      window.removeEventListener('hashchange', onHashChange);
+      root.replaceChildren();
+    },
   };
 }
