@@ -10,7 +10,11 @@
 //   dist/style.css           web/css/main.css and what it @imports, minified
 //   dist/katex/katex.min.css KaTeX's stylesheet, keeping only the woff2 fonts the typeset math uses
 //   dist/katex/fonts/*.woff2 those fonts, each cut to the glyphs the page draws with it (subset-katex-fonts.mjs)
-//   dist/bnkata-core.js      the WASM build (SINGLE_FILE classic script), copied from build/wasm/
+//   dist/bnkata-core.js      the WASM module of the Batch Normalization ops (SINGLE_FILE classic script),
+//                            copied from build/wasm/: the only module a first visit loads
+//   dist/bnkata-exercises.js the exercises' WASM module, loaded when the first exercise comes near; app.js
+//                            carries its exercise catalog, computed here, so the progress panel at the
+//                            top of the page does not need the module
 //   dist/lab.js, mnist.js    the step 3 training lab and its digits, loaded on demand (scripts/build-lab.mjs)
 //   dist/editor.js           CodeMirror for the step 5 code exercises, loaded on demand
 //
@@ -239,7 +243,9 @@ function buildKatexAssets(html, outDir) {
 // ---------------------------------------------------------------------------------------------------
 // Script and stylesheet bundles
 
-async function bundleScript(outDir) {
+// `catalog` is the exercise engine's answer to {"op":"exercise_catalog"}: the virtual module
+// 'bnkata:exercise-catalog' exports it (web/js/exercises/progress-panel.js).
+async function bundleScript(outDir, catalog) {
   await esbuild.build({
     entryPoints: [path.join(webDir, 'js', 'main.js')],
     outfile: path.join(outDir, 'app.js'),
@@ -249,6 +255,13 @@ async function bundleScript(outDir) {
     target: 'es2020',
     legalComments: 'none',
     logLevel: 'warning',
+    plugins: [{
+      name: 'exercise-catalog',
+      setup(build) {
+        build.onResolve({ filter: /^bnkata:exercise-catalog$/ }, () => ({ path: 'exercise-catalog', namespace: 'bnkata' }));
+        build.onLoad({ filter: /.*/, namespace: 'bnkata' }, () => ({ contents: `export default ${JSON.stringify(catalog)};`, loader: 'js' }));
+      },
+    }],
   });
   // dist/editor.js: CodeMirror for the code exercises, loaded on demand (web/js/exercises/code-editor.js).
   await esbuild.build({
@@ -283,19 +296,37 @@ async function bundleStyle(outDir) {
 // ---------------------------------------------------------------------------------------------------
 // The WASM module
 
-function copyCore(options) {
-  const from = path.join(options.wasmDir, 'bnkata-core.js');
+const MODULES = ['bnkata-core.js', 'bnkata-exercises.js'];
+
+// Copies the page's WASM modules into dist/ and returns the exercise catalog, asked of the exercises'
+// module itself (so the catalog app.js carries is the engine's own). Without the modules (--no-core) the
+// catalog is empty: the page then says the core failed to load.
+function copyModules(options) {
   if (!options.core) {
-    console.warn('build-site: --no-core: dist/ has no bnkata-core.js; the page will report that the core failed to load');
-    return false;
+    console.warn('build-site: --no-core: dist/ has no WASM modules; the page will report that the core failed to load');
+    return { core: false, catalog: { exercises: [] } };
   }
-  if (!existsSync(from)) {
-    throw new BuildError(
-      `${path.relative(root, from) || from} not found. Build it (cmake --preset wasm && cmake --build --preset wasm), ` +
-      'point BNKATA_WASM_DIR at your own wasm build dir, or pass --no-core to build the page without it.');
+  for (const name of MODULES) {
+    const from = path.join(options.wasmDir, name);
+    if (!existsSync(from)) {
+      throw new BuildError(
+        `${path.relative(root, from) || from} not found. Build it (cmake --preset wasm && cmake --build --preset wasm), ` +
+        'point BNKATA_WASM_DIR at your own wasm build dir, or pass --no-core to build the page without it.');
+    }
+    copyFileSync(from, path.join(options.out, name));
   }
-  copyFileSync(from, path.join(options.out, 'bnkata-core.js'));
-  return true;
+  return { core: true, catalog: exerciseCatalog(path.join(options.wasmDir, 'bnkata-exercises.js')) };
+}
+
+// Resolves to the catalog (instantiating a module is asynchronous).
+function exerciseCatalog(script) {
+  return require(script)().then((module) => {
+    const catalog = JSON.parse(module.compute(JSON.stringify({ op: 'exercise_catalog' })));
+    if (!catalog || catalog.error || !Array.isArray(catalog.exercises) || catalog.exercises.length === 0) {
+      throw new BuildError(`${path.relative(root, script)} gave no exercise catalog: ${JSON.stringify(catalog).slice(0, 200)}`);
+    }
+    return catalog;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -313,12 +344,12 @@ async function main() {
   mkdirSync(options.out, { recursive: true });
   writeFileSync(path.join(options.out, 'index.html'), html);
   const fonts = buildKatexAssets(html, options.out);
-  await bundleScript(options.out);
+  const { core, catalog } = copyModules(options);
+  await bundleScript(options.out, await catalog);
   await bundleStyle(options.out);
-  const core = copyCore(options);
-  if (core) await buildLab({ out: options.out, wasmDir: options.wasmDir });  // its worker embeds the core
+  if (core) await buildLab({ out: options.out, wasmDir: options.wasmDir });
   console.log(`build-site: ${path.relative(root, options.out) || '.'}/ — index.html, app.js, style.css, ` +
-    `katex/ (${fonts.length} fonts)${core ? ', bnkata-core.js from ' + path.relative(root, options.wasmDir) : ''}`);
+    `katex/ (${fonts.length} fonts)${core ? ', ' + MODULES.join(', ') + ' from ' + path.relative(root, options.wasmDir) : ''}`);
 }
 
 export { typesetHtml, neededFaces, usedClasses, BuildError };

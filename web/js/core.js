@@ -1,6 +1,9 @@
-// core.js — the façade over the WASM module (dist/bnkata-core.js, built from cpp/bindings/wasm_bindings.cpp).
+// core.js — the façade over the WASM modules (cpp/wasm.cmake):
+//   dist/bnkata-core.js       the Batch Normalization ops; every first visit loads it (loadCore)
+//   dist/bnkata-exercises.js  every op, exactly `bnkata compute`; loaded when the first exercise comes
+//                             near (loadExerciseEngine)
 //
-// The page never touches the raw Embind module; it calls these functions:
+// The page never touches a raw Embind module; it calls these functions:
 //   compute(request) → response          exactly the `bnkata compute` JSON contract, as objects: the same
 //                                        request gives the same answer as the CLI, errors included
 //                                        ({ error: { field, message } } is returned, not thrown)
@@ -38,6 +41,16 @@ export class CoreError extends Error {
 export async function loadCore({ factory = globalThis.createBnKata } = {}) {
   if (typeof factory !== 'function') {
     throw new Error('the BatchNorm core (bnkata-core.js) is not loaded: createBnKata is missing');
+  }
+  return wrap(await factory());
+}
+
+// Resolves to the same façade over the exercises' module, which answers every op of the contract (the
+// exercises' and the Batch Normalization ops) exactly as `bnkata compute` does. `factory` defaults to
+// the global createBnKataExercises that dist/bnkata-exercises.js defines.
+export async function loadExerciseEngine({ factory = globalThis.createBnKataExercises } = {}) {
+  if (typeof factory !== 'function') {
+    throw new Error('the exercise engine (bnkata-exercises.js) is not loaded: createBnKataExercises is missing');
   }
   return wrap(await factory());
 }

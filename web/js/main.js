@@ -1,17 +1,21 @@
 // main.js — the page's entry point, bundled into dist/app.js (web/README.md).
 //
 // 1. Loads the BatchNorm core (core.js over dist/bnkata-core.js). If it cannot load, the page says so in
-//    an alert at the top of the lesson; the text stays readable.
+//    an alert at the top of the lesson; the text stays readable. Figures get it as ctx.core, and
+//    ctx.exerciseEngine(), which loads dist/bnkata-exercises.js the first time a figure asks for it.
 // 2. Mounts every [data-figure="NAME"] root with the module registered under NAME in figures.js, lazily:
 //    a root is mounted when it comes within MOUNT_MARGIN of the viewport, at once if it already is, and at
 //    once if it lies in the section a #step-N link points at. A figure that fails to mount shows a message
 //    in its own root and leaves the others alone. Once a root has been visited it carries
-//    data-figure-state="mounted" | "failed" | "unregistered" (tests wait for this, never for time).
+//    data-figure-state="mounted" | "failed" | "unregistered" (tests wait for this, never for time). A
+//    figure that needs something loaded first returns a handle with a `ready` promise; its root is
+//    data-figure-state="loading" until that settles.
 // 3. Declares the page interactive: once the core has loaded and every figure in (or near) the first
 //    viewport has mounted, <html> gets data-bnkata="ready" and document receives a `bnkata:ready` event.
 //    (On failure: data-bnkata="error" and a `bnkata:error` event.) Tests and scripts/bench-page.mjs wait
 //    for exactly this.
-import { loadCore } from './core.js';
+import { loadCore, loadExerciseEngine } from './core.js';
+import { loadScript } from './ui/load-script.js';
 import { figures } from './figures.js';
 
 const MOUNT_MARGIN = 200;  // px around the viewport within which a figure starts (so it is ready when seen)
@@ -32,10 +36,7 @@ function mountFigure(root, ctx, mounted) {
     root.dataset.figureState = 'unregistered';
     return;
   }
-  try {
-    mounted.set(root, mount(root, ctx) || null);
-    root.dataset.figureState = 'mounted';
-  } catch (error) {
+  const fail = (error) => {
     root.dataset.figureState = 'failed';
     console.error(`figure "${name}" failed to mount`, error);
     const message = document.createElement('p');
@@ -43,6 +44,18 @@ function mountFigure(root, ctx, mounted) {
     message.setAttribute('role', 'alert');
     message.textContent = `This interactive figure (${name}) could not start: ${error && error.message ? error.message : error}`;
     root.replaceChildren(message);
+  };
+  try {
+    const handle = mount(root, ctx) || null;
+    mounted.set(root, handle);
+    if (handle && handle.ready && typeof handle.ready.then === 'function') {
+      root.dataset.figureState = 'loading';
+      handle.ready.then(() => { root.dataset.figureState = 'mounted'; }, fail);
+    } else {
+      root.dataset.figureState = 'mounted';
+    }
+  } catch (error) {
+    fail(error);
   }
 }
 
@@ -126,6 +139,17 @@ function reportLoadError(error) {
   document.dispatchEvent(new CustomEvent('bnkata:error', { detail: { message: String(error && error.message || error) } }));
 }
 
+// The exercises' module, loaded once, the first time a figure asks for it (a classic script: file://).
+let exerciseEngineLoading = null;
+function exerciseEngine() {
+  if (!exerciseEngineLoading) {
+    exerciseEngineLoading = loadScript('bnkata-exercises.js', () => typeof globalThis.createBnKataExercises === 'function')
+      .then(() => loadExerciseEngine());
+    exerciseEngineLoading.catch(() => { exerciseEngineLoading = null; });  // a later figure may retry
+  }
+  return exerciseEngineLoading;
+}
+
 // Performance marks (bnkata:core-start, bnkata:core-loaded, bnkata:ready) let scripts/bench-page.mjs
 // split the time to interactive into loading the core and mounting the first figures.
 const mark = (name) => { try { performance.mark(name); } catch { /* no User Timing: nothing to record */ } };
@@ -140,7 +164,7 @@ async function start() {
     return;
   }
   mark('bnkata:core-loaded');
-  startFigures({ core });
+  startFigures({ core, exerciseEngine });
   mark('bnkata:ready');
   document.documentElement.dataset.bnkata = 'ready';
   document.dispatchEvent(new Event('bnkata:ready'));

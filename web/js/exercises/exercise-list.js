@@ -2,8 +2,10 @@
 //
 //   <div data-figure="exercises" data-step="2"></div>
 //
-// It asks the core for the catalog, generates each of the step's exercises from (id, seed) and mounts a
-// card per exercise (exercise-card.js). The seed is the instructor's ?seed= if given, else the learner's
+// It loads the exercise engine (ctx.exerciseEngine(): dist/bnkata-exercises.js, on demand), asks it for
+// the catalog, generates each of the step's exercises from (id, seed) and mounts a card per exercise
+// (exercise-card.js). Until the engine is there the list says it is loading, and the handle's `ready`
+// promise (main.js) settles when the cards are up. The seed is the instructor's ?seed= if given, else the learner's
 // own (kept with their progress). A step locked with ?lock= is shown but cannot be answered.
 import { h } from './dom.js';
 import { createExerciseCard } from './exercise-card.js';
@@ -27,24 +29,26 @@ export function mount(root, ctx) {
 
   const summary = h('p', { class: 'exercise-list-summary' });
   const notice = h('p', { class: 'exercise-list-notice', hidden: true });
-  const list = h('div', { class: 'exercise-list-items' });
+  const list = h('div', { class: 'exercise-list-items' }, h('p', { class: 'exercise-list-loading' }, 'Loading the exercises…'));
   const heading = h('h3', { class: 'exercise-list-title' }, `Check yourself: step ${step}`);
   const section = h('section', { class: 'exercise-list', 'aria-label': `Exercises for step ${step}` }, heading, summary, notice, list);
   root.replaceChildren(section);
 
   let cards = [];
   let exercises = [];
+  let engine = null;  // the exercises' façade (core.js), once loaded
+  let destroyed = false;
 
   function build() {
     for (const card of cards) card.destroy();
     cards = [];
     const seed = activeSeed(store, settings);
-    const catalog = ctx.core.compute({ op: 'exercise_catalog' });
+    const catalog = engine.compute({ op: 'exercise_catalog' });
     if (!catalog || catalog.error || !Array.isArray(catalog.exercises)) {
       throw new Error(`the core has no exercise catalog (${catalog && catalog.error ? catalog.error.message : 'no answer'})`);
     }
     const entries = catalog.exercises.filter((e) => e.step === step);
-    exercises = entries.map((entry) => ctx.core.compute({ op: 'exercise', id: entry.id, seed }));
+    exercises = entries.map((entry) => engine.compute({ op: 'exercise', id: entry.id, seed }));
     const nodes = [];
     exercises.forEach((exercise, index) => {
       const number = `${step}.${index + 1}`;
@@ -54,7 +58,7 @@ export function mount(root, ctx) {
         return;
       }
       const card = createExerciseCard(exercise, {
-        core: ctx.core, store, seed, number,
+        core: engine, store, seed, number,
         locked: settings.lockedSteps.has(step), hideSolutions: settings.hideSolutions, headingLevel: 4,
       });
       cards.push(card);
@@ -76,15 +80,21 @@ export function mount(root, ctx) {
     notice.replaceChildren(problems ? h('span', {}, 'There is a note about your saved progress ', h('a', { href: '#exercise-progress' }, 'at the top of the page'), '.') : '');
   }
 
-  build();
-  const unsubscribe = store.subscribe((change) => {
-    // An import may change the learner's seed: regenerate the exercises then.
-    if (change.type === 'import' && activeSeed(store, settings) !== (exercises[0] && exercises[0].seed)) build();
-    else showSummary();
+  let unsubscribe = () => {};
+  const ready = ctx.exerciseEngine().then((loaded) => {
+    if (destroyed) return;
+    engine = loaded;
+    build();
+    unsubscribe = store.subscribe((change) => {
+      // An import may change the learner's seed: regenerate the exercises then.
+      if (change.type === 'import' && activeSeed(store, settings) !== (exercises[0] && exercises[0].seed)) build();
+      else showSummary();
+    });
   });
 
   return {
+    ready,
     update() {},
-    destroy() { unsubscribe(); for (const card of cards) card.destroy(); },
+    destroy() { destroyed = true; unsubscribe(); for (const card of cards) card.destroy(); },
   };
 }

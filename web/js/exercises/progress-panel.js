@@ -2,6 +2,11 @@
 // (seed), Export / Import of the answers file, and every notice about stored progress or the link's
 // instructor parameters.
 //
+// It sits at the top of the page, so it must not need the exercises' WASM module (loaded only when the
+// first exercise comes near): the catalog it counts is the engine's own answer to exercise_catalog,
+// computed when the site is built (scripts/build-site.mjs, the virtual module below). Import, which
+// re-grades a file, loads the engine when the learner picks one.
+//
 //   <div data-figure="exercise-progress" id="exercise-progress"></div>
 import { h, uniqueId } from './dom.js';
 import { progressStore } from './progress-store.js';
@@ -9,6 +14,7 @@ import { instructorSettings } from './instructor.js';
 import { activeSeed } from './exercise-list.js';
 import { buildAnswersFile, downloadJson, readAnswersFile } from './answers-file.js';
 import { listenForRuns } from './run-summary.js';
+import builtCatalog from 'bnkata:exercise-catalog';
 
 export function mount(root, ctx) {
   const store = progressStore();
@@ -33,10 +39,7 @@ export function mount(root, ctx) {
     importStatus);
   root.replaceChildren(section);
 
-  function catalog() {
-    const c = ctx.core.compute({ op: 'exercise_catalog' });
-    return c && Array.isArray(c.exercises) ? c.exercises : [];
-  }
+  const catalog = () => builtCatalog.exercises;
 
   function show() {
     const seed = activeSeed(store, settings);
@@ -72,7 +75,7 @@ export function mount(root, ctx) {
     importStatus.replaceChildren(h('p', {}, 'Reading the file…'));
     let result;
     try {
-      result = await readAnswersFile(file, ctx.core);
+      result = await readAnswersFile(file, await ctx.exerciseEngine());
     } catch (error) {
       result = { ok: false, message: `The file could not be imported (${error && error.message ? error.message : error}). Nothing was imported.` };
     }

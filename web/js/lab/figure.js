@@ -1,7 +1,7 @@
 // The "training-lab" figure as the main bundle sees it: a small stub. The lab itself (uPlot, the views
 // and the worker's script) lives in dist/lab.js, loaded with a classic
 // <script> the first time the figure mounts — so the main bundle stays small and file:// works.
-import { loadScript } from './worker-host.js';
+import { loadScript } from '../ui/load-script.js';
 
 // A shared link to a lab run (#lab?exp=…, url-state.js) should land on the lab: bring its root into view,
 // which also makes main.js mount it. (The browser cannot scroll there itself: no element has that id.)

@@ -3,7 +3,8 @@
 // control → state (→ URL hash) → worker (the engine trains) → report → tables → plots and words.
 import { experiments, defaultExperiment, withDefaults, emptyTables } from './experiments.js';
 import { readHash, writeHash, parseValue } from './url-state.js';
-import { TrainingWorker, loadScript } from './worker-host.js';
+import { TrainingWorker } from './worker-host.js';
+import { loadScript } from '../ui/load-script.js';
 import { createPlot, plotToPng, readColours } from './plots.js';
 import { toCsv, toJson, download } from './export.js';
 import { buildControls } from './controls.js';

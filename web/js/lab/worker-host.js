@@ -46,19 +46,3 @@ export class TrainingWorker {
     URL.revokeObjectURL(this.url);
   }
 }
-
-/** Loads a classic script from the page's own folder once (works from file://); resolves when it ran. */
-const loading = new Map();
-export function loadScript(src, isLoaded) {
-  if (isLoaded()) return Promise.resolve();
-  if (!loading.has(src)) {
-    loading.set(src, new Promise((resolve, reject) => {
-      const script = document.createElement('script');
-      script.src = src;
-      script.onload = () => (isLoaded() ? resolve() : reject(new Error(`${src} loaded but did not define what it should`)));
-      script.onerror = () => { loading.delete(src); reject(new Error(`${src} could not be loaded`)); };
-      document.head.appendChild(script);
-    }));
-  }
-  return loading.get(src);
-}
