@@ -1,7 +1,7 @@
 # The training engine (issue 5: step 3 lab). Owner of this fragment: training-core.
 #   bnkata_training — float32 dense nets with and without BN: matmul, layers, loss, SGD, init, network,
 #                     probes, metrics, synthetic data, portable RNG/math, the session and its JSON face
-#                     (no Emscripten headers; the WASM bindings' "training lab" section adapts lab.hpp).
+#                     (no Emscripten headers; cpp/bindings/training_bindings.cpp adapts lab.hpp).
 #   bnkata_tests_training — its doctest suite.        bnkata_bench_training — native steps/s (a table).
 add_library(bnkata_training STATIC
   cpp/src/training/portable_math.cpp
@@ -25,7 +25,8 @@ bnkata_warnings(bnkata_training)
 # Bit-identical native and WASM runs need IEEE arithmetic in program order: no FMA contraction, no
 # -ffast-math. (x86-64's baseline has no FMA and WASM SIMD128 has none; this keeps it so for any -march.)
 target_compile_options(bnkata_training PRIVATE -ffp-contract=off)
-list(APPEND BNKATA_WASM_LIBS bnkata_training)
+# Not in the page's module (BNKATA_WASM_LIBS): the lab has a WebAssembly module of its own,
+# bnkata-training.js (cpp/wasm-training.cmake), loaded only when the lab opens.
 
 if(NOT EMSCRIPTEN)
   add_executable(bnkata_tests_training

@@ -7,13 +7,15 @@
 //
 //   node scripts/bench-training.mjs [--steps N] [--repeats R]
 //
-// Needs: dist/ built (node scripts/build-site.mjs), the native bench (build/native/bnkata_bench_training
-// or env BNKATA_BENCH), Chromium (/usr/bin/chromium or env BNKATA_CHROMIUM).
+// Needs: dist/ built (node scripts/build-site.mjs; its mnist.js), the lab's WASM module
+// (build/wasm/bnkata-training.js or $BNKATA_WASM_DIR/bnkata-training.js — the text build-lab.mjs inlines
+// into the lab's worker), the native bench (build/native/bnkata_bench_training or env BNKATA_BENCH),
+// Chromium (/usr/bin/chromium or env BNKATA_CHROMIUM).
 // Each measurement times `steps` training steps of one network (in the page: calls of step(50), as the
 // lab makes them, after a warm-up of 500 steps; each call also measures 100 test examples) and reports the
 // best of `repeats` (the machine is shared; the best run is the least disturbed one).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +29,7 @@ const option = (name, fallback) => { const i = args.indexOf(name); return i >= 0
 const STEPS = option('--steps', 2000), REPEATS = option('--repeats', 3);
 const dist = path.resolve(root, process.env.BNKATA_DIST_DIR || 'dist');
 const nativeBench = process.env.BNKATA_BENCH || path.join(root, 'build', 'native', 'bnkata_bench_training');
+const trainingModule = path.join(path.resolve(root, process.env.BNKATA_WASM_DIR || 'build/wasm'), 'bnkata-training.js');
 
 const CONFIG = {
   seed: 1, sizes: [784, 100, 100, 100, 10], activation: 'sigmoid', init_scale: 0.1, learning_rate: 0.5,
@@ -57,7 +60,7 @@ function measureNative(mnistFile) {
 const BENCH_WORKER = `
 self.onmessage = async (event) => {
   const { config, steps, repeats, mnist } = event.data;
-  const module = await createBnKata();
+  const module = await createBnKataTraining();
   const binary = atob(mnist.deflated);
   const packed = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) packed[i] = binary.charCodeAt(i);
@@ -89,7 +92,7 @@ self.onmessage = async (event) => {
 };`;
 
 async function measureChromium() {
-  requireFile(path.join(dist, 'bnkata-core.js'), 'run node scripts/build-site.mjs');
+  requireFile(trainingModule, 'build the wasm preset (cmake --build --preset wasm) or set BNKATA_WASM_DIR');
   requireFile(path.join(dist, 'mnist.js'), 'run node scripts/build-site.mjs');
   const server = await startServer({ dir: dist, base: '/', port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({
@@ -99,9 +102,8 @@ async function measureChromium() {
   try {
     const page = await browser.newPage();
     await page.goto(server.url);
-    // The lab's own path: the core's source text and the digits, a Blob-URL worker under the page's CSP.
-    return await page.evaluate(async ({ workerCode, config, steps, repeats }) => {
-      const core = await (await fetch('bnkata-core.js')).text();
+    // The lab's own path: the training module's text and the digits, a Blob-URL worker under the page's CSP.
+    return await page.evaluate(async ({ core, workerCode, config, steps, repeats }) => {
       await new Promise((resolve, reject) => {
         const s = document.createElement('script');
         s.src = 'mnist.js'; s.onload = resolve; s.onerror = reject;
@@ -114,7 +116,7 @@ async function measureChromium() {
         worker.onerror = (e) => reject(new Error(e.message));
         worker.postMessage({ config, steps, repeats, mnist: window.BNKATA_MNIST });
       });
-    }, { workerCode: BENCH_WORKER, config: CONFIG, steps: STEPS, repeats: REPEATS });
+    }, { core: readFileSync(trainingModule, 'utf8'), workerCode: BENCH_WORKER, config: CONFIG, steps: STEPS, repeats: REPEATS });
   } finally {
     await browser.close();
     await server.close();

@@ -1,9 +1,9 @@
 // Builds the training lab's on-demand files into the site's output folder (called by build-site.mjs):
 //
 //   lab.js    web/js/lab/lab-entry.js bundled as one minified IIFE (uPlot included), with the Web Worker's
-//             script (web/js/lab/worker.js bundled as an IIFE) inlined as a string. The page prepends the
-//             WASM module it has already loaded (see checkCoreShape) and starts the worker from a Blob URL
-//             of the result, which works from file:// and http (BUILD-NOTES.md).
+//             whole script inlined as a string: the training module bnkata-training.js (from --wasm-dir),
+//             then web/js/lab/worker.js bundled as an IIFE. The page starts the worker from a Blob URL of
+//             that string, which works from file:// and http (BUILD-NOTES.md).
 //   mnist.js  the 10,000 MNIST digits, packed (scripts/build-mnist.mjs)
 //
 //   node scripts/build-lab.mjs [--out DIR] [--wasm-dir DIR]    (defaults: dist, build/wasm)
@@ -24,27 +24,32 @@ async function bundleText(entry) {
   return result.outputFiles[0].text;
 }
 
-// The worker also needs the WASM module. Rather than a second copy of it (850 KB) in lab.js, the page
-// hands the worker the module the page has already loaded: bnkata-core.js defines createBnKata as
-//   var createBnKata = (() => { var _scriptDir = …; …; return (function(createBnKata) { … }); })();
-// and that inner function's source text is the whole module, wasm included (SINGLE_FILE). Its only free
-// variable is _scriptDir. lab-entry.js rebuilds the worker's source from it; this check makes the build
-// fail loudly if a new Emscripten ever emits a different shape.
-const FACTORY_SHAPE = /^\s*var createBnKata = \(\(\) => \{\s*var _scriptDir = [^\n]*\n\s*if \(typeof __filename !== 'undefined'\) _scriptDir = _scriptDir \|\| __filename;\s*return \(\s*function\(createBnKata\) \{/;
+// The worker also needs the training engine: the lab's own WebAssembly module, bnkata-training.js
+// (cpp/wasm-training.cmake, SINGLE_FILE + MODULARIZE: one classic script, wasm inlined). Its text goes into
+// the worker's script ahead of worker.js, so the worker needs no second request (file:// works) and does
+// not depend on the page's module. The module's script declares `var createBnKataTraining = (() => …)();`;
+// this check makes the build fail loudly if it is missing or a new Emscripten emits something else.
+const TRAINING_MODULE = 'bnkata-training.js';
+const FACTORY_SHAPE = /^\s*var createBnKataTraining = \(\(\) => \{/;
 
-export function checkCoreShape(wasmDir) {
-  const corePath = path.join(wasmDir, 'bnkata-core.js');
-  if (!existsSync(corePath)) throw new Error(`${corePath} not found: the lab's worker needs the WASM module`);
-  const head = readFileSync(corePath, 'utf8').slice(0, 2000);
-  if (!FACTORY_SHAPE.test(head)) {
-    throw new Error(`${corePath}: createBnKata is not the MODULARIZE wrapper the lab expects ` +
-      '(see scripts/build-lab.mjs: the worker is built from the factory\'s source text)');
+export function readTrainingModule(wasmDir) {
+  const modulePath = path.join(wasmDir, TRAINING_MODULE);
+  if (!existsSync(modulePath)) {
+    throw new Error(`${modulePath} not found: the lab's worker needs the training module ` +
+      '(cmake --preset wasm && cmake --build --preset wasm builds it next to bnkata-core.js)');
   }
+  const text = readFileSync(modulePath, 'utf8');
+  if (!FACTORY_SHAPE.test(text.slice(0, 200))) {
+    throw new Error(`${modulePath}: does not start with the MODULARIZE wrapper defining createBnKataTraining ` +
+      '(see cpp/wasm-training.cmake and scripts/build-lab.mjs)');
+  }
+  return text;
 }
 
 export async function buildLab({ out, wasmDir }) {
-  checkCoreShape(wasmDir);
-  const workerScript = await bundleText(path.join(labDir, 'worker.js'));
+  const trainingModule = readTrainingModule(wasmDir);
+  // The worker's whole source: the module (defines createBnKataTraining), then worker.js as an IIFE.
+  const workerScript = `${trainingModule}\n;\n${await bundleText(path.join(labDir, 'worker.js'))}`;
   await esbuild.build({
     entryPoints: [path.join(labDir, 'lab-entry.js')],
     outfile: path.join(out, 'lab.js'),

@@ -1,13 +1,14 @@
 // The training engine gives the same numbers natively (`bnkata train`) and in WebAssembly (the
-// TrainingLab class the page's worker uses): after N steps from one seed, the same training losses, the
-// same test accuracy and loss, the same watched percentiles — bit for bit, as docs/training.md promises
+// TrainingLab class of the lab's own module, bnkata-training.js, which the lab's worker runs): after N
+// steps from one seed, the same training losses, the same test accuracy and loss, the same watched
+// percentiles — bit for bit, as docs/training.md promises
 // (own RNG, own exp/log, fixed operation order, no FMA contraction).
 //
 // The "expected" side of every comparison is the other build, so a platform-dependent result (an
 // std:: distribution, a libm exp, a reassociated reduction) fails here.
 //
-// Paths: the CLI is build/native/bnkata or env BNKATA_CLI; the module is build/wasm/bnkata-core.js or
-// $BNKATA_WASM_DIR/bnkata-core.js.
+// Paths: the CLI is build/native/bnkata or env BNKATA_CLI; the module is build/wasm/bnkata-training.js or
+// $BNKATA_WASM_DIR/bnkata-training.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -20,7 +21,7 @@ import { ensureCache, inflateAsset } from '../../scripts/build-mnist.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = process.env.BNKATA_CLI || path.join(root, 'build', 'native', 'bnkata');
-const wasm = path.join(path.resolve(root, process.env.BNKATA_WASM_DIR || 'build/wasm'), 'bnkata-core.js');
+const wasm = path.join(path.resolve(root, process.env.BNKATA_WASM_DIR || 'build/wasm'), 'bnkata-training.js');
 const require = createRequire(import.meta.url);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bnkata-training-'));
 

@@ -1,9 +1,9 @@
 // The lab's Web Worker: trains the experiment's networks with the C++ engine (the TrainingLab Embind
 // class, docs/training.md) off the main thread, and streams each chunk's metrics to the page.
 //
-// Its source is the WASM module (the page's createBnKata, see lab-entry.js) followed by this file bundled
-// as an IIFE; the page starts it from a Blob URL (worker-host.js), which works from file:// and http
-// alike and inherits the page's CSP.
+// Its source is the lab's WASM module (bnkata-training.js, which defines createBnKataTraining) followed
+// by this file bundled as an IIFE (scripts/build-lab.mjs); the page starts it from a Blob URL
+// (worker-host.js), which works from file:// and http alike and inherits the page's CSP.
 //
 // Protocol (page → worker):
 //   { type: 'start', runId, experimentId, values }   build the lanes at step 0 (paused)
@@ -225,8 +225,8 @@ async function handle(message) {
   }
 }
 
-// Instantiate the module (createBnKata comes from the bnkata-core.js source prepended to this one).
-const moduleReady = self.createBnKata().then((instance) => {
+// Instantiate the module (createBnKataTraining comes from bnkata-training.js, prepended to this script).
+const moduleReady = self.createBnKataTraining().then((instance) => {
   module = instance;
   post({ type: 'ready' });
-}, (error) => post({ type: 'state', runId: null, state: 'error', step: 0, total: 0, reason: { message: `the WASM core failed to start: ${error && error.message ? error.message : error}` } }));
+}, (error) => post({ type: 'state', runId: null, state: 'error', step: 0, total: 0, reason: { message: `the training module failed to start: ${error && error.message ? error.message : error}` } }));
