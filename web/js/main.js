@@ -18,7 +18,7 @@ import { loadCore, loadExerciseEngine } from './core.js';
 import { loadScript } from './ui/load-script.js';
 import { figures } from './figures.js';
 
-const MOUNT_MARGIN = 200;  // px around the viewport within which a figure starts (so it is ready when seen)
+const MOUNT_MARGIN = 200;  // px above and below the viewport within which a figure starts (so it is ready when seen)
 
 function figureModule(name) {
   const entry = Object.prototype.hasOwnProperty.call(figures, name) ? figures[name] : undefined;
@@ -59,23 +59,6 @@ function mountFigure(root, ctx, mounted) {
   }
 }
 
-// The element whose box stands for a root's place on the page. A root the stylesheet hides while it is
-// empty (e.g. [data-figure]:empty { display: none }) has no box to measure or observe — it would never
-// intersect anything — so the nearest element before it that has a box stands in (else its parent).
-function placeOf(root) {
-  if (root.getClientRects().length) return root;
-  for (let el = root.previousElementSibling; el; el = el.previousElementSibling) if (el.getClientRects().length) return el;
-  for (let el = root.parentElement; el; el = el.parentElement) if (el.getClientRects().length) return el;
-  return root;
-}
-
-function nearViewport(element) {
-  const box = element.getBoundingClientRect();
-  const height = window.innerHeight || document.documentElement.clientHeight;
-  const width = window.innerWidth || document.documentElement.clientWidth;
-  return box.bottom >= -MOUNT_MARGIN && box.top <= height + MOUNT_MARGIN && box.right >= 0 && box.left <= width;
-}
-
 // The element a #fragment names (e.g. #step-3), if any. A figure's state may follow the id after a "?"
 // (#step-1?x=1,2,3,100, ui/figure-link.js): that link names #step-1.
 function linkedTarget() {
@@ -84,45 +67,46 @@ function linkedTarget() {
   return id ? document.getElementById(id) : null;
 }
 
+// Mounts the figures: the deep link's section at once, the rest as they come within MOUNT_MARGIN of the
+// viewport. Resolves once the figures in (or near) the first viewport have mounted.
+//
+// Only an IntersectionObserver measures where the roots are. The stylesheet lets the browser skip the
+// layout of steps that are off screen (content-visibility: auto, css/layout.css): that is most of the
+// cost of a first visit, and reading a root's position from script (getBoundingClientRect) would force
+// the layout it skips. The observer's first report, which covers every root it watches, says which are
+// near the first viewport.
 function startFigures(ctx) {
   const roots = Array.from(document.querySelectorAll('[data-figure]'));
   const mounted = new Map();  // root → { update, destroy } | null
-  const waiting = new Map();  // observed place → the roots it stands for
-  const observer = 'IntersectionObserver' in window
-    ? new IntersectionObserver((entries) => {
-      for (const entry of entries) {
-        if (!entry.isIntersecting) continue;
-        observer.unobserve(entry.target);
-        for (const root of waiting.get(entry.target) || []) mountFigure(root, ctx, mounted);
-        waiting.delete(entry.target);
-      }
-    }, { rootMargin: `${MOUNT_MARGIN}px 0px` })
-    : null;
 
   const mountWithin = (container) => {
     if (!container) return;
     for (const root of roots) if (container === root || container.contains(root)) mountFigure(root, ctx, mounted);
   };
-
-  // Deep link first, then whatever is in view; everything else when it scrolls near.
-  mountWithin(linkedTarget());
-  for (const root of roots) {
-    if (mounted.has(root)) continue;
-    const place = placeOf(root);
-    if (!observer || nearViewport(place)) {
-      mountFigure(root, ctx, mounted);
-    } else {
-      if (!waiting.has(place)) waiting.set(place, []);
-      waiting.get(place).push(root);
-      observer.observe(place);
-    }
-  }
   window.addEventListener('hashchange', () => mountWithin(linkedTarget()));
   window.addEventListener('pagehide', (event) => {
     if (event.persisted) return;  // kept in the back/forward cache: keep figures alive
     for (const handle of mounted.values()) {
       try { handle && handle.destroy && handle.destroy(); } catch (error) { console.error(error); }
     }
+  });
+
+  mountWithin(linkedTarget());
+  const rest = roots.filter((root) => !mounted.has(root));
+  if (!('IntersectionObserver' in window) || rest.length === 0) {
+    for (const root of rest) mountFigure(root, ctx, mounted);
+    return Promise.resolve();
+  }
+  return new Promise((firstReport) => {
+    const observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting) continue;
+        observer.unobserve(entry.target);
+        mountFigure(entry.target, ctx, mounted);
+      }
+      firstReport();
+    }, { rootMargin: `${MOUNT_MARGIN}px 0px` });
+    for (const root of rest) observer.observe(root);
   });
 }
 
@@ -164,7 +148,7 @@ async function start() {
     return;
   }
   mark('bnkata:core-loaded');
-  startFigures({ core, exerciseEngine });
+  await startFigures({ core, exerciseEngine });
   mark('bnkata:ready');
   document.documentElement.dataset.bnkata = 'ready';
   document.dispatchEvent(new Event('bnkata:ready'));
