@@ -8,7 +8,7 @@
 //   dist/app.js              web/js/main.js and everything it imports, one minified IIFE (a classic
 //                            script: the only kind that loads from file://)
 //   dist/style.css           web/css/main.css and what it @imports, minified
-//   dist/katex/katex.min.css KaTeX's stylesheet, keeping only the woff2 fonts the typeset math uses
+//   dist/katex/katex.min.css KaTeX's stylesheet: the woff2 fonts the typeset math uses, the rules it can match
 //   dist/katex/fonts/*.woff2 those fonts, each cut to the glyphs the page draws with it (subset-katex-fonts.mjs)
 //   dist/bnkata-core.js      the WASM module of the Batch Normalization ops (SINGLE_FILE classic script),
 //                            copied from build/wasm/: the only module a first visit loads
@@ -28,6 +28,7 @@ import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 import { buildLab } from './build-lab.mjs';  // dist/lab.js and dist/mnist.js: the step 3 lab, loaded on demand
 import { subsetKatexFonts } from './subset-katex-fonts.mjs';  // dist/katex/fonts: only the glyphs used
+import { trimKatexCss } from './trim-katex-css.mjs';  // dist/katex/katex.min.css: only rules the page can match
 
 const require = createRequire(import.meta.url);
 const katex = require('katex');
@@ -236,7 +237,7 @@ function buildKatexAssets(html, outDir) {
   });
   // Each font keeps only the glyphs the page draws with it; a face no text uses is dropped, rule and all.
   const subset = subsetKatexFonts({ html, css: trimmed, from: KATEX_DIST, to: path.join(outDir, 'katex') });
-  writeFileSync(path.join(outDir, 'katex', 'katex.min.css'), subset.css);
+  writeFileSync(path.join(outDir, 'katex', 'katex.min.css'), trimKatexCss(subset.css, html));  // rules the page can match
   return subset.fonts;
 }
 

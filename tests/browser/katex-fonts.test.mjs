@@ -2,7 +2,9 @@
 // draws with it (scripts/subset-katex-fonts.mjs works that out from KaTeX's stylesheet); here the
 // browser's own cascade says which face draws each character of KaTeX's HTML, and the fonts' character
 // maps (read back with fontTools) must hold every one of them — else that character would silently be
-// drawn from a system font. And the faces the formulas use must load, none fail.
+// drawn from a system font. And the faces the formulas use must load, none fail. KaTeX's stylesheet is
+// trimmed to the rules the page can match (scripts/trim-katex-css.mjs): every KaTeX element's computed
+// style must be the same as under the whole stylesheet.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -109,5 +111,27 @@ describe('KaTeX fonts: subset to the page, and complete for it', () => {
     assert.ok(step1Ready.length > 0, 'step 1 has formulas');
     assert.deepEqual(step1Ready.filter((f) => !f.ok), [], 'step 1 formula fonts not ready');
     assertNoProblems(lesson.problems);
+  });
+
+  test('every selector trimmed from KaTeX’s stylesheet matches no element of the page (Chromium’s own selector matching)', async () => {
+    const selectorsOf = (css) => [...css.replace(/@font-face\{[^}]*\}/g, '').matchAll(/([^{}]+)\{[^{}]*\}/g)]
+      .flatMap((m) => m[1].split(',').map((s) => s.trim()));
+    const shipped = new Set(selectorsOf(readFileSync(path.join(distDir(), 'katex', 'katex.min.css'), 'utf8')));
+    const whole = selectorsOf(readFileSync(path.join(KATEX_DIST, 'katex.min.css'), 'utf8'));
+    const dropped = whole.filter((s) => !shipped.has(s));
+    assert.ok(dropped.length > whole.length / 2, `${dropped.length} of ${whole.length} selectors trimmed`);
+    await mountAllFigures(lesson.page);
+    const result = await lesson.page.evaluate(({ dropped, kept }) => {
+      // A pseudo-element's rule applies when its element matches: test the element's part.
+      const element = (s) => s.replace(/::?(before|after|-webkit-[a-z-]+|-moz-[a-z-]+)\b/g, '');
+      const check = (list) => list.map((s) => {
+        try { return { s, matches: !!document.querySelector(element(s)) }; } catch { return { s, matches: null }; }
+      });
+      return { dropped: check(dropped), kept: check(kept) };
+    }, { dropped, kept: [...shipped] });
+    assert.deepEqual(result.dropped.filter((r) => r.matches !== false).map((r) => r.s), [],
+      'trimmed selectors that match an element (or that Chromium cannot check)');
+    const keptMatching = result.kept.filter((r) => r.matches).length;
+    assert.ok(keptMatching > result.kept.length / 2, `most selectors kept match the page: ${keptMatching} of ${result.kept.length}`);
   });
 });

@@ -1,6 +1,7 @@
 // The KaTeX fonts the site ships are subsets (scripts/subset-katex-fonts.mjs): which characters each face
 // must draw, worked out from KaTeX's HTML and stylesheet, and the built fonts' character maps read back
 // with fontTools. (tests/browser/katex-fonts.test.mjs checks the same fonts against Chromium's cascade.)
+// And KaTeX's stylesheet ships without the selectors the page cannot match (scripts/trim-katex-css.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { typesetHtml } from '../../scripts/build-site.mjs';
 import { charactersByFace, fontFaces, readCmaps } from '../../scripts/subset-katex-fonts.mjs';
+import { trimKatexCss } from '../../scripts/trim-katex-css.mjs';
 
 const require = createRequire(import.meta.url);
 const KATEX_DIST = path.join(path.dirname(require.resolve('katex/package.json')), 'dist');
@@ -52,6 +54,16 @@ test('text a stylesheet rule generates counts: an equation number, .eqn-num::bef
   const faces = facesOf('$$\\begin{equation}x\\end{equation}$$');
   assert.equal(faces['KaTeX_Math/400/italic'], 'x');
   for (const ch of '()0123456789') assert.ok(faces['KaTeX_Main/400/normal'].includes(ch), `KaTeX_Main has ${ch}`);
+});
+
+test('KaTeX’s stylesheet loses the selectors that need a class the page does not have, and keeps the rest', () => {
+  const css = '@font-face{font-family:KaTeX_Main;src:url(fonts/x.woff2)}.katex{font:normal 1em KaTeX_Main}' +
+    '.katex .mathnormal{font-style:italic}.katex .boldsymbol,.katex .mathnormal .mtight{font-weight:700}' +
+    '.katex .fbox{border:1px}.katex .accent-body:not(.accent-full){left:0}';
+  const html = '<span class="katex"><span class="mord mathnormal">x</span><span class="accent-body">^</span></span>';
+  assert.equal(trimKatexCss(css, html),
+    '@font-face{font-family:KaTeX_Main;src:url(fonts/x.woff2)}.katex{font:normal 1em KaTeX_Main}' +
+    '.katex .mathnormal{font-style:italic}.katex .accent-body:not(.accent-full){left:0}');
 });
 
 // ---------------------------------------------------------------------------------------------------
