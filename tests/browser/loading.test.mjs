@@ -1,0 +1,66 @@
+// What a first visit loads, and what waits until it is needed (issue 3's page budget): opening the lesson
+// fetches the page, its script and style, the KaTeX fonts in use and bnkata-core.js — not the exercise
+// engine, the code editor, the training lab or the digits. The exercise engine arrives, once, when the
+// first exercise comes near, and an exercise then works with it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchChromium, serveSite, openLesson, assertNoProblems } from './lib/index.mjs';
+
+let browser;
+let site;
+before(async () => {
+  browser = await launchChromium();
+  site = await serveSite({ base: '/lesson/' });
+});
+after(async () => {
+  await site?.close();
+  await browser?.close();
+});
+
+const ON_DEMAND = ['bnkata-exercises.js', 'editor.js', 'lab.js', 'mnist.js'];
+
+test('a first visit loads bnkata-core.js but none of the on-demand files; the exercise engine comes once, when an exercise nears', async () => {
+  const requested = [];
+  const { page, problems, close } = await openLesson(browser, site.url, {
+    beforeLoad: (context) => context.on('request', (request) => requested.push(new URL(request.url()).pathname.split('/').pop())),
+  });
+  try {
+    assert.ok(requested.includes('bnkata-core.js'), `the first visit loads the core: ${requested.join(', ')}`);
+    // The page is interactive and idle; nothing on demand has been asked for.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 300))));
+    assert.deepEqual(requested.filter((file) => ON_DEMAND.includes(file)), [], 'on-demand files fetched by a first visit');
+    const progress = page.locator('.progress-count');
+    assert.match(await progress.textContent(), /^0 of 19 exercises correct/, 'the progress panel counts the built-in catalog without the engine');
+
+    // Step 1's exercises come into view: the engine loads, and its cards appear.
+    const step1 = page.locator('[data-figure="exercises"][data-step="1"]');
+    await step1.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => document.querySelector('[data-figure="exercises"][data-step="1"]')?.dataset.figureState === 'mounted');
+    assert.equal(await step1.locator('article.exercise').count(), 4, 'step 1 shows its four exercise cards');
+    // Step 2's exercises use the same engine: no second request.
+    const step2 = page.locator('[data-figure="exercises"][data-step="2"]');
+    await step2.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => document.querySelector('[data-figure="exercises"][data-step="2"]')?.dataset.figureState === 'mounted');
+    assert.equal(requested.filter((file) => file === 'bnkata-exercises.js').length, 1, 'bnkata-exercises.js is fetched exactly once');
+    assertNoProblems(problems, 'loading on demand');
+  } finally {
+    await close();
+  }
+});
+
+test('when the exercise engine cannot load, the exercises say so where they stand and the rest of the page keeps working', async () => {
+  const { page, problems, close } = await openLesson(browser, site.url, {
+    beforeLoad: (context) => context.route('**/bnkata-exercises.js', (route) => route.fulfill({ status: 404, body: 'gone' })),
+  });
+  try {
+    const step1 = page.locator('[data-figure="exercises"][data-step="1"]');
+    await step1.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => document.querySelector('[data-figure="exercises"][data-step="1"]')?.dataset.figureState === 'failed');
+    assert.match(await step1.getByRole('alert').textContent(), /bnkata-exercises\.js could not be loaded/);
+    assert.deepEqual(problems.pageErrors, [], 'no uncaught exception');
+    // Step 1's figure still computes with the core.
+    assert.equal(await page.locator('[data-figure="normalize"]').getAttribute('data-figure-state'), 'mounted');
+  } finally {
+    await close();
+  }
+});
