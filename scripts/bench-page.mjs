@@ -77,7 +77,7 @@ async function timeToInteractive(browser, url, requested = new Set()) {
       const at = (name) => performance.getEntriesByName(name, 'mark')[0]?.startTime ?? NaN;
       return {
         ready: window.__bnkataReadyAt, domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, fcp: fcp ? fcp.startTime : NaN,
-        coreStart: at('bnkata:core-start'), core: at('bnkata:core-loaded') - at('bnkata:core-start'), figures: at('bnkata:ready') - at('bnkata:core-loaded'),
+        coreStart: at('bnkata:core-start'), core: at('bnkata:core-loaded') - at('bnkata:core-start'), figures: at('bnkata:ready') - at('bnkata:figures-start'),
       };
     });
   } finally {
@@ -125,12 +125,13 @@ async function main() {
       const ready = runs.map((r) => r.ready);
       worst = Math.max(worst, median(ready));
       const med = (key) => median(runs.map((r) => r[key])).toFixed(0);
-      rows.push([label, options.runs, med('fcp'), med('coreStart'), med('core'), med('figures'),
+      rows.push([label, options.runs, med('fcp'), med('coreStart'), med('core'), med('domContentLoaded'), med('figures'),
         median(ready).toFixed(0), Math.min(...ready).toFixed(0), Math.max(...ready).toFixed(0)]);
     }
-    console.log(table(['cold load', 'runs', 'FCP', 'main.js starts', 'core loads', 'figures mount', 'interactive (median)', 'min', 'max'],
-      rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
-    console.log('(all in ms; the middle columns are medians of: navigation → main.js running, loadCore(), first figures mounted)');
+    console.log(table(['cold load', 'runs', 'FCP', 'main.js starts', 'core loads', 'page parsed', 'figures mount', 'interactive (median)', 'min', 'max'],
+      rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
+    console.log('(all in ms; the middle columns are medians of: navigation → main.js running; loading and instantiating bnkata-core.js\n' +
+      ' (in parallel with parsing); navigation → DOMContentLoaded; mounting the first viewport\'s figures once both are done)');
     console.log(`\ninteractive = navigation start → bnkata:ready (core instantiated, figures in the first viewport mounted)`);
     console.log(`median ${worst.toFixed(0)} ms — target < ${BUDGET_MS} ms: ${worst < BUDGET_MS ? 'met' : 'MISSED'}` +
       `  (machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; Chromium ${browser.version()})`);

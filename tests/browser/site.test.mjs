@@ -19,6 +19,18 @@ after(async () => {
   await browser?.close();
 });
 
+// Figures near the viewport that load something first (the exercises load their engine) grow when it
+// arrives; step-nav.js keeps a deep link's step in place before the next paint, but a measurement taken
+// between the growth and that frame would see it moved. So measure once they have all settled.
+async function figuresNearViewSettled(page) {
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-figure]')].every((root) => {
+    const box = root.getBoundingClientRect();
+    const near = box.bottom > -200 && box.top < innerHeight + 200;
+    return !near || (root.dataset.figureState && root.dataset.figureState !== 'loading');
+  }), null, { timeout: 10000 });
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
 const ways = [
   ['http under the subpath /lesson/', () => site.url],
   ['file://', () => fileUrl()],
@@ -42,6 +54,7 @@ for (const [way, urlOf] of ways) {
     for (let n = 1; n <= 5; n++) {
       const { page, problems, close } = await openLesson(browser, `${urlOf()}#step-${n}`);
       try {
+        await figuresNearViewSettled(page);
         const where = await page.evaluate((id) => {
           const section = document.getElementById(id);
           const heading = section.querySelector('h2, h3');
@@ -73,7 +86,7 @@ async function settledOnStep(page, n) {
     const margin = 200;  // main.js mounts roots within 200 px of the viewport
     const pending = [...document.querySelectorAll('[data-figure]')].some((root) => {
       const box = root.getBoundingClientRect();
-      return !root.dataset.figureState && box.bottom > -margin && box.top < innerHeight + margin;
+      return (!root.dataset.figureState || root.dataset.figureState === 'loading') && box.bottom > -margin && box.top < innerHeight + margin;
     });
     const top = document.getElementById(id).querySelector('h2').getBoundingClientRect().top;
     return !pending && top >= 0 && top < innerHeight / 2;

@@ -134,20 +134,28 @@ function exerciseEngine() {
   return exerciseEngineLoading;
 }
 
-// Performance marks (bnkata:core-start, bnkata:core-loaded, bnkata:ready) let scripts/bench-page.mjs
-// split the time to interactive into loading the core and mounting the first figures.
+// Performance marks (bnkata:core-start, bnkata:core-loaded, bnkata:figures-start, bnkata:ready) let
+// scripts/bench-page.mjs split the time to interactive into loading the core, parsing the page and
+// mounting the first figures.
 const mark = (name) => { try { performance.mark(name); } catch { /* no User Timing: nothing to record */ } };
+
+// The core starts loading the moment this script runs: index.html runs it async from <head>, so the
+// WebAssembly compiles while the browser is still parsing the lesson's text.
+mark('bnkata:core-start');
+const coreLoading = loadScript('bnkata-core.js', () => typeof globalThis.createBnKata === 'function')
+  .then(() => loadCore())
+  .then((core) => { mark('bnkata:core-loaded'); return core; });
+coreLoading.catch(() => { /* reported by start() */ });
 
 async function start() {
   let core;
-  mark('bnkata:core-start');
   try {
-    core = await loadCore();
+    core = await coreLoading;
   } catch (error) {
     reportLoadError(error);
     return;
   }
-  mark('bnkata:core-loaded');
+  mark('bnkata:figures-start');  // the page is parsed and the core is ready
   await startFigures({ core, exerciseEngine });
   mark('bnkata:ready');
   document.documentElement.dataset.bnkata = 'ready';
