@@ -23,8 +23,8 @@ bnkata_warnings(bnkata_wasm_training)
 # learner sees (scripts/bench-training.mjs compares it with the native build of the same code). So the
 # engine is compiled at -O3 with SIMD128, which the GCC/Clang vector extensions in matmul.cpp map to
 # (natively: SSE, the same 128-bit width).
-target_compile_options(bnkata_training PRIVATE -msimd128 -O3)
-target_compile_options(bnkata_wasm_training PRIVATE -msimd128 -O3)
+target_compile_options(bnkata_training PRIVATE -msimd128 -mbulk-memory -O3)
+target_compile_options(bnkata_wasm_training PRIVATE -msimd128 -mbulk-memory -O3)
 # The core's BN kernels (bnkata_core) are shared with the page's module, so their level is cpp/wasm.cmake's
 # choice (-O3 for batchnorm.cpp); only SIMD128 is asked for here (de-duplicated with wasm.cmake's).
 target_compile_options(bnkata_core PRIVATE -msimd128)
@@ -38,6 +38,7 @@ set_source_files_properties(
 
 target_link_options(bnkata_wasm_training PRIVATE
   -O3                           # wasm-opt for speed
+  -mbulk-memory                 # memcpy/memset as memory.copy/fill instructions, not calls out to JS
   -lembind
   -sMODULARIZE=1
   -sEXPORT_NAME=createBnKataTraining

@@ -150,6 +150,22 @@ TEST_CASE("the tiled matrix products equal the textbook triple loop, for shapes 
             const auto want = reference_product(At, dOut, K, N, M);
             for (std::size_t i = 0; i < want.size(); ++i) CHECK(std::fabs(dB[i] - want[i]) <= 1e-12 * (1 + std::fabs(want[i])) * N);
         }
+        SUBCASE("dense inputs: the multi-row tiles (Zeros::none_expected) give bit for bit the one-row tiles' sums") {
+            // Both sum each output's products in increasing order, so without zeros in A they must agree
+            // exactly — in float, the type the lab trains in.
+            std::vector<float> Af(N * K), Bf(B.begin(), B.end()), dOutf(dOut.begin(), dOut.end()), biasf(bias.begin(), bias.end());
+            for (std::size_t i = 0; i < Af.size(); ++i) Af[i] = static_cast<float>(0.5 + rng.uniform());  // no zeros
+            std::vector<float> dense(N * M), listed(N * M), dense_grad(K * M), listed_grad(K * M);
+            matmul_forward(dense.data(), Af.data(), Bf.data(), biasf.data(), N, K, M, Zeros::none_expected);
+            matmul_forward(listed.data(), Af.data(), Bf.data(), biasf.data(), N, K, M, Zeros::skip);
+            CHECK(dense == listed);
+            matmul_weight_grad(dense_grad.data(), Af.data(), dOutf.data(), N, K, M, Zeros::none_expected);
+            matmul_weight_grad(listed_grad.data(), Af.data(), dOutf.data(), N, K, M, Zeros::skip);
+            CHECK(dense_grad == listed_grad);
+            std::vector<double> Ad(Af.begin(), Af.end()), want = reference_product(Ad, std::vector<double>(Bf.begin(), Bf.end()), N, K, M);
+            for (std::size_t i = 0; i < want.size(); ++i)
+                CHECK(std::fabs(dense[i] - (want[i] + biasf[i % M])) <= 1e-5 * std::sqrt(static_cast<double>(K)) * (1 + std::fabs(want[i])));
+        }
         SUBCASE("float32: the same products within float rounding (1e-5 relative to the row's scale)") {
             std::vector<float> Af(A.begin(), A.end()), Bf(B.begin(), B.end()), out(N * M);
             matmul_forward(out.data(), Af.data(), Bf.data(), static_cast<const float*>(nullptr), N, K, M);

@@ -2,9 +2,11 @@
 //
 //   bnkata_bench_training [--mnist FILE] [--steps N] [--repeats R] [--json]
 //
-// The configuration is the page's (784-100-100-100-10 sigmoid, batch 60, SGD, 100 test examples measured
-// once per timed call) and the same code the page runs in WASM. Each timing runs N steps after 100
-// warm-up steps; the best of R repeats is reported (the machine is shared: the best run is the least
+// The configuration is the page's (784-100-100-100-10 sigmoid, batch 60, SGD, learning rate 0.5), run
+// through the JSON face the WASM bindings call (Lab::configure, set_data, step), in calls of step(50) as
+// the lab and scripts/bench-training.mjs make them — each call also measures 100 test examples and writes
+// its JSON report — so both sides time the same work. Each timing runs N steps after 500 warm-up steps;
+// the best of R repeats is reported (the machine is shared: the best run is the least
 // disturbed). --mnist FILE: the inflated bytes of dist/mnist.js (10,000 × 784 uint8 pixels, then 10,000
 // labels; the first 8,000 train). Without it: synthetic 784-pixel inputs with MNIST's sparsity (~19 % of
 // pixels non-zero) — the zero-skipping matmul makes sparsity matter, so the table says which was used.
@@ -22,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "bnkata/training/lab.hpp"
 #include "bnkata/training/random.hpp"
 #include "bnkata/training/session.hpp"
 
@@ -76,37 +79,43 @@ Data synthetic_mnist() {
     return d;
 }
 
+// Steps per call of Lab::step, as the page's lab and benchmark make them.
+constexpr double kChunk = 50;
+
 struct Rate {
     double wall = 0, cpu = 0;  // steps per second of elapsed time, and per second of this process's CPU time
 };
 
 // Both clocks: on a shared machine the elapsed time includes waiting for a core; the CPU time does not.
-Rate steps_per_second(const Data& data, BnPlacement bn, std::size_t steps, int repeats) {
-    Config config;
-    config.shape.sizes = {784, 100, 100, 100, 10};
-    config.shape.activation = Activation::sigmoid;
-    config.shape.batchnorm = bn;
-    config.learning_rate = 0.5;
-    config.test_examples = 100;
-    config.monitor_layer = 2;
+Rate steps_per_second(const Data& data, const char* batchnorm, std::size_t steps, int repeats) {
+    // The page's benchmark config (scripts/bench-training.mjs), through the same JSON face the WASM
+    // bindings call: the same work is timed on both sides, reports included.
+    const std::string config = std::string(R"({"seed": 1, "sizes": [784, 100, 100, 100, 10], "activation": "sigmoid",)") +
+                               R"( "init_scale": 0.1, "learning_rate": 0.5, "batch_size": 60, "test_examples": 100,)" +
+                               R"( "data": {"kind": "external"}, "batchnorm": ")" + batchnorm + "\"}";
     Rate best;
     for (int r = 0; r < repeats; ++r) {
-        Session session(config);
-        session.set_data(Split::train, data.train);
-        session.set_data(Split::test, data.test);
-        StepReport report;
-        session.step(100, report);  // warm-up: caches, page faults, the matmul's scratch
-        const auto t0 = std::chrono::steady_clock::now();
-        const std::clock_t c0 = std::clock();
-        session.step(steps, report);
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        const double cpu_seconds = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
-        if (report.diverged) {
-            std::fprintf(stderr, "bench: the run diverged at step %zu (%s)\n", report.diverged->step, report.diverged->quantity.c_str());
+        Lab lab;
+        std::string answer = lab.configure(config);
+        if (answer.find("\"ok\":true") == std::string::npos) {
+            std::fprintf(stderr, "bench: configure failed: %s\n", answer.c_str());
             std::exit(1);
         }
-        best.wall = std::max(best.wall, static_cast<double>(steps) / seconds);
-        best.cpu = std::max(best.cpu, static_cast<double>(steps) / cpu_seconds);
+        lab.set_data("train", data.train->x.data(), data.train->x.size(), data.train->labels.data(), data.train->count);
+        lab.set_data("test", data.test->x.data(), data.test->x.size(), data.test->labels.data(), data.test->count);
+        for (int i = 0; i < 10; ++i) lab.step(kChunk);  // warm-up: caches, page faults, the matmul's scratch
+        const auto t0 = std::chrono::steady_clock::now();
+        const std::clock_t c0 = std::clock();
+        for (std::size_t done = 0; done < steps; done += kChunk) answer = lab.step(kChunk);
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double cpu_seconds = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
+        if (answer.find("\"diverged\":null") == std::string::npos) {
+            std::fprintf(stderr, "bench: the run did not train: %.300s\n", answer.c_str());
+            std::exit(1);
+        }
+        const double timed = static_cast<double>((steps + kChunk - 1) / kChunk * kChunk);
+        best.wall = std::max(best.wall, timed / seconds);
+        best.cpu = std::max(best.cpu, timed / cpu_seconds);
     }
     return best;
 }
@@ -133,8 +142,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     const Data data = mnist ? load_mnist(mnist) : synthetic_mnist();
-    const Rate none = steps_per_second(data, BnPlacement::none, steps, repeats);
-    const Rate before = steps_per_second(data, BnPlacement::before, steps, repeats);
+    const Rate none = steps_per_second(data, "none", steps, repeats);
+    const Rate before = steps_per_second(data, "before", steps, repeats);
     if (json) {
         std::printf("{\"data\": \"%s\", \"steps\": %zu, \"repeats\": %d, \"runs\": ["
                     "{\"batchnorm\": \"none\", \"steps_per_second\": %.1f, \"steps_per_cpu_second\": %.1f}, "

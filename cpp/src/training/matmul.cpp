@@ -2,6 +2,7 @@
 #include "bnkata/training/matmul.hpp"
 
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -30,65 +31,68 @@ template <typename V, typename Real> inline void store(Real* p, const V& v) { st
 inline Simd<float>::type splat(float x) { return Simd<float>::type{x, x, x, x}; }
 inline Simd<double>::type splat(double x) { return Simd<double>::type{x, x}; }
 
-// Tiles are one output row wide and up to kWideVectors SIMD vectors long. One row: each output row gets
-// its own list of non-zero inputs, so a sparse row (an MNIST digit: ~19 % non-zero pixels) costs only
-// its non-zeros — a tile of several rows would have to visit the union of their non-zeros. Six to
-// eight vectors: that many independent accumulator chains hide the add latency (4 cycles, 2 adds per
-// cycle on x86).
-constexpr std::size_t kRows = 1;
-// The widest tile, per target: x86 folds each loaded row of B into its multiply (a memory operand), so
-// 8 accumulators fit its 16 registers; a WASM engine keeps each loaded vector in a register of its own,
-// and 6 accumulators + 6 loads + 1 broadcast avoid spilling (measured faster in Node; 8 is faster
-// natively). The width changes no result: every output still sums its products in increasing order.
+// Two kinds of tile, chosen by what A holds:
+//   sparse A (pixels, ReLU outputs): tiles one output row high. Each row gets its own list of non-zero
+//     inputs, so a sparse row (an MNIST digit: ~19 % non-zero pixels) costs only its non-zeros — a tile
+//     of several rows would have to visit the union of their non-zeros.
+//   dense A (sigmoid and tanh activations): tiles kDenseRows rows high, no index list. Each loaded
+//     vector of B then feeds kDenseRows rows: fewer loads per multiply-add, which matters most in WASM,
+//     where every operand of a SIMD multiply is loaded into a register of its own (no memory operands).
+// Widths, per target: enough independent accumulator chains to hide the add latency, few enough that
+// accumulators + loaded B vectors + broadcasts fit the 16 SIMD registers (15 usable in V8) without
+// spilling. Measured with scripts/bench-training.mjs (page) and bnkata_bench_training (native). The
+// widths change no result: every output still sums its products in increasing order.
 #if defined(__wasm__)
-constexpr std::size_t kWideVectors = 6;
+constexpr std::size_t kSparseVectors = 6;  // 6 accumulators + 6 loads + 1 broadcast
+constexpr std::size_t kDenseRows = 2, kDenseVectors = 4;  // 8 accumulators + 4 loads + 2 broadcasts
 #else
-constexpr std::size_t kWideVectors = 8;
+constexpr std::size_t kSparseVectors = 8;  // x86 folds each load of B into its multiply (memory operand)
+constexpr std::size_t kDenseRows = 2, kDenseVectors = 4;
 #endif
 
-// The indices along the shared dimension at which any of the tile's R rows of A is non-zero.
-// A element (r, s) sits at A[r·row_stride + s·col_stride].
+// The indices along the shared dimension that a tile visits: every index (dense A), or a list of the
+// indices at which A is non-zero (sparse A).
+struct EveryIndex {
+    std::size_t operator[](std::size_t t) const { return t; }
+};
+struct ListedIndex {
+    const uint32_t* list;
+    std::size_t operator[](std::size_t t) const { return list[t]; }
+};
+
+// The indices s < S at which the contiguous row A[0 … S) is non-zero, in increasing order; returns
+// their count. Used only for sparse A.
 template <typename Real>
-std::size_t nonzero_indices(uint32_t* list, const Real* A, std::size_t R, std::size_t S,
-                            std::size_t row_stride, std::size_t col_stride, Zeros zeros) {
-    if (zeros == Zeros::none_expected) {
-        for (std::size_t s = 0; s < S; ++s) list[s] = static_cast<uint32_t>(s);
-        return S;
-    }
+std::size_t nonzero_indices(uint32_t* list, const Real* A, std::size_t S) {
     std::size_t count = 0;
     std::size_t s = 0;
     if constexpr (sizeof(Real) == 4) {
-        if (R == 1 && col_stride == 1) {
-            // One contiguous row: jump over runs of 8 zeros at once (an MNIST digit's border is ~80 %
-            // zeros). ±0 both count as zero: their bits without the sign are 0.
-            for (; s + 8 <= S; s += 8) {
-                uint32_t bits[8], any = 0;
-                std::memcpy(bits, A + s, sizeof bits);
-                for (uint32_t b : bits) any |= b & 0x7fffffffu;
-                if (any == 0) continue;
-                for (std::size_t i = s; i < s + 8; ++i) {
-                    list[count] = static_cast<uint32_t>(i);
-                    count += A[i] != Real(0);
-                }
+        // Jump over runs of 8 zeros at once (an MNIST digit's border is ~80 % zeros). ±0 both count as
+        // zero: their bits without the sign are 0.
+        for (; s + 8 <= S; s += 8) {
+            uint32_t bits[8], any = 0;
+            std::memcpy(bits, A + s, sizeof bits);
+            for (uint32_t b : bits) any |= b & 0x7fffffffu;
+            if (any == 0) continue;
+            for (std::size_t i = s; i < s + 8; ++i) {
+                list[count] = static_cast<uint32_t>(i);
+                count += A[i] != Real(0);
             }
         }
     }
     for (; s < S; ++s) {
-        bool any = false;
-        for (std::size_t r = 0; r < R; ++r) any |= A[r * row_stride + s * col_stride] != Real(0);
         list[count] = static_cast<uint32_t>(s);
-        count += any;
+        count += A[s] != Real(0);
     }
     return count;
 }
 
 // The micro-kernel shared by both products. For r < R and the NV vectors from column m0:
-//   acc[r] = init[r] + Σ_{t} A(r, list[t]) · B(list[t], m0 …)
+//   acc[r] = init + Σ_{t < count} A(r, s_t) · B(s_t, m0 …),   s_t = index[t], in increasing t
 // A(r, s) = A[r·a_row + s·a_col]; B(s, ·) = B + s·b_row; init is bias (or zero).
-template <std::size_t R, std::size_t NV, typename Real>
+template <std::size_t R, std::size_t NV, typename Real, typename Index>
 inline void tile(Real* out, std::size_t out_row, const Real* A, std::size_t a_row, std::size_t a_col,
-                 const Real* B, std::size_t b_row, const Real* bias, const uint32_t* list,
-                 std::size_t count) {
+                 const Real* B, std::size_t b_row, const Real* bias, Index index, std::size_t count) {
     using V = typename Simd<Real>::type;
     constexpr std::size_t L = Simd<Real>::lanes;
     V acc[R][NV];
@@ -97,7 +101,7 @@ inline void tile(Real* out, std::size_t out_row, const Real* A, std::size_t a_ro
         for (std::size_t r = 0; r < R; ++r) acc[r][v] = init;
     }
     for (std::size_t t = 0; t < count; ++t) {
-        const std::size_t s = list[t];
+        const std::size_t s = index[t];
         V b[NV];
         for (std::size_t v = 0; v < NV; ++v) b[v] = load<V>(B + s * b_row + v * L);
         for (std::size_t r = 0; r < R; ++r) {
@@ -110,82 +114,135 @@ inline void tile(Real* out, std::size_t out_row, const Real* A, std::size_t a_ro
 }
 
 // The columns left over after whole vectors, one scalar at a time, in the same summation order.
-template <typename Real>
+template <typename Real, typename Index>
 inline void tile_scalar(Real* out, std::size_t out_row, std::size_t R, std::size_t columns,
                         const Real* A, std::size_t a_row, std::size_t a_col, const Real* B,
-                        std::size_t b_row, const Real* bias, const uint32_t* list, std::size_t count) {
+                        std::size_t b_row, const Real* bias, Index index, std::size_t count) {
     for (std::size_t r = 0; r < R; ++r)
         for (std::size_t c = 0; c < columns; ++c) {
             Real acc = bias ? bias[c] : Real(0);
-            for (std::size_t t = 0; t < count; ++t) acc += A[r * a_row + list[t] * a_col] * B[list[t] * b_row + c];
+            for (std::size_t t = 0; t < count; ++t) acc += A[r * a_row + index[t] * a_col] * B[index[t] * b_row + c];
             out[r * out_row + c] = acc;
         }
 }
 
-// Sweeps one block of R output rows across all M columns: the widest tiles, then 4, 2, 1 vectors, then
-// scalars.
-template <std::size_t R, typename Real>
+// Sweeps one block of R output rows across all M columns: tiles of NV vectors, then 4, 2, 1 vectors,
+// then scalars.
+template <std::size_t R, std::size_t NV, typename Real, typename Index>
 void row_block(Real* out, const Real* A, std::size_t a_row, std::size_t a_col, const Real* B,
-               const Real* bias, std::size_t M, const uint32_t* list, std::size_t count) {
+               const Real* bias, std::size_t M, Index index, std::size_t count) {
     constexpr std::size_t L = Simd<Real>::lanes;
     std::size_t m = 0;
     auto at = [&](std::size_t offset) { return bias ? bias + offset : nullptr; };
-    for (; m + kWideVectors * L <= M; m += kWideVectors * L)
-        tile<R, kWideVectors>(out + m, M, A, a_row, a_col, B + m, M, at(m), list, count);
-    if (m + 4 * L <= M) {
-        tile<R, 4>(out + m, M, A, a_row, a_col, B + m, M, at(m), list, count);
-        m += 4 * L;
+    for (; m + NV * L <= M; m += NV * L)
+        tile<R, NV>(out + m, M, A, a_row, a_col, B + m, M, at(m), index, count);
+    if constexpr (NV > 4) {
+        if (m + 4 * L <= M) {
+            tile<R, 4>(out + m, M, A, a_row, a_col, B + m, M, at(m), index, count);
+            m += 4 * L;
+        }
     }
-    if (m + 2 * L <= M) {
-        tile<R, 2>(out + m, M, A, a_row, a_col, B + m, M, at(m), list, count);
-        m += 2 * L;
+    if constexpr (NV > 2) {
+        if (m + 2 * L <= M) {
+            tile<R, 2>(out + m, M, A, a_row, a_col, B + m, M, at(m), index, count);
+            m += 2 * L;
+        }
     }
     if (m + L <= M) {
-        tile<R, 1>(out + m, M, A, a_row, a_col, B + m, M, at(m), list, count);
+        tile<R, 1>(out + m, M, A, a_row, a_col, B + m, M, at(m), index, count);
         m += L;
     }
-    if (m < M) tile_scalar(out + m, M, R, M - m, A, a_row, a_col, B + m, M, at(m), list, count);
+    if (m < M) tile_scalar(out + m, M, R, M - m, A, a_row, a_col, B + m, M, at(m), index, count);
 }
 
-// Scratch for the non-zero index lists: grows to the largest shared dimension once, then is reused.
-std::vector<uint32_t>& scratch(std::size_t n) {
-    static std::vector<uint32_t> list;
-    if (list.size() < n) list.resize(n);
-    return list;
+// Scratch for the index lists: each vector grows to the largest size asked for once, then is reused.
+// (The engine is single-threaded: one lab per Web Worker, one session per CLI run.)
+struct Scratch {
+    std::vector<uint32_t> list;                 // one row's non-zero indices
+    std::vector<uint32_t> hits, row_start;      // column_lists: every row's non-zero columns, row by row
+    std::vector<uint32_t> column_start, next, column_rows;  // column_lists: each column's rows
+};
+Scratch& scratch() {
+    static Scratch s;
+    return s;
+}
+uint32_t* sized(std::vector<uint32_t>& v, std::size_t n) {
+    if (v.size() < n) v.resize(n);
+    return v.data();
+}
+
+// For sparse A (rows, S) in the weight gradient: for every column s, the rows r at which A(r, s) ≠ 0, in
+// increasing r: column_rows[column_start[s] … column_start[s + 1]). Scanning one column alone would stride
+// through A (S floats between reads: ~6 % of a step for MNIST's 784 pixels); instead every row is scanned
+// once, contiguously, skipping runs of zeros 8 at a time, and its non-zeros are dealt out to their
+// columns (a counting sort, so each column's rows come out in increasing order).
+template <typename Real>
+void column_lists(Scratch& k, const Real* A, std::size_t rows, std::size_t S) {
+    uint32_t* hits = sized(k.hits, rows * S);
+    uint32_t* row_start = sized(k.row_start, rows + 1);
+    uint32_t* start = sized(k.column_start, S + 1);
+    std::fill(start, start + S + 1, 0u);
+    std::size_t total = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+        row_start[r] = static_cast<uint32_t>(total);
+        const std::size_t count = nonzero_indices(hits + total, A + r * S, S);
+        for (std::size_t t = 0; t < count; ++t) ++start[hits[total + t] + 1];
+        total += count;
+    }
+    row_start[rows] = static_cast<uint32_t>(total);
+    for (std::size_t s = 0; s < S; ++s) start[s + 1] += start[s];
+    uint32_t* next = sized(k.next, S);  // the next free place in each column's list
+    std::copy(start, start + S, next);
+    uint32_t* column_rows = sized(k.column_rows, total);
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t t = row_start[r]; t < row_start[r + 1]; ++t) column_rows[next[hits[t]]++] = static_cast<uint32_t>(r);
+}
+
+// out (rows, M) = bias (or 0) + Σ_s A(r, s)·B(s, ·) for every row r — the loop both products share.
+// A(r, s) = A[r·a_row + s·a_col]; B is (S, M) row-major.
+template <typename Real>
+void product(Real* out, const Real* A, std::size_t a_row, std::size_t a_col, const Real* B, const Real* bias,
+             std::size_t rows, std::size_t S, std::size_t M, Zeros zeros) {
+    std::size_t r = 0;
+    if (zeros == Zeros::none_expected) {
+        for (; r + kDenseRows <= rows; r += kDenseRows)
+            row_block<kDenseRows, kDenseVectors>(out + r * M, A + r * a_row, a_row, a_col, B, bias, M, EveryIndex{}, S);
+        for (; r < rows; ++r)
+            row_block<1, kDenseVectors>(out + r * M, A + r * a_row, a_row, a_col, B, bias, M, EveryIndex{}, S);
+        return;
+    }
+    Scratch& k = scratch();
+    if (a_col == 1) {  // rows of A are contiguous: find each row's non-zeros as it comes
+        uint32_t* list = sized(k.list, S);
+        for (; r < rows; ++r) {
+            const std::size_t count = nonzero_indices(list, A + r * a_row, S);
+            row_block<1, kSparseVectors>(out + r * M, A + r * a_row, a_row, a_col, B, bias, M, ListedIndex{list}, count);
+        }
+        return;
+    }
+    // Rows of A are its columns in memory (the weight gradient's Aᵀ): find them all in one pass over A.
+    column_lists(k, A, S, rows);
+    for (; r < rows; ++r) {
+        const uint32_t* list = k.column_rows.data() + k.column_start[r];
+        row_block<1, kSparseVectors>(out + r * M, A + r * a_row, a_row, a_col, B, bias, M, ListedIndex{list},
+                                     k.column_start[r + 1] - k.column_start[r]);
+    }
 }
 
 }  // namespace
 
-// out row n = bias + Σ_k A[n,k]·B[k,:], over the k where A[n,k] ≠ 0.
+// out row n = bias + Σ_k A[n,k]·B[k,:] (over the k where A[n,k] ≠ 0 when A is sparse).
 template <typename Real>
 void matmul_forward(Real* out, const Real* A, const Real* B, const Real* bias, std::size_t N,
                     std::size_t K, std::size_t M, Zeros zeros) {
-    uint32_t* list = scratch(K).data();
-    std::size_t n = 0;
-    for (; n + kRows <= N; n += kRows) {
-        const std::size_t count = nonzero_indices(list, A + n * K, kRows, K, K, 1, zeros);
-        row_block<kRows>(out + n * M, A + n * K, K, 1, B, bias, M, list, count);
-    }
-    for (; n < N; ++n) {
-        const std::size_t count = nonzero_indices(list, A + n * K, 1, K, K, 1, zeros);
-        row_block<1>(out + n * M, A + n * K, K, 1, B, bias, M, list, count);
-    }
+    product(out, A, K, 1, B, bias, N, K, M, zeros);
 }
 
-// dB row k = Σ_n A[n,k]·dOut[n,:], over the examples n where A[n,k] ≠ 0.
+// dB row k = Σ_n A[n,k]·dOut[n,:] (over the examples n where A[n,k] ≠ 0 when A is sparse).
 template <typename Real>
 void matmul_weight_grad(Real* dB, const Real* A, const Real* dOut, std::size_t N, std::size_t K,
                         std::size_t M, Zeros zeros) {
-    uint32_t* list = scratch(N).data();
-    std::size_t k = 0;
-    for (; k + kRows <= K; k += kRows) {
-        const std::size_t count = nonzero_indices(list, A + k, kRows, N, 1, K, zeros);
-        row_block<kRows, Real>(dB + k * M, A + k, 1, K, dOut, nullptr, M, list, count);
-    }
-    for (; k < K; ++k) {
-        const std::size_t count = nonzero_indices(list, A + k, 1, N, 1, K, zeros);
-        row_block<1, Real>(dB + k * M, A + k, 1, K, dOut, nullptr, M, list, count);
-    }
+    product(dB, A, 1, K, dOut, static_cast<const Real*>(nullptr), K, N, M, zeros);
 }
 
 template <typename Real>

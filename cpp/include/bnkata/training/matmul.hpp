@@ -5,14 +5,16 @@
 //   weights:   dB  (K,M) = Aᵀ (K,N) · dOut (N,M)            — dW = xᵀ·dZ
 //   transpose: out (C,R) = in (R,C)ᵀ                          — Wᵀ for dX, so that every inner loop is
 //                                                              contiguous and no product is a dot product
-// How they are fast: each output tile (4 rows × 2 SIMD vectors) lives in registers while the shared index
-// (k or n) runs; SIMD comes from GCC/Clang vector extensions, i.e. SSE natively and SIMD128 in WASM
-// (-msimd128). Rows of A that are exactly zero at an index are skipped (MNIST pixels are ~80 % zeros;
-// ReLU gradients are often zero): adding 0·b would not change the sum unless b is inf/NaN, which the
-// divergence check reports anyway.
+// How they are fast: each output tile lives in registers while the shared index (k or n) runs; SIMD
+// comes from GCC/Clang vector extensions, i.e. SSE natively and SIMD128 in WASM (-msimd128) — the same
+// code, 128 bits wide on both. Dense A (sigmoid/tanh activations) gets tiles two rows high, so each
+// loaded vector of B feeds two rows; sparse A (pixels, ReLU) gets one-row tiles over the indices at which
+// that row of A is non-zero (MNIST pixels are ~80 % zeros): adding 0·b would not change the sum unless b
+// is inf/NaN, which the divergence check reports anyway. The weight gradient finds every column's
+// non-zeros in one contiguous pass over A (a counting sort) instead of striding down each column.
 // How they are reproducible: every output is bias (or 0) plus the products in increasing k (or n) order,
 // one IEEE multiply and one add each. No reassociation, no FMA: the same bits natively and in WASM.
-// The kernels allocate nothing per call (a scratch index list grows once and is reused).
+// The kernels allocate nothing per call (scratch index lists grow once and are reused).
 #pragma once
 
 #include <cstddef>
@@ -20,7 +22,8 @@
 namespace bnkata::training {
 
 // Whether A may hold many exact zeros (input pixels, ReLU outputs and their gradients). Finding them
-// costs a scan of A; for A without zeros (sigmoid and tanh activations) the scan is skipped.
+// costs a scan of A; for A without zeros (sigmoid and tanh activations) the scan is skipped and the
+// denser tiles are used. Either way every output sums the same products in the same order.
 enum class Zeros { skip, none_expected };
 
 // Writes out (N,M) = A (N,K)·B (K,M) + bias (M); bias may be nullptr (then 0). Mutates only out.
