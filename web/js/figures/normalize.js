@@ -87,10 +87,9 @@ export function mount(root, ctx) {
     max: EPS_EXPONENTS.max,
     step: EPS_EXPONENTS.step,
     value: state.epsExponent,
-    'aria-describedby': `${epsId}-hint`,
+    'aria-describedby': `${epsId}-hint ${epsId}-error`,
   });
   const epsError = el('p', { id: `${epsId}-error`, class: 'field-error', 'aria-live': 'polite' });
-  epsInput.setAttribute('aria-describedby', `${epsId}-hint ${epsId}-error`);
   epsInput.addEventListener('input', () => {
     state.epsExponent = Number(epsInput.value);
     epsError.textContent = '';
