@@ -184,6 +184,21 @@ describe('figure state in the URL hash', () => {
     }
   });
 
+  test('a link followed on the open page (the hash changes) restores that batch too', async () => {
+    const { page, problems, close: done } = await openLesson(browser, `${site.url}#step-5`);
+    try {
+      await page.evaluate(() => { location.hash = '#step-5?x=3,5&beta=2'; });
+      const five = stepFive(page);
+      await page.waitForFunction(() => document.querySelector('#step-5 .figure-verify textarea')?.value === '3,5');
+      const y = await five.stage('scaled and shifted');
+      assert.equal(y.mean, 2, 'mean y = β');
+      assert.equal((await five.stage('the batch as given')).variance, 1);
+      assertNoProblems(problems);
+    } finally {
+      await done();
+    }
+  });
+
   test('plain #step-1 and #step-5 links still land on their step and leave the hash alone until an edit', async () => {
     for (const id of ['step-1', 'step-5']) {
       const { page, problems, close: done } = await openLesson(browser, `${site.url}#${id}`);
