@@ -7,7 +7,7 @@
 //   - pausing mid-run stops at a whole chunk (every lane at the same step, the plots at that step), and
 //     a paused, stepped or reset run continues to exactly the numbers of an uninterrupted one;
 //   - it works from file:// (Blob-URL worker, lab.js and mnist.js loaded by <script>) with no console
-//     errors and no CSP violations; the settings live in the URL hash.
+//     errors and no CSP violations; the settings and the speed live in the URL hash.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -186,6 +186,36 @@ test('settings go into the URL hash; bad values are named, not obeyed', async ()
     assertNoProblems(problems);
   } finally {
     await close();
+  }
+});
+
+test('the speed lives in the URL too: a link restores it, a bad one is named and not obeyed', async () => {
+  const slow = await openLab(`${site.url}#lab?exp=depth&seed=5&speed=slow`);
+  try {
+    const speed = slow.lab.getByRole('combobox', { name: 'Speed' });
+    assert.equal(await speed.inputValue(), 'slow', 'the link set the speed');
+    assert.equal(await slow.lab.locator('.lab-notice').isHidden(), true, 'a good link raises no notice');
+    // Changing a setting keeps the speed in the link; choosing a speed writes it.
+    const seed = slow.lab.getByRole('textbox', { name: 'Seed' });
+    await seed.fill('6');
+    await seed.press('Enter');
+    await slow.page.waitForFunction(() => location.hash.includes('seed=6'));
+    assert.match(await slow.page.evaluate(() => location.hash), /^#lab\?exp=depth&seed=6&speed=slow$/);
+    await speed.selectOption('medium');
+    await slow.page.waitForFunction(() => location.hash.includes('speed=medium'));
+    await speed.selectOption('full');
+    await slow.page.waitForFunction(() => !location.hash.includes('speed='));  // the default is not written
+    assertNoProblems(slow.problems);
+  } finally {
+    await slow.close();
+  }
+  const bad = await openLab(`${site.url}#lab?exp=depth&speed=warp`);
+  try {
+    assert.match(await bad.lab.locator('.lab-notice').textContent(), /speed: expected one of slow, medium, full, got "warp"/);
+    assert.equal(await bad.lab.getByRole('combobox', { name: 'Speed' }).inputValue(), 'full', 'a bad speed falls back to the default');
+    assertNoProblems(bad.problems);
+  } finally {
+    await bad.close();
   }
 });
 

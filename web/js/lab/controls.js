@@ -41,7 +41,7 @@ export function buildControls(root, handlers) {
     option.value = name;
     speed.append(option);
   }
-  speed.value = 'full';
+  speed.value = handlers.speed;  // from the link (#lab?…&speed=slow), else the default
   speed.addEventListener('change', () => handlers.onSpeed(speed.value));
   speedLabel.append(speed);
   buttons.append(speedLabel);

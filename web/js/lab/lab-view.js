@@ -2,7 +2,7 @@
 // lab's one state object (experiment, values, run status, plot tables) and keeps data flowing one way:
 // control → state (→ URL hash) → worker (the engine trains) → report → tables → plots and words.
 import { experiments, defaultExperiment, withDefaults, emptyTables } from './experiments.js';
-import { readHash, writeHash, parseValue } from './url-state.js';
+import { readHash, writeHash, parseValue, labParams } from './url-state.js';
 import { TrainingWorker } from './worker-host.js';
 import { loadScript } from '../ui/load-script.js';
 import { createPlot, plotToPng, readColours } from './plots.js';
@@ -10,7 +10,8 @@ import { toCsv, toJson, download } from './export.js';
 import { buildControls } from './controls.js';
 import { explainStop } from './explain.js';
 
-const SPEEDS = { slow: 200, medium: 2000, full: 0 };  // steps per second per lane; 0 = as fast as it goes
+// Steps per second per lane for each of labParams.speed's choices; 0 = as fast as it goes.
+const SPEEDS = { slow: 200, medium: 2000, full: 0 };
 
 let nextRunId = 1;
 
@@ -19,7 +20,7 @@ export function mountLab(root, { workerSource }) {
   const state = {
     experimentId: fromHash.experimentId,
     values: withDefaults(experiments[fromHash.experimentId], fromHash.values),
-    speed: 'full',
+    speed: fromHash.lab.speed ?? labParams.speed.default,  // a key of SPEEDS
     status: 'idle',        // idle | starting | paused | running | done | diverged | error
     step: 0, total: 0,
     runId: 0,              // the run the worker is building; reports of older runs are ignored
@@ -34,7 +35,8 @@ export function mountLab(root, { workerSource }) {
   root.replaceChildren();
   const controls = buildControls(root, {
     experiments,
-    speeds: Object.keys(SPEEDS),
+    speeds: labParams.speed.choices.map((c) => c.value),
+    speed: state.speed,
     onExperiment: (id) => { state.experimentId = id; state.values = withDefaults(experiments[id]); configChanged(); },
     onValue: (name, raw) => {
       const spec = experiments[state.experimentId].params[name];
@@ -45,7 +47,11 @@ export function mountLab(root, { workerSource }) {
       configChanged();
     },
     onPlay: play, onPause: pause, onStep: step, onReset: reset,
-    onSpeed: (speed) => { state.speed = speed; if (worker) worker.speed(SPEEDS[speed]); },
+    onSpeed: (speed) => {
+      state.speed = speed;
+      if (worker) worker.speed(SPEEDS[speed]);
+      writeUrl();
+    },
     onExport: exportRun,
   });
   const plotsRoot = document.createElement('div');
@@ -60,8 +66,12 @@ export function mountLab(root, { workerSource }) {
   function experiment() { return experiments[state.experimentId]; }
 
   // A new configuration: new, empty tables and plots; the worker rebuilds the nets when next played.
+  function writeUrl() {
+    history.replaceState(null, '', writeHash(state.experimentId, experiment(), state.values, { speed: state.speed }));
+  }
+
   function configChanged() {
-    history.replaceState(null, '', writeHash(state.experimentId, experiment(), state.values));
+    writeUrl();
     state.runId = 0;
     if (worker) worker.pause();
     setStatus('idle', 0, experiment().totalSteps(state.values));

@@ -1,16 +1,29 @@
 // The lab's state in the URL hash, so that a shared link reproduces the same run.
 //
-// Format: #lab?exp=fig1&seed=7&steps=3000&lr=0.5 — "lab" first, so that the page's own anchors (#step-3)
-// and the lab's state never collide; only parameters that differ from the experiment's defaults are
-// written, so links stay short. Every parameter is described by a typed entry in the experiment's table
-// (experiments.js): parsing validates against it and falls back to the default, naming the bad field.
+// Format: #lab?exp=fig1&seed=7&steps=3000&lr=0.5&speed=slow — "lab" first, so that the page's own anchors
+// (#step-3) and the lab's state never collide; only parameters that differ from their defaults are
+// written, so links stay short. Every parameter is described by a typed entry in a table — the
+// experiment's (experiments.js) or, for settings of the lab itself such as the speed, `labParams` below:
+// parsing validates against it and falls back to the default, naming the bad field.
 
 const PREFIX = '#lab?';
 
-/** Returns { experimentId, values, problems } read from a hash string (problems: [{field, message}]). */
+/** Settings of the lab itself, the same for every experiment (same entry format as experiments.js). */
+export const labParams = {
+  speed: {
+    type: 'choice', label: 'Speed', default: 'full',
+    choices: [{ value: 'slow' }, { value: 'medium' }, { value: 'full' }],
+  },
+};
+
+/**
+ * Returns { experimentId, values, lab, problems, present } read from a hash string: values are the
+ * experiment's parameters, lab the lab's own settings (labParams), each only where the link sets them
+ * validly; problems: [{field, message}].
+ */
 export function readHash(hash, experiments, defaultId) {
   const problems = [];
-  if (!hash || !hash.startsWith(PREFIX)) return { experimentId: defaultId, values: {}, problems, present: false };
+  if (!hash || !hash.startsWith(PREFIX)) return { experimentId: defaultId, values: {}, lab: {}, problems, present: false };
   const params = new URLSearchParams(hash.slice(PREFIX.length));
   let experimentId = params.get('exp') || defaultId;
   if (!experiments[experimentId]) {
@@ -24,19 +37,29 @@ export function readHash(hash, experiments, defaultId) {
     if (parsed.ok) values[name] = parsed.value;
     else problems.push({ field: name, message: parsed.message });
   }
+  const lab = {};
+  for (const [name, spec] of Object.entries(labParams)) {
+    if (!params.has(name)) continue;
+    const parsed = parseValue(spec, params.get(name));
+    if (parsed.ok) lab[name] = parsed.value;
+    else problems.push({ field: name, message: parsed.message });
+  }
   for (const name of params.keys()) {
-    if (name !== 'exp' && !(name in experiments[experimentId].params)) {
+    if (name !== 'exp' && !(name in experiments[experimentId].params) && !(name in labParams)) {
       problems.push({ field: name, message: `"${name}" is not a setting of this experiment; ignored` });
     }
   }
-  return { experimentId, values, problems, present: true };
+  return { experimentId, values, lab, problems, present: true };
 }
 
-/** The hash for an experiment and its values (defaults omitted). */
-export function writeHash(experimentId, experiment, values) {
+/** The hash for an experiment, its values and the lab's settings (defaults omitted). */
+export function writeHash(experimentId, experiment, values, lab = {}) {
   const params = new URLSearchParams({ exp: experimentId });
   for (const [name, spec] of Object.entries(experiment.params)) {
     if (name in values && values[name] !== spec.default) params.set(name, String(values[name]));
+  }
+  for (const [name, spec] of Object.entries(labParams)) {
+    if (name in lab && lab[name] !== spec.default) params.set(name, String(lab[name]));
   }
   return PREFIX + params.toString();
 }
