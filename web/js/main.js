@@ -139,7 +139,7 @@ function exerciseEngine() {
 // mounting the first figures.
 const mark = (name) => { try { performance.mark(name); } catch { /* no User Timing: nothing to record */ } };
 
-// The core starts loading the moment this script runs: index.html runs it async from <head>, so the
+// The core starts loading the moment this script runs: index.html runs it from <head>, so the
 // WebAssembly compiles while the browser is still parsing the lesson's text.
 mark('bnkata:core-start');
 const coreLoading = loadScript('bnkata-core.js', () => typeof globalThis.createBnKata === 'function')
