@@ -118,6 +118,9 @@ TEST_CASE("bad configs are rejected with the field's name") {
         {{{"data", {{"kind", "spiral"}, {"shape", 1}}}}, "data.shape"},
         {{{"monitor_layer", 3}}, "monitor_layer"},
         {{{"monitor_unit", 100}}, "monitor_unit"},
+        {{{"trainable", "weights"}}, "trainable"},
+        {{{"trainable", "bias_before_bn"}, {"batchnorm", "none"}}, "trainable"},
+        {{{"trainable", "bias_before_bn"}, {"batchnorm", "after"}}, "trainable"},
         {{{"learning_rat", 0.1}}, "learning_rat"},
         {json::array(), "config"},
     };
@@ -181,4 +184,42 @@ TEST_CASE("Ioffe §2 in a full run: the bias before BN grows without the gradien
     CAPTURE(early);
     CAPTURE(late);
     CHECK(late > 1.5 * early);
+}
+
+// Ioffe & Szegedy §2, as the paper tells it: "consider a layer … x̂ = x − E[x], x = u + b … If a gradient
+// descent step ignores the dependence of E[x] on b, then it will update b ← b + Δb … u + (b + Δb) −
+// E[u + (b + Δb)] = u + b − E[u + b] … b will grow indefinitely while the loss remains fixed." Only the
+// biases before BN train (everything else is frozen, so nothing else can move the loss), on one fixed
+// full batch (so the training loss is one function of the parameters, not a new batch's each step).
+TEST_CASE("Ioffe §2 as the paper tells it: only the bias before BN learns; without the gradient through μ_B it grows without bound while the loss stays fixed") {
+    const auto config = [](bool through_stats) {
+        return json{{"seed", 1}, {"sizes", {2, 16, 16, 3}}, {"activation", "sigmoid"}, {"batchnorm", "before"},
+                    {"bn_grad_through_stats", through_stats}, {"trainable", "bias_before_bn"},
+                    {"learning_rate", 0.5}, {"batch_size", 60},
+                    {"data", {{"kind", "blobs"}, {"train", 60}, {"test", 60}}}};
+    };
+    const auto bias = [](const json& r) { return r["layers"][0]["bias_norm"].get<double>(); };
+    Lab ignored, exact;
+    REQUIRE(configure(ignored, config(false))["ok"] == true);
+    REQUIRE(configure(exact, config(true))["ok"] == true);
+    const json i1 = ignored.step_json(1), e1 = exact.step_json(1);
+    const json i500 = ignored.step_json(499), e500 = exact.step_json(499);
+    const json i1000 = ignored.step_json(500), e1000 = exact.step_json(500);
+    CAPTURE(i1.dump());
+    CAPTURE(i1000["layers"].dump());
+
+    SUBCASE("without the gradient through μ_B: the bias grows steadily — by the same amount every step") {
+        CHECK(bias(i1000) > 10.0);                                              // from 0
+        CHECK(bias(i1000) == doctest::Approx(2 * bias(i500)).epsilon(0.01));    // linear: no sign of stopping
+        CHECK(bias(i1000) == doctest::Approx(1000 * bias(i1)).epsilon(0.01));
+    }
+    SUBCASE("…while the loss stays where it was (to 1e-4), as does the other net's") {
+        // Before any update both nets compute the same loss; then neither loss moves.
+        CHECK(i1["loss"].get<double>() == e1["loss"].get<double>());
+        CHECK(std::fabs(i1000["loss"].get<double>() - i1["loss"].get<double>()) < 1e-4);
+        CHECK(std::fabs(e1000["loss"].get<double>() - e1["loss"].get<double>()) < 1e-4);
+    }
+    SUBCASE("with the full gradient the bias gets no push: it stays at 0 up to rounding") {
+        CHECK(bias(e1000) < 1e-3);
+    }
 }

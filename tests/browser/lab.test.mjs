@@ -219,6 +219,27 @@ test('the speed lives in the URL too: a link restores it, a bad one is named and
   }
 });
 
+test('Ioffe §2 in the page: without the gradient through μ_B the bias grows while the loss stays put', async () => {
+  const { page, lab, problems, close } = await openLab(`${site.url}#lab?exp=bias-blowup`);
+  try {
+    await lab.getByRole('button', { name: 'Play', exact: true }).click();
+    await waitForStatus(page, ['done']);
+    const [bias, loss] = await summaries(lab);
+    const grew = bias.match(/bias norm went from ([\d.e+-]+) at step 50 to ([\d.e+-]+) at step 2000, and it is still growing/);
+    assert.ok(grew, `the bias summary says it grew: ${bias}`);
+    assert.ok(Number(grew[2]) > 100 && Number(grew[2]) > 20 * Number(grew[1]), `the bias grew from ${grew[1]} to ${grew[2]}`);
+    const full = bias.match(/With the full gradient it went from ([\d.e+-]+) to ([\d.e+-]+)\./);
+    assert.ok(full && Number(full[2]) < 1e-3, `with the full gradient the bias stays at 0: ${bias}`);
+    const losses = loss.match(/went from ([\d.]+) to ([\d.]+) with μ_B treated as constant, and from ([\d.]+) to ([\d.]+) with the full gradient/);
+    assert.ok(losses, loss);
+    assert.equal(losses[2], losses[1], 'the loss is the same to five digits after 2,000 steps of a growing bias');
+    assert.equal(losses[4], losses[3]);
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});
+
 test('at 320 px in the dark scheme the lab fits, and axe finds nothing in it', async () => {
   const { page, lab, close } = await openLab(`${site.url}#lab?exp=depth&steps=100`, { viewport: NARROW, colorScheme: 'dark', bypassCSP: true });
   try {

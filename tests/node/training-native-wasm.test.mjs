@@ -115,4 +115,10 @@ test('Ioffe §2 (no gradient through the batch statistics) also matches natively
     learning_rate: 0.1, batch_size: 20, data: { kind: 'circles', train: 400, test: 200, noise: 0.05 },
   };
   assertSameRun(native(config, 150), await inWasm(config, 150), 'circles, Ioffe §2');
+  // The lab's bias blow-up experiment: only the biases before BN train, on one full batch.
+  const onlyBias = {
+    seed: 1, sizes: [2, 16, 16, 3], activation: 'sigmoid', batchnorm: 'before', bn_grad_through_stats: false,
+    trainable: 'bias_before_bn', learning_rate: 0.5, batch_size: 60, data: { kind: 'blobs', train: 60, test: 60 },
+  };
+  assertSameRun(native(onlyBias, 300), await inWasm(onlyBias, 300), 'blobs, only the bias before BN trains');
 });

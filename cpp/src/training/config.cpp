@@ -80,7 +80,7 @@ std::optional<ConfigError> parse_config(const json& request, Config& out) {
     if (!request.is_object()) return error("config", "a JSON object", &request);
     static const std::set<std::string> known = {
         "seed", "sizes", "activation", "batchnorm", "bn_eps", "bn_momentum", "bn_grad_through_stats",
-        "init_scale", "init_mode", "learning_rate", "momentum", "batch_size", "test_examples",
+        "init_scale", "init_mode", "learning_rate", "momentum", "trainable", "batch_size", "test_examples",
         "monitor_layer", "monitor_unit", "data"};
     if (auto e = reject_unknown(request, known, "")) return e;
     Config c;
@@ -140,6 +140,15 @@ std::optional<ConfigError> parse_config(const json& request, Config& out) {
     c.init_mode = s == "fan_in" ? InitMode::fan_in : InitMode::absolute;
     if (auto e = read_number(request, "learning_rate", "", c.learning_rate, 0, 1000, true, "a number > 0 and ≤ 1000")) return e;
     if (auto e = read_number(request, "momentum", "", c.momentum, 0, 0.999, false, "a number from 0 to 0.999")) return e;
+    s = "all";
+    if (auto e = read_choice(request, "trainable", "", {"all", "bias_before_bn"}, s)) return e;
+    c.trainable = s == "bias_before_bn" ? Trainable::bias_before_bn : Trainable::all;
+    if (c.trainable == Trainable::bias_before_bn) {
+        if (c.shape.batchnorm != BnPlacement::before || c.shape.sizes.size() < 3)
+            return ConfigError{"trainable", "\"bias_before_bn\" needs hidden layers with batchnorm \"before\" (the biases it "
+                                            "trains sit right before a BN)"};
+        c.shape.bias_before_bn = true;  // keep the bias that BN makes redundant: it is the one that trains
+    }
     if (auto e = read_count(request, "batch_size", "", c.batch_size, 1, 4096)) return e;
     if (c.shape.batchnorm != BnPlacement::none && c.batch_size < 2)
         return ConfigError{"batch_size", "must be at least 2 with batchnorm: a batch of one has no variance to normalise by"};

@@ -103,6 +103,17 @@ std::string Session::first_non_finite() const {
     return "loss";
 }
 
+// One SGD update of the parameters the config trains: every one, or only the biases right before a BN.
+void Session::update_parameters() {
+    for (DenseLayer<float>& layer : net_.layers())
+        for (Parameter<float>* p : {&layer.W, &layer.b, &layer.gamma, &layer.beta}) {
+            if (p->value.empty()) continue;
+            if (config_.trainable == Trainable::bias_before_bn && !(p == &layer.b && layer.has_bn)) continue;
+            sgd_step(p->value.data(), p->velocity.data(), p->grad.data(), p->value.size(), config_.learning_rate,
+                     config_.momentum);
+        }
+}
+
 std::optional<ConfigError> Session::step(std::size_t k, StepReport& report) {
     if (!train_) return ConfigError{"data", "no training data: call setData('train', images, labels) first"};
     report = StepReport{};
@@ -115,9 +126,7 @@ std::optional<ConfigError> Session::step(std::size_t k, StepReport& report) {
             diverged_ = Divergence{step_ + 1, first_non_finite()};
             break;
         }
-        for (Parameter<float>* p : net_.parameters())
-            sgd_step(p->value.data(), p->velocity.data(), p->grad.data(), p->value.size(), config_.learning_rate,
-                     config_.momentum);
+        update_parameters();
         advance_batch();
         ++step_;
         report.batch_losses.push_back(loss);

@@ -18,6 +18,11 @@ namespace bnkata::training {
 
 enum class InitMode { absolute, fan_in };
 
+// Which parameters SGD updates. bias_before_bn: only the biases right before a "before" BN (kept for
+// this), every other parameter frozen — Ioffe & Szegedy's §2 thought experiment, in which only the bias
+// learns, so that nothing but the bias can change the loss.
+enum class Trainable { all, bias_before_bn };
+
 struct DataSpec {
     bool external = true;                 // "external": MNIST or any data copied in with set_data
     SyntheticKind kind = SyntheticKind::blobs;
@@ -32,6 +37,7 @@ struct Config {
     InitMode init_mode = InitMode::absolute;
     double learning_rate = 0.1;
     double momentum = 0;
+    Trainable trainable = Trainable::all;
     std::size_t batch_size = 60;
     std::size_t test_examples = 1000;
     int monitor_layer = -1;               // resolved: index of a hidden layer, or −1 when there is none

@@ -63,6 +63,7 @@ public:
 private:
     void fill_batch();                      // copies the next batch_size examples of the order
     void advance_batch();                   // moves past them; reshuffles at the end of an epoch
+    void update_parameters();               // one SGD step of the parameters config.trainable names
     std::string first_non_finite() const;   // names what went non-finite (see Divergence)
 
     Config config_;
