@@ -5,7 +5,7 @@
 // The configuration is the page's (784-100-100-100-10 sigmoid, batch 60, SGD, learning rate 0.5), run
 // through the JSON face the WASM bindings call (Lab::configure, set_data, step), in calls of step(50) as
 // the lab and scripts/bench-training.mjs make them — each call also measures 100 test examples and writes
-// its JSON report — so both sides time the same work. Each timing runs N steps after 500 warm-up steps;
+// its JSON report — so both sides time the same work. Each timing runs N steps after 1,000 warm-up steps;
 // the best of R repeats is reported (the machine is shared: the best run is the least
 // disturbed). --mnist FILE: the inflated bytes of dist/mnist.js (10,000 × 784 uint8 pixels, then 10,000
 // labels; the first 8,000 train). Without it: synthetic 784-pixel inputs with MNIST's sparsity (~19 % of
@@ -103,7 +103,7 @@ Rate steps_per_second(const Data& data, const char* batchnorm, std::size_t steps
         }
         lab.set_data("train", data.train->x.data(), data.train->x.size(), data.train->labels.data(), data.train->count);
         lab.set_data("test", data.test->x.data(), data.test->x.size(), data.test->labels.data(), data.test->count);
-        for (int i = 0; i < 10; ++i) lab.step(kChunk);  // warm-up: caches, page faults, the matmul's scratch
+        for (int i = 0; i < 20; ++i) lab.step(kChunk);  // warm-up as the page's: caches, page faults, scratch
         const auto t0 = std::chrono::steady_clock::now();
         const std::clock_t c0 = std::clock();
         for (std::size_t done = 0; done < steps; done += kChunk) answer = lab.step(kChunk);
