@@ -46,24 +46,21 @@ target_compile_options(bnkata_wasm PRIVATE -msimd128)
 target_compile_options(bnkata_wasm_exercises PRIVATE -msimd128)
 
 # Size: these modules are downloaded by the page (bnkata-core.js on every first visit), so code that runs
-# once per click (exercise generation and grading, JSON in and out, the lab's configure/probe/report) is
-# compiled for size (-Oz). Only the
-# loops that run per element keep -O3: the batch-norm kernels (batchnorm.cpp, forward_stages.cpp) and the
-# training engine's step (matmul, layers, loss, optimizer, network, session). The exercises were ~290 KB
-# of the ~550 KB of code at -O3, most of it nlohmann/json and std::function bodies inlined into every
-# generator. (A later -O option wins, so this overrides CMAKE_CXX_FLAGS_RELEASE's -O3.)
+# once per click (exercise generation and grading, JSON in and out) is compiled for size (-Oz). Only the
+# loops that run per element keep -O3: the batch-norm kernels (batchnorm.cpp, forward_stages.cpp). The
+# exercises were ~290 KB of code at -O3, most of it nlohmann/json and std::function bodies inlined into
+# every generator. (A later -O option wins, so this overrides CMAKE_CXX_FLAGS_RELEASE's -O3.) The training
+# engine is the lab's own module, compiled for speed (cpp/wasm-training.cmake).
 target_compile_options(bnkata_exercises PRIVATE -Oz)
 target_compile_options(bnkata_api PRIVATE -Oz)
 target_compile_options(bnkata_wasm PRIVATE -Oz)
 target_compile_options(bnkata_wasm_exercises PRIVATE -Oz)
 set_source_files_properties(
   cpp/src/json_fields.cpp cpp/src/tensor.cpp cpp/src/bn_ops.cpp cpp/src/dispatch.cpp
-  cpp/src/training/config.cpp cpp/src/training/lab.cpp cpp/src/training/probes.cpp
-  cpp/src/training/synthetic_data.cpp
   PROPERTIES COMPILE_OPTIONS -Oz)
 
 # Link at -Oz: it sets wasm-opt's level for the whole module. The hot loops were already optimised by
-# clang at -O3 above; measured with scripts/bench-training.mjs, the lab's steps/s did not drop (-38 KB raw).
+# clang at -O3 above.
 set(BNKATA_WASM_LINK_OPTIONS
   -Oz
   -lembind
