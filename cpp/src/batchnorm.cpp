@@ -32,27 +32,32 @@
 namespace bnkata {
 namespace {
 
-// (C) → (C·HW): gives each position of a row its channel's number, converted to Out.
-template <typename Out, typename In>
-std::vector<Out> broadcast_to_positions(const In* per_channel, Layout L) {
-    std::vector<Out> per_position(L.C * L.HW);
+// Every array below comes from a BnScratch (batchnorm.hpp): allocated on the first call, reused after.
+
+// (C) → (C·HW): gives each position of a row its channel's number, converted to Real.
+template <typename Real, typename In>
+const Real* broadcast_to_positions(BnScratch<Real>& scratch, const In* per_channel, Layout L) {
+    Real* per_position = scratch.template take<Real>(L.C * L.HW);
     for (std::size_t c = 0; c < L.C; ++c)
-        for (std::size_t p = 0; p < L.HW; ++p) per_position[c * L.HW + p] = static_cast<Out>(per_channel[c]);
+        for (std::size_t p = 0; p < L.HW; ++p) per_position[c * L.HW + p] = static_cast<Real>(per_channel[c]);
     return per_position;
 }
 
 // (C·HW) → (C): adds up the HW positions of each channel.
-std::vector<double> fold_positions(const std::vector<double>& per_position, Layout L) {
-    std::vector<double> per_channel(L.C, 0.0);
-    for (std::size_t c = 0; c < L.C; ++c)
+template <typename Real>
+const double* fold_positions(BnScratch<Real>& scratch, const double* per_position, Layout L) {
+    double* per_channel = scratch.template take<double>(L.C);
+    for (std::size_t c = 0; c < L.C; ++c) {
+        per_channel[c] = 0.0;
         for (std::size_t p = 0; p < L.HW; ++p) per_channel[c] += per_position[c * L.HW + p];
+    }
     return per_channel;
 }
 
 // The per-channel mean and the per-channel sum of squared deviations from it (M2), in double.
 struct MeanAndM2 {
-    std::vector<double> mean;  // (C)
-    std::vector<double> m2;    // (C), Σ (x − mean)²
+    const double* mean;  // (C)
+    const double* m2;    // (C), Σ (x − mean)²
 };
 
 // The statistics in one pass over x, kept exact by a shift.
@@ -71,15 +76,19 @@ struct MeanAndM2 {
 constexpr std::size_t kRowsPerBlock = 16;
 
 template <typename Real>
-BNKATA_MULTIVERSION MeanAndM2 mean_and_m2(const Real* x, Layout L) {
+BNKATA_MULTIVERSION MeanAndM2 mean_and_m2(BnScratch<Real>& scratch, const Real* x, Layout L) {
     const std::size_t J = L.C * L.HW;  // values in one row
-    const std::vector<Real> shift(x, x + J);  // K: the first example's values, one per position
-    std::vector<Real> block_d(J), block_d2(J);
-    std::vector<double> sum_d(J, 0.0), sum_d2(J, 0.0);
+    const Real* shift = x;  // K: the first example's values, one per position
+    Real* block_d = scratch.template take<Real>(J);
+    Real* block_d2 = scratch.template take<Real>(J);
+    double* sum_d = scratch.template take<double>(J);
+    double* sum_d2 = scratch.template take<double>(J);
+    std::fill(sum_d, sum_d + J, 0.0);
+    std::fill(sum_d2, sum_d2 + J, 0.0);
     for (std::size_t n0 = 0; n0 < L.N; n0 += kRowsPerBlock) {
         const std::size_t n1 = std::min(L.N, n0 + kRowsPerBlock);
-        std::fill(block_d.begin(), block_d.end(), Real(0));
-        std::fill(block_d2.begin(), block_d2.end(), Real(0));
+        std::fill(block_d, block_d + J, Real(0));
+        std::fill(block_d2, block_d2 + J, Real(0));
         for (std::size_t n = n0; n < n1; ++n) {
             const Real* row = x + n * J;
             for (std::size_t j = 0; j < J; ++j) {
@@ -97,10 +106,10 @@ BNKATA_MULTIVERSION MeanAndM2 mean_and_m2(const Real* x, Layout L) {
     // Per position (N values each): mean and M2. Then per channel, the HW positions combined: the
     // channel's M2 is the positions' M2s plus N·(position mean − channel mean)² each (parallel axes).
     const double per_position = static_cast<double>(L.N);
-    MeanAndM2 s;
-    s.mean.assign(L.C, 0.0);
-    s.m2.assign(L.C, 0.0);
-    std::vector<double> position_mean(J), position_m2(J);
+    double* channel_mean = scratch.template take<double>(L.C);
+    double* channel_m2 = scratch.template take<double>(L.C);
+    double* position_mean = scratch.template take<double>(J);
+    double* position_m2 = scratch.template take<double>(J);
     for (std::size_t j = 0; j < J; ++j) {
         const double mean_d = sum_d[j] / per_position;
         position_mean[j] = static_cast<double>(shift[j]) + mean_d;
@@ -116,10 +125,10 @@ BNKATA_MULTIVERSION MeanAndM2 mean_and_m2(const Real* x, Layout L) {
             const double apart = position_mean[c * L.HW + p] - mean;
             m2 += position_m2[c * L.HW + p] + per_position * apart * apart;
         }
-        s.mean[c] = mean;
-        s.m2[c] = m2;
+        channel_mean[c] = mean;
+        channel_m2[c] = m2;
     }
-    return s;
+    return {channel_mean, channel_m2};
 }
 
 }  // namespace
@@ -128,7 +137,8 @@ BNKATA_MULTIVERSION MeanAndM2 mean_and_m2(const Real* x, Layout L) {
 // Step 1 — batch statistics.
 template <typename Real>
 void batch_statistics(double* mean, double* var_biased, double* var_unbiased, const Real* x, Layout L) {
-    const MeanAndM2 s = mean_and_m2(x, L);
+    BnScratch<Real> scratch;
+    const MeanAndM2 s = mean_and_m2(scratch, x, L);
     const double count = static_cast<double>(L.count());
     for (std::size_t c = 0; c < L.C; ++c) {
         if (mean) mean[c] = s.mean[c];
@@ -144,13 +154,16 @@ void batch_statistics(double* mean, double* var_biased, double* var_unbiased, co
 // Steps 1 + 2 — training-mode forward: normalise with this batch's statistics, then scale and shift.
 template <typename Real>
 BNKATA_MULTIVERSION void forward_train(Real* y, Real* mean, Real* var, Real* rstd, const Real* x, const Real* gamma,
-                   const Real* beta, Layout L, double eps) {
-    const MeanAndM2 s = mean_and_m2(x, L);
+                   const Real* beta, Layout L, double eps, BnScratch<Real>* caller_scratch) {
+    BnScratch<Real> own_scratch;
+    BnScratch<Real>& scratch = caller_scratch ? *caller_scratch : own_scratch;
+    scratch.restart();
+    const MeanAndM2 s = mean_and_m2(scratch, x, L);
     const double count = static_cast<double>(L.count());
 
     // Per channel: cache mean and rstd = 1/√(σ² + ε) for backward, and fold γ into one scale factor so
     // that y = (x − mean)·scale + β costs one subtract, one multiply and one add per value.
-    std::vector<double> scale(L.C);
+    double* scale = scratch.template take<double>(L.C);
     for (std::size_t c = 0; c < L.C; ++c) {
         const double var_c = s.m2[c] / count;  // biased: this is what normalises
         const double rstd_c = 1.0 / std::sqrt(var_c + eps);
@@ -162,9 +175,9 @@ BNKATA_MULTIVERSION void forward_train(Real* y, Real* mean, Real* var, Real* rst
 
     // Pass 2: y = γ·x̂ + β with x̂ = (x − mean)·rstd. Element-wise work runs in Real (float is the fast path).
     const std::size_t J = L.C * L.HW;
-    const std::vector<Real> mean_at = broadcast_to_positions<Real>(s.mean.data(), L);
-    const std::vector<Real> scale_at = broadcast_to_positions<Real>(scale.data(), L);
-    const std::vector<Real> beta_at = broadcast_to_positions<Real>(beta, L);
+    const Real* mean_at = broadcast_to_positions(scratch, s.mean, L);
+    const Real* scale_at = broadcast_to_positions(scratch, scale, L);
+    const Real* beta_at = broadcast_to_positions(scratch, beta, L);
     for (std::size_t n = L.N; n-- > 0;) {  // backwards: see the top of the file
         const Real* xr = x + n * J;
         Real* yr = y + n * J;
@@ -178,14 +191,15 @@ BNKATA_MULTIVERSION void forward_train(Real* y, Real* mean, Real* var, Real* rst
 template <typename Real>
 BNKATA_MULTIVERSION void forward_eval(Real* y, const Real* x, const Real* gamma, const Real* beta, const Real* running_mean,
                   const Real* running_var, Layout L, double eps) {
-    std::vector<double> scale(L.C);
+    BnScratch<Real> scratch;
+    double* scale = scratch.template take<double>(L.C);
     for (std::size_t c = 0; c < L.C; ++c)
         scale[c] = static_cast<double>(gamma[c]) / std::sqrt(static_cast<double>(running_var[c]) + eps);
 
     const std::size_t J = L.C * L.HW;
-    const std::vector<Real> mean_at = broadcast_to_positions<Real>(running_mean, L);
-    const std::vector<Real> scale_at = broadcast_to_positions<Real>(scale.data(), L);
-    const std::vector<Real> beta_at = broadcast_to_positions<Real>(beta, L);
+    const Real* mean_at = broadcast_to_positions(scratch, running_mean, L);
+    const Real* scale_at = broadcast_to_positions(scratch, scale, L);
+    const Real* beta_at = broadcast_to_positions(scratch, beta, L);
     for (std::size_t n = 0; n < L.N; ++n) {
         const Real* xr = x + n * J;
         Real* yr = y + n * J;
@@ -210,18 +224,25 @@ BNKATA_MULTIVERSION void forward_eval(Real* y, const Real* x, const Real* gamma,
 // pass 2 writes dx. x̂ is recomputed from x, mean and rstd, not cached.
 template <typename Real>
 BNKATA_MULTIVERSION void backward(Real* dx, Real* dgamma, Real* dbeta, const Real* dy, const Real* x, const Real* mean,
-              const Real* rstd, const Real* gamma, Layout L) {
+              const Real* rstd, const Real* gamma, Layout L, BnScratch<Real>* caller_scratch) {
+    BnScratch<Real> own_scratch;
+    BnScratch<Real>& scratch = caller_scratch ? *caller_scratch : own_scratch;
+    scratch.restart();
     const std::size_t J = L.C * L.HW;
     const double count = static_cast<double>(L.count());
 
     // Pass 1: Σ dy and Σ dy·(x − μ) per position: in Real over blocks of kRowsPerBlock rows, then in double.
-    const std::vector<Real> mean_at = broadcast_to_positions<Real>(mean, L);
-    std::vector<Real> block_dy(J), block_dy_xmu(J);
-    std::vector<double> sum_dy(J, 0.0), sum_dy_xmu(J, 0.0);
+    const Real* mean_at = broadcast_to_positions(scratch, mean, L);
+    Real* block_dy = scratch.template take<Real>(J);
+    Real* block_dy_xmu = scratch.template take<Real>(J);
+    double* sum_dy = scratch.template take<double>(J);
+    double* sum_dy_xmu = scratch.template take<double>(J);
+    std::fill(sum_dy, sum_dy + J, 0.0);
+    std::fill(sum_dy_xmu, sum_dy_xmu + J, 0.0);
     for (std::size_t n0 = 0; n0 < L.N; n0 += kRowsPerBlock) {
         const std::size_t n1 = std::min(L.N, n0 + kRowsPerBlock);
-        std::fill(block_dy.begin(), block_dy.end(), Real(0));
-        std::fill(block_dy_xmu.begin(), block_dy_xmu.end(), Real(0));
+        std::fill(block_dy, block_dy + J, Real(0));
+        std::fill(block_dy_xmu, block_dy_xmu + J, Real(0));
         for (std::size_t n = n0; n < n1; ++n) {
             const Real* xr = x + n * J;
             const Real* dyr = dy + n * J;
@@ -235,11 +256,13 @@ BNKATA_MULTIVERSION void backward(Real* dx, Real* dgamma, Real* dbeta, const Rea
             sum_dy_xmu[j] += block_dy_xmu[j];
         }
     }
-    const std::vector<double> db = fold_positions(sum_dy, L);
-    const std::vector<double> dy_xmu = fold_positions(sum_dy_xmu, L);
+    const double* db = fold_positions(scratch, sum_dy, L);
+    const double* dy_xmu = fold_positions(scratch, sum_dy_xmu, L);
 
     // Per channel: dβ, dγ = r·Σ dy·(x − μ), and the coefficients of dx = (dy − dβ/M)·γr − (x − μ)·γr²·dγ/M.
-    std::vector<double> mean_dy(L.C), k(L.C), k_xmu(L.C);
+    double* mean_dy = scratch.template take<double>(L.C);
+    double* k = scratch.template take<double>(L.C);
+    double* k_xmu = scratch.template take<double>(L.C);
     for (std::size_t c = 0; c < L.C; ++c) {
         const double r = rstd[c];
         const double dg = r * dy_xmu[c];
@@ -251,9 +274,9 @@ BNKATA_MULTIVERSION void backward(Real* dx, Real* dgamma, Real* dbeta, const Rea
     }
 
     // Pass 2: dx, element-wise in Real.
-    const std::vector<Real> mean_dy_at = broadcast_to_positions<Real>(mean_dy.data(), L);
-    const std::vector<Real> k_at = broadcast_to_positions<Real>(k.data(), L);
-    const std::vector<Real> k_xmu_at = broadcast_to_positions<Real>(k_xmu.data(), L);
+    const Real* mean_dy_at = broadcast_to_positions(scratch, mean_dy, L);
+    const Real* k_at = broadcast_to_positions(scratch, k, L);
+    const Real* k_xmu_at = broadcast_to_positions(scratch, k_xmu, L);
     for (std::size_t n = L.N; n-- > 0;) {  // backwards: see the top of the file
         const Real* xr = x + n * J;
         const Real* dyr = dy + n * J;
@@ -320,11 +343,11 @@ GradientCheck check_gradient(const std::function<double(const std::vector<double
 #define BNKATA_INSTANTIATE(Real)                                                                              \
     template void batch_statistics<Real>(double*, double*, double*, const Real*, Layout);                   \
     template void forward_train<Real>(Real*, Real*, Real*, Real*, const Real*, const Real*, const Real*,     \
-                                      Layout, double);                                                      \
+                                      Layout, double, BnScratch<Real>*);                                    \
     template void forward_eval<Real>(Real*, const Real*, const Real*, const Real*, const Real*, const Real*, \
                                      Layout, double);                                                       \
     template void backward<Real>(Real*, Real*, Real*, const Real*, const Real*, const Real*, const Real*,    \
-                                 const Real*, Layout);
+                                 const Real*, Layout, BnScratch<Real>*);
 BNKATA_INSTANTIATE(double)
 BNKATA_INSTANTIATE(float)
 #undef BNKATA_INSTANTIATE

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace bnkata {
@@ -27,6 +28,42 @@ struct Layout {
     std::size_t HW = 1;
     std::size_t count() const { return N * HW; }  // values per channel
     std::size_t size() const { return N * C * HW; }  // values in the whole tensor
+};
+
+// Working memory for forward_train and backward: their per-position sums and per-channel coefficients
+// (a few arrays of C·HW values per call). Without one, a kernel allocates its arrays on every call. A
+// caller that runs the kernels on every training step (the training lab: three BN layers, a thousand
+// steps a second) keeps one per BN layer and passes it, so the arrays are allocated once and reused —
+// in WebAssembly each allocation is a trip through dlmalloc, which is slower than glibc's. Results never
+// depend on it. Not thread-safe: one scratch per caller.
+template <typename Real>
+class BnScratch {
+public:
+    // The k-th array asked for since the last restart() is the k-th buffer, grown to n once and then
+    // reused; its contents are whatever the last call left (every kernel writes before it reads).
+    template <typename T>
+    T* take(std::size_t n) {
+        std::vector<std::vector<T>>& buffers = pool<T>();
+        std::size_t& next = next_of<T>();
+        if (next == buffers.size()) buffers.emplace_back();  // moving a vector keeps its data pointer
+        std::vector<T>& buffer = buffers[next++];
+        if (buffer.size() < n) buffer.resize(n);
+        return buffer.data();
+    }
+    void restart() { next_real_ = next_double_ = 0; }
+
+private:
+    template <typename T>
+    std::vector<std::vector<T>>& pool() {
+        if constexpr (std::is_same_v<T, double>) return doubles_; else return reals_;
+    }
+    template <typename T>
+    std::size_t& next_of() {
+        if constexpr (std::is_same_v<T, double>) return next_double_; else return next_real_;
+    }
+    std::vector<std::vector<Real>> reals_;
+    std::vector<std::vector<double>> doubles_;
+    std::size_t next_real_ = 0, next_double_ = 0;
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -42,10 +79,11 @@ void batch_statistics(double* mean, double* var_biased, double* var_unbiased, co
 
 // Steps 1 + 2 — training-mode forward pass: y = gamma·(x − mean)/sqrt(var + eps) + beta, with the
 // batch's own statistics. Writes y (N,C,HW), and per channel the mean, the biased variance (var may be
-// nullptr) and rstd = 1/sqrt(var + eps), cached for backward. Mutates only the outputs.
+// nullptr) and rstd = 1/sqrt(var + eps), cached for backward. scratch may be nullptr (see BnScratch).
+// Mutates only the outputs (and scratch).
 template <typename Real>
 void forward_train(Real* y, Real* mean, Real* var, Real* rstd, const Real* x, const Real* gamma,
-                   const Real* beta, Layout L, double eps);
+                   const Real* beta, Layout L, double eps, BnScratch<Real>* scratch = nullptr);
 
 // Step 4 — inference-mode forward pass: the same affine map, but with the running (population)
 // estimates instead of this batch's statistics, so each example's output depends on it alone.
@@ -56,10 +94,11 @@ void forward_eval(Real* y, const Real* x, const Real* gamma, const Real* beta, c
 
 // Backward pass of forward_train, in closed form (the derivation is above the loop in the .cpp).
 // Given dy = ∂loss/∂y and the cached mean and rstd, writes dx (N,C,HW), dgamma and dbeta (C).
-// Recomputes x̂ rather than caching it. Mutates only the outputs.
+// Recomputes x̂ rather than caching it. scratch may be nullptr (see BnScratch). Mutates only the outputs
+// (and scratch).
 template <typename Real>
 void backward(Real* dx, Real* dgamma, Real* dbeta, const Real* dy, const Real* x, const Real* mean,
-              const Real* rstd, const Real* gamma, Layout L);
+              const Real* rstd, const Real* gamma, Layout L, BnScratch<Real>* scratch = nullptr);
 
 // ---------------------------------------------------------------------------------------------------
 // Step 4 — running (population) statistics. Two frameworks, two meanings of "momentum":

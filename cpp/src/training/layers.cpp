@@ -114,7 +114,8 @@ void BnCache<Real>::resize(std::size_t O) {
 template <typename Real>
 void bn_forward_train(Real* y, BnCache<Real>& cache, const Real* x, const Real* gamma, const Real* beta,
                       std::size_t N, std::size_t O, double eps) {
-    forward_train(y, cache.mean_r.data(), cache.var_r.data(), cache.rstd.data(), x, gamma, beta, Layout{N, O, 1}, eps);
+    forward_train(y, cache.mean_r.data(), cache.var_r.data(), cache.rstd.data(), x, gamma, beta, Layout{N, O, 1}, eps,
+                  &cache.scratch);
     for (std::size_t o = 0; o < O; ++o) {
         cache.mean[o] = cache.mean_r[o];
         cache.var[o] = cache.var_r[o];
@@ -138,7 +139,7 @@ void bn_forward_eval(Real* y, const Real* x, const Real* gamma, const Real* beta
 template <typename Real>
 void bn_backward(Real* dx, Real* dgamma, Real* dbeta, const Real* dy, const Real* x, BnCache<Real>& cache,
                  const Real* gamma, std::size_t N, std::size_t O, bool through_stats) {
-    backward(dx, dgamma, dbeta, dy, x, cache.mean_r.data(), cache.rstd.data(), gamma, Layout{N, O, 1});
+    backward(dx, dgamma, dbeta, dy, x, cache.mean_r.data(), cache.rstd.data(), gamma, Layout{N, O, 1}, &cache.scratch);
     if (through_stats) return;
     for (std::size_t n = 0; n < N; ++n)
         for (std::size_t o = 0; o < O; ++o) dx[n * O + o] = dy[n * O + o] * (gamma[o] * cache.rstd[o]);

@@ -15,6 +15,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "bnkata/batchnorm.hpp"
+
 namespace bnkata::training {
 
 enum class Activation { sigmoid, tanh, relu };
@@ -34,6 +36,7 @@ template <typename Real>
 struct BnCache {
     std::vector<Real> mean_r, var_r, rstd;  // this batch's mean, biased variance and 1/√(var + ε)
     std::vector<double> mean, var;          // the same mean and variance in double, for the running stats
+    bnkata::BnScratch<Real> scratch;        // the core kernels' working arrays, kept between steps
     void resize(std::size_t O);
 };
 
