@@ -26,9 +26,9 @@ export NODE_PATH=/usr/share/nodejs  # Debian's em++ needs Node's acorn from here
 echo "== native build (the bnkata CLI)"
 cmake --preset native >/dev/null
 cmake --build --preset native --target bnkata
-echo "== wasm build (build/wasm/bnkata-core.js)"
+echo "== wasm build (build/wasm: bnkata-core.js, bnkata-exercises.js, bnkata-training.js)"
 cmake --preset wasm >/dev/null
-cmake --build --preset wasm --target bnkata_wasm
+cmake --build --preset wasm --target bnkata_wasm bnkata_wasm_exercises bnkata_wasm_training
 echo "== site (dist/)"
 node scripts/build-site.mjs
 
