@@ -28,7 +28,7 @@ cmake --preset native >/dev/null
 cmake --build --preset native --target bnkata
 echo "== wasm build (build/wasm: bnkata-core.js, bnkata-exercises.js, bnkata-training.js)"
 cmake --preset wasm >/dev/null
-cmake --build --preset wasm --target bnkata_wasm bnkata_wasm_exercises bnkata_wasm_training
+cmake --build --preset wasm  # every target: the page's modules and the lab's (the site needs all three)
 echo "== site (dist/)"
 node scripts/build-site.mjs
 
