@@ -9,21 +9,37 @@
 # Each is one classic script with the wasm inlined (SINGLE_FILE), the only form that loads from file://
 # (BUILD-NOTES.md), MODULARIZE'd into a factory that resolves to the Embind module; the page reaches them
 # only through web/js/core.js.
-add_executable(bnkata_wasm ${CMAKE_CURRENT_LIST_DIR}/bindings/wasm_bindings.cpp)
-target_link_libraries(bnkata_wasm PRIVATE bnkata_core)
-set_target_properties(bnkata_wasm PROPERTIES
-  OUTPUT_NAME bnkata-core
-  SUFFIX .js
-  RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
-bnkata_warnings(bnkata_wasm)
+#
+# What every module of the project shares (the lab's, cpp/wasm-training.cmake, too), in one function:
+#   bnkata_wasm_module(TARGET BINDINGS OUTPUT EXPORT_NAME)
+# builds cpp/bindings/BINDINGS into OUTPUT.js, a factory named EXPORT_NAME, with the link options below.
+# Each caller adds its libraries and its optimisation level (size for the page's, speed for the lab's).
+set(BNKATA_WASM_LINK_OPTIONS
+  -lembind
+  -sMODULARIZE=1
+  -sSINGLE_FILE=1               # wasm inlined as base64: loads from file://, one request
+  -sALLOW_MEMORY_GROWTH=1       # large batches grow the heap; so the bindings copy out, never hand out views
+  -sDYNAMIC_EXECUTION=0         # no new Function / eval in Embind's glue: the page's CSP forbids them
+  -sENVIRONMENT=web,worker,node
+  -sFILESYSTEM=0                # no file I/O in the core; keeps the JS file system out of the glue should a libc call ask for it
+  -sINCOMING_MODULE_JS_API=[print,printErr,locateFile,onAbort]
+)
+function(bnkata_wasm_module target bindings output export_name)
+  add_executable(${target} ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/bindings/${bindings})
+  set_target_properties(${target} PROPERTIES
+    OUTPUT_NAME ${output}
+    SUFFIX .js
+    RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+  bnkata_warnings(${target})
+  target_compile_options(${target} PRIVATE -msimd128)
+  target_link_options(${target} PRIVATE ${BNKATA_WASM_LINK_OPTIONS} -sEXPORT_NAME=${export_name})
+endfunction()
 
-add_executable(bnkata_wasm_exercises ${CMAKE_CURRENT_LIST_DIR}/bindings/exercises_bindings.cpp)
+bnkata_wasm_module(bnkata_wasm wasm_bindings.cpp bnkata-core createBnKata)
+target_link_libraries(bnkata_wasm PRIVATE bnkata_core)
+
+bnkata_wasm_module(bnkata_wasm_exercises exercises_bindings.cpp bnkata-exercises createBnKataExercises)
 target_link_libraries(bnkata_wasm_exercises PRIVATE bnkata_api)
-set_target_properties(bnkata_wasm_exercises PROPERTIES
-  OUTPUT_NAME bnkata-exercises
-  SUFFIX .js
-  RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
-bnkata_warnings(bnkata_wasm_exercises)
 
 # -msimd128 goes into every library of the module, not only the bindings: the kernels' loops live there
 # and this lets the compiler vectorise them (Chromium, Node 20, Safari >= 16.4).
@@ -42,8 +58,6 @@ foreach(_lib IN LISTS BNKATA_WASM_LIBS)
     target_compile_options(${_lib} PRIVATE -msimd128)
   endif()
 endforeach()
-target_compile_options(bnkata_wasm PRIVATE -msimd128)
-target_compile_options(bnkata_wasm_exercises PRIVATE -msimd128)
 
 # Size: these modules are downloaded by the page (bnkata-core.js on every first visit), so code that runs
 # once per click (exercise generation and grading, JSON in and out) is compiled for size (-Oz). Only the
@@ -61,16 +75,5 @@ set_source_files_properties(
 
 # Link at -Oz: it sets wasm-opt's level for the whole module. The hot loops were already optimised by
 # clang at -O3 above.
-set(BNKATA_WASM_LINK_OPTIONS
-  -Oz
-  -lembind
-  -sMODULARIZE=1
-  -sSINGLE_FILE=1               # wasm inlined as base64: loads from file://, one request
-  -sALLOW_MEMORY_GROWTH=1       # large batches grow the heap; so the bindings copy out, never hand out views
-  -sDYNAMIC_EXECUTION=0         # no new Function / eval in Embind's glue: the page's CSP forbids them
-  -sENVIRONMENT=web,worker,node
-  -sFILESYSTEM=0                # no file I/O in the core; keeps the JS file system out of the glue should a libc call ask for it
-  -sINCOMING_MODULE_JS_API=[print,printErr,locateFile,onAbort]
-)
-target_link_options(bnkata_wasm PRIVATE ${BNKATA_WASM_LINK_OPTIONS} -sEXPORT_NAME=createBnKata)
-target_link_options(bnkata_wasm_exercises PRIVATE ${BNKATA_WASM_LINK_OPTIONS} -sEXPORT_NAME=createBnKataExercises)
+target_link_options(bnkata_wasm PRIVATE -Oz)
+target_link_options(bnkata_wasm_exercises PRIVATE -Oz)
