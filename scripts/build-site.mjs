@@ -302,7 +302,7 @@ const MODULES = ['bnkata-core.js', 'bnkata-exercises.js'];
 // Copies the page's WASM modules into dist/ and returns the exercise catalog, asked of the exercises'
 // module itself (so the catalog app.js carries is the engine's own). Without the modules (--no-core) the
 // catalog is empty: the page then says the core failed to load.
-function copyModules(options) {
+async function copyModules(options) {
   if (!options.core) {
     console.warn('build-site: --no-core: dist/ has no WASM modules; the page will report that the core failed to load');
     return { core: false, catalog: { exercises: [] } };
@@ -316,18 +316,16 @@ function copyModules(options) {
     }
     copyFileSync(from, path.join(options.out, name));
   }
-  return { core: true, catalog: exerciseCatalog(path.join(options.wasmDir, 'bnkata-exercises.js')) };
+  return { core: true, catalog: await exerciseCatalog(path.join(options.wasmDir, 'bnkata-exercises.js')) };
 }
 
-// Resolves to the catalog (instantiating a module is asynchronous).
-function exerciseCatalog(script) {
-  return require(script)().then((module) => {
-    const catalog = JSON.parse(module.compute(JSON.stringify({ op: 'exercise_catalog' })));
-    if (!catalog || catalog.error || !Array.isArray(catalog.exercises) || catalog.exercises.length === 0) {
-      throw new BuildError(`${path.relative(root, script)} gave no exercise catalog: ${JSON.stringify(catalog).slice(0, 200)}`);
-    }
-    return catalog;
-  });
+async function exerciseCatalog(script) {
+  const module = await require(script)();
+  const catalog = JSON.parse(module.compute(JSON.stringify({ op: 'exercise_catalog' })));
+  if (!catalog || catalog.error || !Array.isArray(catalog.exercises) || catalog.exercises.length === 0) {
+    throw new BuildError(`${path.relative(root, script)} gave no exercise catalog: ${JSON.stringify(catalog).slice(0, 200)}`);
+  }
+  return catalog;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -345,8 +343,8 @@ async function main() {
   mkdirSync(options.out, { recursive: true });
   writeFileSync(path.join(options.out, 'index.html'), html);
   const fonts = buildKatexAssets(html, options.out);
-  const { core, catalog } = copyModules(options);
-  await bundleScript(options.out, await catalog);
+  const { core, catalog } = await copyModules(options);
+  await bundleScript(options.out, catalog);
   await bundleStyle(options.out);
   if (core) await buildLab({ out: options.out, wasmDir: options.wasmDir });
   console.log(`build-site: ${path.relative(root, options.out) || '.'}/ — index.html, app.js, style.css, ` +
