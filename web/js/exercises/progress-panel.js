@@ -39,12 +39,10 @@ export function mount(root, ctx) {
     importStatus);
   root.replaceChildren(section);
 
-  const catalog = () => builtCatalog.exercises;
-
   function show() {
     const seed = activeSeed(store, settings);
     const records = store.answersFor(seed);
-    const all = catalog();
+    const all = builtCatalog.exercises;
     const correct = all.filter((e) => records[e.id] && records[e.id].verdict === 'correct').length;
     const attempted = all.filter((e) => records[e.id] && records[e.id].answer !== undefined).length;
     count.textContent = `${correct} of ${all.length} exercises correct, ${attempted} answered.`;
