@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <vector>
+#include <type_traits>
 
 namespace bnkata::training {
 
@@ -33,9 +34,9 @@ inline Simd<double>::type splat(double x) { return Simd<double>::type{x, x}; }
 
 // Two kinds of tile, chosen by what A holds:
 //   sparse A (pixels, ReLU outputs): tiles one output row high. Each row gets its own list of non-zero
-//     inputs, so a sparse row (an MNIST digit: ~19 % non-zero pixels) costs only its non-zeros — a tile
+//     terms, so a sparse row (an MNIST digit: ~19 % non-zero pixels) costs only its non-zeros — a tile
 //     of several rows would have to visit the union of their non-zeros.
-//   dense A (sigmoid and tanh activations): tiles kDenseRows rows high, no index list. Each loaded
+//   dense A (sigmoid and tanh activations): tiles kDenseRows rows high, no term list. Each loaded
 //     vector of B then feeds kDenseRows rows: fewer loads per multiply-add, which matters most in WASM,
 //     where every operand of a SIMD multiply is loaded into a register of its own (no memory operands).
 // Widths, per target: enough independent accumulator chains to hide the add latency, few enough that
@@ -50,14 +51,15 @@ constexpr std::size_t kSparseVectors = 8;  // x86 folds each load of B into its 
 constexpr std::size_t kDenseRows = 2, kDenseVectors = 4;
 #endif
 
-// The indices along the shared dimension that a tile visits: every index (dense A), or a list of the
-// indices at which A is non-zero (sparse A).
-struct EveryIndex {
-    std::size_t operator[](std::size_t t) const { return t; }
-};
-struct ListedIndex {
-    const uint32_t* list;
-    std::size_t operator[](std::size_t t) const { return list[t]; }
+// What a tile visits along the shared dimension:
+//   EveryIndex (dense A): every index s in turn; A(r, s) and B(s, ·) are reached by pointer steps.
+//   ListedTerms (sparse A, tiles one row high): only the terms whose A value is non-zero, prepared before
+//     the row's tiles run — each term's A value, gathered, and the offset of its row of B (s·b_row). The
+//     tiles then do no index arithmetic, and A is read once per row, not once per tile.
+struct EveryIndex {};
+template <typename Real> struct ListedTerms {
+    const Real* a_value;      // A(r, s_t)
+    const uint32_t* b_offset;  // s_t·b_row
 };
 
 // The indices s < S at which the contiguous row A[0 … S) is non-zero, in increasing order; returns
@@ -88,7 +90,7 @@ std::size_t nonzero_indices(uint32_t* list, const Real* A, std::size_t S) {
 }
 
 // The micro-kernel shared by both products. For r < R and the NV vectors from column m0:
-//   acc[r] = init + Σ_{t < count} A(r, s_t) · B(s_t, m0 …),   s_t = index[t], in increasing t
+//   acc[r] = init + Σ_t A(r, s_t) · B(s_t, m0 …),   over the visited s_t (see above), in increasing t
 // A(r, s) = A[r·a_row + s·a_col]; B(s, ·) = B + s·b_row; init is bias (or zero).
 template <std::size_t R, std::size_t NV, typename Real, typename Index>
 inline void tile(Real* out, std::size_t out_row, const Real* A, std::size_t a_row, std::size_t a_col,
@@ -100,14 +102,26 @@ inline void tile(Real* out, std::size_t out_row, const Real* A, std::size_t a_ro
         const V init = bias ? load<V>(bias + v * L) : splat(Real(0));
         for (std::size_t r = 0; r < R; ++r) acc[r][v] = init;
     }
-    for (std::size_t t = 0; t < count; ++t) {
-        const std::size_t s = index[t];
-        V b[NV];
-        for (std::size_t v = 0; v < NV; ++v) b[v] = load<V>(B + s * b_row + v * L);
+    // One step of the shared index: B(s, m0 …) at b times the R numbers A(r, s) that a(r) gives.
+    auto accumulate = [&](const Real* b, auto a) {
+        V bv[NV];
+        for (std::size_t v = 0; v < NV; ++v) bv[v] = load<V>(b + v * L);
         for (std::size_t r = 0; r < R; ++r) {
-            const V a = splat(A[r * a_row + s * a_col]);
-            for (std::size_t v = 0; v < NV; ++v) acc[r][v] += a * b[v];
+            const V ar = splat(a(r));
+            for (std::size_t v = 0; v < NV; ++v) acc[r][v] += ar * bv[v];
         }
+    };
+    if constexpr (std::is_same_v<Index, EveryIndex>) {
+        // Walk both operands by pointer steps: no index arithmetic per step (in WASM each s·stride would
+        // be a multiply and an address computation of its own).
+        const Real* a = A;
+        const Real* b = B;
+        for (std::size_t t = 0; t < count; ++t, a += a_col, b += b_row)
+            accumulate(b, [a, a_row](std::size_t r) { return a[r * a_row]; });
+    } else {
+        static_assert(R == 1, "listed terms belong to one row of A");
+        for (std::size_t t = 0; t < count; ++t)
+            accumulate(B + index.b_offset[t], [&index, t](std::size_t) { return index.a_value[t]; });
     }
     for (std::size_t r = 0; r < R; ++r)
         for (std::size_t v = 0; v < NV; ++v) store(out + r * out_row + v * L, acc[r][v]);
@@ -121,7 +135,11 @@ inline void tile_scalar(Real* out, std::size_t out_row, std::size_t R, std::size
     for (std::size_t r = 0; r < R; ++r)
         for (std::size_t c = 0; c < columns; ++c) {
             Real acc = bias ? bias[c] : Real(0);
-            for (std::size_t t = 0; t < count; ++t) acc += A[r * a_row + index[t] * a_col] * B[index[t] * b_row + c];
+            if constexpr (std::is_same_v<Index, EveryIndex>) {
+                for (std::size_t t = 0; t < count; ++t) acc += A[r * a_row + t * a_col] * B[t * b_row + c];
+            } else {
+                for (std::size_t t = 0; t < count; ++t) acc += index.a_value[t] * B[index.b_offset[t] + c];
+            }
             out[r * out_row + c] = acc;
         }
 }
@@ -155,29 +173,49 @@ void row_block(Real* out, const Real* A, std::size_t a_row, std::size_t a_col, c
     if (m < M) tile_scalar(out + m, M, R, M - m, A, a_row, a_col, B + m, M, at(m), index, count);
 }
 
-// Scratch for the index lists: each vector grows to the largest size asked for once, then is reused.
-// (The engine is single-threaded: one lab per Web Worker, one session per CLI run.)
+// Scratch for the term lists: each vector grows to the largest size asked for once, then is reused.
+// (The engine is single-threaded: one lab per Web Worker, one session per CLI run.) Offsets are 32-bit:
+// the engine's matrices hold far fewer than 2³² numbers (layers and batches of at most 4,096).
+template <typename Real>
 struct Scratch {
-    std::vector<uint32_t> list;                 // one row's non-zero indices
-    std::vector<uint32_t> hits, row_start;      // column_lists: every row's non-zero columns, row by row
-    std::vector<uint32_t> column_start, next, column_rows;  // column_lists: each column's rows
+    std::vector<uint32_t> offsets;                      // the terms' B offsets: one row's, or every column's
+    std::vector<Real> values;                           // the terms' A values, likewise
+    std::vector<uint32_t> hits, row_start;              // column_terms: every row's non-zero columns, row by row
+    std::vector<uint32_t> column_start, next;           // column_terms: where each column's terms begin
 };
-Scratch& scratch() {
-    static Scratch s;
+template <typename Real>
+Scratch<Real>& scratch() {
+    static Scratch<Real> s;
     return s;
 }
-uint32_t* sized(std::vector<uint32_t>& v, std::size_t n) {
+template <typename T>
+T* sized(std::vector<T>& v, std::size_t n) {
     if (v.size() < n) v.resize(n);
     return v.data();
 }
 
-// For sparse A (rows, S) in the weight gradient: for every column s, the rows r at which A(r, s) ≠ 0, in
-// increasing r: column_rows[column_start[s] … column_start[s + 1]). Scanning one column alone would stride
+// The terms of one contiguous row A[0 … S) against B (S, M): its non-zero values and the offsets s·M of
+// their rows of B, in increasing s. Returns their count.
+template <typename Real>
+std::size_t row_terms(Scratch<Real>& k, const Real* A, std::size_t S, std::size_t M) {
+    uint32_t* offsets = sized(k.offsets, S);
+    Real* values = sized(k.values, S);
+    const std::size_t count = nonzero_indices(offsets, A, S);
+    for (std::size_t t = 0; t < count; ++t) {
+        values[t] = A[offsets[t]];
+        offsets[t] *= static_cast<uint32_t>(M);
+    }
+    return count;
+}
+
+// For sparse A (rows, S) in the weight gradient, where column s of A is row s of the product: for every
+// column s, the terms at the rows r where A(r, s) ≠ 0, in increasing r — values A(r, s) and offsets r·M
+// into dOut (rows, M) — at [column_start[s], column_start[s + 1]). Scanning one column alone would stride
 // through A (S floats between reads: ~6 % of a step for MNIST's 784 pixels); instead every row is scanned
 // once, contiguously, skipping runs of zeros 8 at a time, and its non-zeros are dealt out to their
-// columns (a counting sort, so each column's rows come out in increasing order).
+// columns (a counting sort, so each column's terms come out in increasing r).
 template <typename Real>
-void column_lists(Scratch& k, const Real* A, std::size_t rows, std::size_t S) {
+void column_terms(Scratch<Real>& k, const Real* A, std::size_t rows, std::size_t S, std::size_t M) {
     uint32_t* hits = sized(k.hits, rows * S);
     uint32_t* row_start = sized(k.row_start, rows + 1);
     uint32_t* start = sized(k.column_start, S + 1);
@@ -193,9 +231,14 @@ void column_lists(Scratch& k, const Real* A, std::size_t rows, std::size_t S) {
     for (std::size_t s = 0; s < S; ++s) start[s + 1] += start[s];
     uint32_t* next = sized(k.next, S);  // the next free place in each column's list
     std::copy(start, start + S, next);
-    uint32_t* column_rows = sized(k.column_rows, total);
+    uint32_t* offsets = sized(k.offsets, total);
+    Real* values = sized(k.values, total);
     for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t t = row_start[r]; t < row_start[r + 1]; ++t) column_rows[next[hits[t]]++] = static_cast<uint32_t>(r);
+        for (std::size_t t = row_start[r]; t < row_start[r + 1]; ++t) {
+            const uint32_t place = next[hits[t]]++;
+            offsets[place] = static_cast<uint32_t>(r * M);
+            values[place] = A[r * S + hits[t]];
+        }
 }
 
 // out (rows, M) = bias (or 0) + Σ_s A(r, s)·B(s, ·) for every row r — the loop both products share.
@@ -211,21 +254,23 @@ void product(Real* out, const Real* A, std::size_t a_row, std::size_t a_col, con
             row_block<1, kDenseVectors>(out + r * M, A + r * a_row, a_row, a_col, B, bias, M, EveryIndex{}, S);
         return;
     }
-    Scratch& k = scratch();
-    if (a_col == 1) {  // rows of A are contiguous: find each row's non-zeros as it comes
-        uint32_t* list = sized(k.list, S);
+    Scratch<Real>& k = scratch<Real>();
+    if (a_col == 1) {  // rows of A are contiguous: find each row's terms as it comes
         for (; r < rows; ++r) {
-            const std::size_t count = nonzero_indices(list, A + r * a_row, S);
-            row_block<1, kSparseVectors>(out + r * M, A + r * a_row, a_row, a_col, B, bias, M, ListedIndex{list}, count);
+            const std::size_t count = row_terms(k, A + r * a_row, S, M);
+            row_block<1, kSparseVectors>(out + r * M, A + r * a_row, a_row, a_col, B, bias, M,
+                                         ListedTerms<Real>{k.values.data(), k.offsets.data()}, count);
         }
         return;
     }
-    // Rows of A are its columns in memory (the weight gradient's Aᵀ): find them all in one pass over A.
-    column_lists(k, A, S, rows);
+    // Rows of A are its columns in memory (the weight gradient's Aᵀ, a_row = 1): every row's terms in one
+    // pass over A.
+    column_terms(k, A, S, rows, M);
     for (; r < rows; ++r) {
-        const uint32_t* list = k.column_rows.data() + k.column_start[r];
-        row_block<1, kSparseVectors>(out + r * M, A + r * a_row, a_row, a_col, B, bias, M, ListedIndex{list},
-                                     k.column_start[r + 1] - k.column_start[r]);
+        const std::size_t first = k.column_start[r];
+        row_block<1, kSparseVectors>(out + r * M, A + r * a_row, a_row, a_col, B, bias, M,
+                                     ListedTerms<Real>{k.values.data() + first, k.offsets.data() + first},
+                                     k.column_start[r + 1] - first);
     }
 }
 

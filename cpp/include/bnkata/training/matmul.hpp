@@ -8,13 +8,15 @@
 // How they are fast: each output tile lives in registers while the shared index (k or n) runs; SIMD
 // comes from GCC/Clang vector extensions, i.e. SSE natively and SIMD128 in WASM (-msimd128) — the same
 // code, 128 bits wide on both. Dense A (sigmoid/tanh activations) gets tiles two rows high, so each
-// loaded vector of B feeds two rows; sparse A (pixels, ReLU) gets one-row tiles over the indices at which
+// loaded vector of B feeds two rows; sparse A (pixels, ReLU) gets one-row tiles over the terms at which
 // that row of A is non-zero (MNIST pixels are ~80 % zeros): adding 0·b would not change the sum unless b
-// is inf/NaN, which the divergence check reports anyway. The weight gradient finds every column's
-// non-zeros in one contiguous pass over A (a counting sort) instead of striding down each column.
+// is inf/NaN, which the divergence check reports anyway. Each term is prepared once per row (A's value and
+// the offset of B's row), so the tiles do no index arithmetic; the dense tiles walk A and B by pointer
+// steps. The weight gradient finds every column's non-zeros in one contiguous pass over A (a counting
+// sort) instead of striding down each column.
 // How they are reproducible: every output is bias (or 0) plus the products in increasing k (or n) order,
 // one IEEE multiply and one add each. No reassociation, no FMA: the same bits natively and in WASM.
-// The kernels allocate nothing per call (scratch index lists grow once and are reused).
+// The kernels allocate nothing per call (scratch term lists grow once and are reused).
 #pragma once
 
 #include <cstddef>
