@@ -13,8 +13,11 @@
 // Chromium (/usr/bin/chromium or env BNKATA_CHROMIUM).
 // Each measurement times `steps` training steps of one network (in the page: calls of step(50), as the
 // lab makes them, after a warm-up of 1,000 steps (and 2 s in the page, for V8's optimising tier); each call
-// also measures 100 test examples) and reports the best of `repeats` (the machine is shared; the best run
-// is the least disturbed one).
+// also measures 100 test examples). The two sides take turns: each of `repeats` rounds measures the native
+// build (both networks), then the page (both networks), so a drift in the machine's speed (a shared VM:
+// ±20 % over a minute) falls on both sides alike instead of on whichever ran second. The table gives the
+// best of the rounds on each side (the least disturbed run) and their ratio; below it, each round's own
+// ratios and their median.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -42,9 +45,10 @@ function requireFile(file, how) {
 }
 
 // --- native ---------------------------------------------------------------------------------------
+// One round: one measurement of each network.
 function measureNative(mnistFile) {
   requireFile(nativeBench, 'build it: cmake --build --preset native --target bnkata_bench_training');
-  const out = execFileSync(nativeBench, ['--mnist', mnistFile, '--steps', String(STEPS), '--json'], { encoding: 'utf8' });
+  const out = execFileSync(nativeBench, ['--mnist', mnistFile, '--steps', String(STEPS), '--repeats', '1', '--json'], { encoding: 'utf8' });
   // One JSON document; its runs name the batchnorm mode and give steps_per_second.
   const parsed = JSON.parse(out.trim().split('\n').filter((l) => l.startsWith('{') || l.startsWith('[')).join('\n'));
   const runs = Array.isArray(parsed) ? parsed : parsed.runs || parsed.results || [parsed];
@@ -59,44 +63,46 @@ function measureNative(mnistFile) {
 
 // --- Chromium: a Blob-URL worker running the engine, as the lab does -------------------------------
 const BENCH_WORKER = `
+let module, images, labels, mnist;
 self.onmessage = async (event) => {
-  const { config, steps, repeats, mnist } = event.data;
-  const module = await createBnKataTraining();
-  const binary = atob(mnist.deflated);
-  const packed = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) packed[i] = binary.charCodeAt(i);
-  const all = new Uint8Array(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer());
-  const px = 784, images = all.subarray(0, mnist.count * px), labels = all.subarray(mnist.count * px);
+  const { config, steps } = event.data;
+  if (!module) {
+    mnist = event.data.mnist;
+    module = await createBnKataTraining();
+    const binary = atob(mnist.deflated);
+    const packed = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) packed[i] = binary.charCodeAt(i);
+    const all = new Uint8Array(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer());
+    images = all.subarray(0, mnist.count * 784);
+    labels = all.subarray(mnist.count * 784);
+  }
+  const px = 784;
   const results = {};
   for (const batchnorm of ['none', 'before']) {
-    let best = 0;
-    for (let r = 0; r < repeats; r++) {
-      const lab = new module.TrainingLab();
-      try {
-        lab.configure(JSON.stringify({ ...config, batchnorm }));
-        lab.setData('train', images.subarray(0, mnist.train * px), labels.subarray(0, mnist.train));
-        lab.setData('test', images.subarray(mnist.train * px), labels.subarray(mnist.train));
-        // As the lab calls it: chunks of 50 steps. Warm-up: 1,000 steps and at least 2 s. V8 first runs
-        // WASM with its baseline compiler and swaps in optimised code from a background thread, between
-        // calls, never inside one; on a busy machine that thread can take a second or more, and a timing
-        // started earlier measures the baseline code, which no learner's 16-second run is dominated by.
-        const warm = performance.now();
-        for (let i = 0; i < 20 || performance.now() - warm < 2000; i++) lab.step(50);
-        const t0 = performance.now();
-        for (let done = 0; done < steps; done += 50) {
-          const out = JSON.parse(lab.step(50));
-          if (!out.ok) throw new Error(JSON.stringify(out.error));
-        }
-        const seconds = (performance.now() - t0) / 1000;
-        best = Math.max(best, steps / seconds);
-      } finally { lab.delete(); }
-    }
-    results[batchnorm] = best;
+    const lab = new module.TrainingLab();
+    try {
+      lab.configure(JSON.stringify({ ...config, batchnorm }));
+      lab.setData('train', images.subarray(0, mnist.train * px), labels.subarray(0, mnist.train));
+      lab.setData('test', images.subarray(mnist.train * px), labels.subarray(mnist.train));
+      // As the lab calls it: chunks of 50 steps. Warm-up: 1,000 steps and at least 2 s. V8 first runs
+      // WASM with its baseline compiler and swaps in optimised code from a background thread, between
+      // calls, never inside one; on a busy machine that thread can take a second or more, and a timing
+      // started earlier measures the baseline code, which no learner's 16-second run is dominated by.
+      const warm = performance.now();
+      for (let i = 0; i < 20 || performance.now() - warm < 2000; i++) lab.step(50);
+      const t0 = performance.now();
+      for (let done = 0; done < steps; done += 50) {
+        const out = JSON.parse(lab.step(50));
+        if (!out.ok) throw new Error(JSON.stringify(out.error));
+      }
+      results[batchnorm] = steps / ((performance.now() - t0) / 1000);
+    } finally { lab.delete(); }
   }
   postMessage(results);
 };`;
 
-async function measureChromium() {
+// The page side: one browser and one worker for the whole run; measure() is one round.
+async function startChromium() {
   requireFile(trainingModule, 'build the wasm preset (cmake --build --preset wasm) or set BNKATA_WASM_DIR');
   requireFile(path.join(dist, 'mnist.js'), 'run node scripts/build-site.mjs');
   const server = await startServer({ dir: dist, base: '/', port: 0, host: '127.0.0.1' });
@@ -104,29 +110,32 @@ async function measureChromium() {
     executablePath: process.env.BNKATA_CHROMIUM || '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   });
-  try {
-    const page = await browser.newPage();
-    await page.goto(server.url);
-    // The lab's own path: the training module's text and the digits, a Blob-URL worker under the page's CSP.
-    return await page.evaluate(async ({ core, workerCode, config, steps, repeats }) => {
-      await new Promise((resolve, reject) => {
-        const s = document.createElement('script');
-        s.src = 'mnist.js'; s.onload = resolve; s.onerror = reject;
-        document.head.append(s);
-      });
-      const url = URL.createObjectURL(new Blob([core, '\n;\n', workerCode], { type: 'text/javascript' }));
-      const worker = new Worker(url);
-      return new Promise((resolve, reject) => {
-        worker.onmessage = (e) => resolve(e.data);
-        worker.onerror = (e) => reject(new Error(e.message));
-        worker.postMessage({ config, steps, repeats, mnist: window.BNKATA_MNIST });
-      });
-    }, { core: readFileSync(trainingModule, 'utf8'), workerCode: BENCH_WORKER, config: CONFIG, steps: STEPS, repeats: REPEATS });
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  // The lab's own path: the training module's text and the digits, a Blob-URL worker under the page's CSP.
+  await page.evaluate(async ({ core, workerCode }) => {
+    await new Promise((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = 'mnist.js'; s.onload = resolve; s.onerror = reject;
+      document.head.append(s);
+    });
+    const url = URL.createObjectURL(new Blob([core, '\n;\n', workerCode], { type: 'text/javascript' }));
+    window.benchWorker = new Worker(url);
+  }, { core: readFileSync(trainingModule, 'utf8'), workerCode: BENCH_WORKER });
+  return {
+    measure: () => page.evaluate(({ config, steps }) => new Promise((resolve, reject) => {
+      window.benchWorker.onmessage = (e) => resolve(e.data);
+      window.benchWorker.onerror = (e) => reject(new Error(e.message));
+      window.benchWorker.postMessage({ config, steps, mnist: window.BNKATA_MNIST });
+    }), { config: CONFIG, steps: STEPS }),
+    close: async () => { await browser.close(); await server.close(); },
+  };
 }
+
+const median = (values) => {
+  const v = [...values].sort((a, b) => a - b);
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
 
 // ---------------------------------------------------------------------------------------------------
 async function main() {
@@ -135,8 +144,17 @@ async function main() {
   mkdirSync(path.dirname(mnistFile), { recursive: true });
   writeFileSync(mnistFile, inflateAsset(path.join(dist, 'mnist.js')));
 
-  const native = measureNative(mnistFile);
-  const page = await measureChromium();
+  const rounds = [];  // [{ native, page }]
+  const chromium = await startChromium();
+  try {
+    for (let r = 0; r < REPEATS; r++) rounds.push({ native: measureNative(mnistFile), page: await chromium.measure() });
+  } finally {
+    await chromium.close();
+  }
+  const best = (side, mode) => Math.max(...rounds.map((round) => round[side][mode]));
+  const native = { none: best('native', 'none'), before: best('native', 'before'), cpu: {} };
+  for (const mode of ['none', 'before']) native.cpu[mode] = Math.max(...rounds.map((round) => round.native.cpu[mode] || 0)) || undefined;
+  const page = { none: best('page', 'none'), before: best('page', 'before') };
   const rows = [['configuration', 'native steps/s', '(per CPU s)', 'Chromium worker steps/s', 'page / native', 'targets']];
   for (const [mode, label] of [['none', 'Fig. 1 net, without BN'], ['before', 'Fig. 1 net, with BN (before sigmoid)']]) {
     const n = native[mode], p = page[mode];
@@ -145,11 +163,16 @@ async function main() {
       `${p >= 600 ? '≥' : '<'} 600/s, ${p >= 0.9 * n ? '≥' : '<'} 0.9× ${ok ? '(met)' : '(NOT met)'}`]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  console.log(`Ioffe Fig. 1 configuration, batch 60, MNIST; best of ${REPEATS} × ${STEPS} steps, one network at a time; ` +
+  console.log(`Ioffe Fig. 1 configuration, batch 60, MNIST; best of ${REPEATS} rounds (native, then page) × ${STEPS} steps, one network at a time; ` +
     `load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs (wall-clock numbers need an idle machine)`);
   for (const [i, row] of rows.entries()) {
     console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+  for (const [mode, label] of [['none', 'without BN'], ['before', 'with BN']]) {
+    const ratios = rounds.map((round) => round.page[mode] / round.native[mode]);
+    console.log(`rounds, ${label}: page / native ${ratios.map((q) => `${q.toFixed(2)}×`).join(' ')} — median ${median(ratios).toFixed(2)}× ` +
+      `(native ${rounds.map((round) => round.native[mode].toFixed(0)).join(' ')}; page ${rounds.map((round) => round.page[mode].toFixed(0)).join(' ')} steps/s)`);
   }
 }
 
