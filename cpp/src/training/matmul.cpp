@@ -144,11 +144,21 @@ inline void tile_scalar(Real* out, std::size_t out_row, std::size_t R, std::size
         }
 }
 
+// The last M mod L columns of B (and of the bias) copied into rows one vector wide, zero-padded, so that a
+// dense product's leftover columns (the 10 logits: 2 vectors + 2 columns) take a vector tile too, instead
+// of a scalar loop with a strided load per product (slowest in WASM). Each kept lane sums the same
+// products in the same order; the padded lanes are computed and thrown away.
+template <typename Real>
+struct PackedTail {
+    const Real* B = nullptr;     // (S, L): B(s, m0 + c) for c < M − m0, then zeros
+    const Real* bias = nullptr;  // (L), or nullptr when there is no bias
+};
+
 // Sweeps one block of R output rows across all M columns: tiles of NV vectors, then 4, 2, 1 vectors,
-// then scalars.
+// then the leftover columns (the packed tail's vector tile if given, else scalars).
 template <std::size_t R, std::size_t NV, typename Real, typename Index>
 void row_block(Real* out, const Real* A, std::size_t a_row, std::size_t a_col, const Real* B,
-               const Real* bias, std::size_t M, Index index, std::size_t count) {
+               const Real* bias, std::size_t M, Index index, std::size_t count, PackedTail<Real> tail = {}) {
     constexpr std::size_t L = Simd<Real>::lanes;
     std::size_t m = 0;
     auto at = [&](std::size_t offset) { return bias ? bias + offset : nullptr; };
@@ -170,7 +180,15 @@ void row_block(Real* out, const Real* A, std::size_t a_row, std::size_t a_col, c
         tile<R, 1>(out + m, M, A, a_row, a_col, B + m, M, at(m), index, count);
         m += L;
     }
-    if (m < M) tile_scalar(out + m, M, R, M - m, A, a_row, a_col, B + m, M, at(m), index, count);
+    if (m == M) return;
+    if (tail.B) {
+        Real part[R * L];
+        tile<R, 1>(part, L, A, a_row, a_col, tail.B, L, tail.bias, index, count);
+        for (std::size_t r = 0; r < R; ++r)
+            for (std::size_t c = 0; c < M - m; ++c) out[r * M + m + c] = part[r * L + c];
+    } else {
+        tile_scalar(out + m, M, R, M - m, A, a_row, a_col, B + m, M, at(m), index, count);
+    }
 }
 
 // Scratch for the term lists: each vector grows to the largest size asked for once, then is reused.
@@ -182,6 +200,7 @@ struct Scratch {
     std::vector<Real> values;                           // the terms' A values, likewise
     std::vector<uint32_t> hits, row_start;              // column_terms: every row's non-zero columns, row by row
     std::vector<uint32_t> column_start, next;           // column_terms: where each column's terms begin
+    std::vector<Real> tail_b, tail_bias;                // pack_tail: B's and the bias's leftover columns
 };
 template <typename Real>
 Scratch<Real>& scratch() {
@@ -192,6 +211,23 @@ template <typename T>
 T* sized(std::vector<T>& v, std::size_t n) {
     if (v.size() < n) v.resize(n);
     return v.data();
+}
+
+// Packs the columns from m0 of B (S, M) and of the bias into k's zero-padded tail (see PackedTail).
+template <typename Real>
+PackedTail<Real> pack_tail(Scratch<Real>& k, const Real* B, const Real* bias, std::size_t S, std::size_t M,
+                           std::size_t m0) {
+    constexpr std::size_t L = Simd<Real>::lanes;
+    Real* packed = sized(k.tail_b, S * L);
+    for (std::size_t s = 0; s < S; ++s)
+        for (std::size_t c = 0; c < L; ++c) packed[s * L + c] = m0 + c < M ? B[s * M + m0 + c] : Real(0);
+    PackedTail<Real> tail{packed, nullptr};
+    if (bias) {
+        Real* padded = sized(k.tail_bias, L);
+        for (std::size_t c = 0; c < L; ++c) padded[c] = m0 + c < M ? bias[m0 + c] : Real(0);
+        tail.bias = padded;
+    }
+    return tail;
 }
 
 // The terms of one contiguous row A[0 … S) against B (S, M): its non-zero values and the offsets s·M of
@@ -247,14 +283,16 @@ template <typename Real>
 void product(Real* out, const Real* A, std::size_t a_row, std::size_t a_col, const Real* B, const Real* bias,
              std::size_t rows, std::size_t S, std::size_t M, Zeros zeros) {
     std::size_t r = 0;
+    Scratch<Real>& k = scratch<Real>();
     if (zeros == Zeros::none_expected) {
+        constexpr std::size_t L = Simd<Real>::lanes;
+        const PackedTail<Real> tail = M % L ? pack_tail(k, B, bias, S, M, M - M % L) : PackedTail<Real>{};
         for (; r + kDenseRows <= rows; r += kDenseRows)
-            row_block<kDenseRows, kDenseVectors>(out + r * M, A + r * a_row, a_row, a_col, B, bias, M, EveryIndex{}, S);
+            row_block<kDenseRows, kDenseVectors>(out + r * M, A + r * a_row, a_row, a_col, B, bias, M, EveryIndex{}, S, tail);
         for (; r < rows; ++r)
-            row_block<1, kDenseVectors>(out + r * M, A + r * a_row, a_row, a_col, B, bias, M, EveryIndex{}, S);
+            row_block<1, kDenseVectors>(out + r * M, A + r * a_row, a_row, a_col, B, bias, M, EveryIndex{}, S, tail);
         return;
     }
-    Scratch<Real>& k = scratch<Real>();
     if (a_col == 1) {  // rows of A are contiguous: find each row's terms as it comes
         for (; r < rows; ++r) {
             const std::size_t count = row_terms(k, A + r * a_row, S, M);
