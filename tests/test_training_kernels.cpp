@@ -175,6 +175,27 @@ TEST_CASE("the tiled matrix products equal the textbook triple loop, for shapes 
     }
 }
 
+TEST_CASE("transpose puts in(r, c) at out(c, r), for shapes that are and are not multiples of the 4×4 blocks") {
+    for (auto shape : {std::pair<std::size_t, std::size_t>{1, 1}, {4, 4}, {3, 7}, {8, 12}, {10, 100}, {100, 10}, {13, 18}}) {
+        const std::size_t R = shape.first, C = shape.second;
+        CAPTURE(R);
+        CAPTURE(C);
+        std::vector<float> in(R * C), out(R * C, -1.0f);
+        std::vector<double> in_d(R * C), out_d(R * C, -1.0);
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            in[i] = static_cast<float>(i) + 0.25f;  // every value distinct, so a misplaced one shows
+            in_d[i] = static_cast<double>(i) + 0.5;
+        }
+        transpose(out.data(), in.data(), R, C);
+        transpose(out_d.data(), in_d.data(), R, C);
+        for (std::size_t r = 0; r < R; ++r)
+            for (std::size_t c = 0; c < C; ++c) {
+                REQUIRE(out[c * R + r] == in[r * C + c]);
+                REQUIRE(out_d[c * R + r] == in_d[r * C + c]);
+            }
+    }
+}
+
 TEST_CASE("softmax cross-entropy matches its definition on a hand-computed example") {
     // logits [0, ln 2, ln 3] for label 2: p = [1, 2, 3]/6, loss = −ln(1/2) = ln 2;
     // gradient (p − onehot)/N with N = 1 is [1/6, 1/3, −1/2].

@@ -328,13 +328,44 @@ void matmul_weight_grad(Real* dB, const Real* A, const Real* dOut, std::size_t N
     product(dB, A, 1, K, dOut, static_cast<const Real*>(nullptr), K, N, M, zeros);
 }
 
+namespace {
+// out (C,R) = in (R,C)ᵀ for rows [r0, r1) and columns [c0, c1), one number at a time.
+template <typename Real>
+void transpose_scalar(Real* out, const Real* in, std::size_t R, std::size_t C, std::size_t r0, std::size_t r1,
+                      std::size_t c0, std::size_t c1) {
+    for (std::size_t r = r0; r < r1; ++r)
+        for (std::size_t c = c0; c < c1; ++c) out[c * R + r] = in[r * C + c];
+}
+}  // namespace
+
 template <typename Real>
 void transpose(Real* out, const Real* in, std::size_t R, std::size_t C) {
-    constexpr std::size_t block = 16;  // cache-friendly blocks: both sides stay in L1
-    for (std::size_t r0 = 0; r0 < R; r0 += block)
-        for (std::size_t c0 = 0; c0 < C; c0 += block)
-            for (std::size_t r = r0; r < R && r < r0 + block; ++r)
-                for (std::size_t c = c0; c < C && c < c0 + block; ++c) out[c * R + r] = in[r * C + c];
+    if constexpr (sizeof(Real) == 4) {
+        // 4×4 blocks in registers: four row loads, eight shuffles (unpack low/high, then move the 64-bit
+        // halves), four column stores — where one number at a time is 16 loads and 16 stores, each with
+        // its own address arithmetic in WASM. Rows and columns beyond a multiple of 4 go one at a time.
+        using V = Simd<float>::type;
+        const std::size_t R4 = R - R % 4, C4 = C - C % 4;
+        for (std::size_t r = 0; r < R4; r += 4) {
+            for (std::size_t c = 0; c < C4; c += 4) {
+                const V a = load<V>(in + r * C + c), b = load<V>(in + (r + 1) * C + c);
+                const V e = load<V>(in + (r + 2) * C + c), d = load<V>(in + (r + 3) * C + c);
+                const V ab_lo = __builtin_shufflevector(a, b, 0, 4, 1, 5), ab_hi = __builtin_shufflevector(a, b, 2, 6, 3, 7);
+                const V ed_lo = __builtin_shufflevector(e, d, 0, 4, 1, 5), ed_hi = __builtin_shufflevector(e, d, 2, 6, 3, 7);
+                store(out + c * R + r, V(__builtin_shufflevector(ab_lo, ed_lo, 0, 1, 4, 5)));
+                store(out + (c + 1) * R + r, V(__builtin_shufflevector(ab_lo, ed_lo, 2, 3, 6, 7)));
+                store(out + (c + 2) * R + r, V(__builtin_shufflevector(ab_hi, ed_hi, 0, 1, 4, 5)));
+                store(out + (c + 3) * R + r, V(__builtin_shufflevector(ab_hi, ed_hi, 2, 3, 6, 7)));
+            }
+        }
+        transpose_scalar(out, in, R, C, 0, R4, C4, C);
+        transpose_scalar(out, in, R, C, R4, R, 0, C);
+    } else {
+        constexpr std::size_t block = 16;  // cache-friendly blocks: both sides stay in L1
+        for (std::size_t r0 = 0; r0 < R; r0 += block)
+            for (std::size_t c0 = 0; c0 < C; c0 += block)
+                transpose_scalar(out, in, R, C, r0, std::min(R, r0 + block), c0, std::min(C, c0 + block));
+    }
 }
 
 template void matmul_forward<float>(float*, const float*, const float*, const float*, std::size_t, std::size_t, std::size_t, Zeros);
