@@ -13,13 +13,15 @@
 // Chromium (/usr/bin/chromium or env BNKATA_CHROMIUM).
 // Each measurement times `steps` training steps of one network (in the page: calls of step(50), as the
 // lab makes them, after a warm-up of 1,000 steps (and 2 s in the page, for V8's optimising tier); each call
-// also measures 100 test examples). The two sides take turns: each of `repeats` rounds measures the native
-// build (both networks), then the page (both networks), so a drift in the machine's speed (a shared VM:
-// ±20 % over a minute) falls on both sides alike instead of on whichever ran second. The table gives the
-// best of the rounds on each side (the least disturbed run) and their ratio; below it, each round's own
-// ratios and their median.
+// also measures 100 test examples). The two sides take turns: in each of `repeats` rounds, each network is
+// timed natively and in the page back to back (which side goes first alternates from round to round), so
+// a drift in the machine's speed (a shared VM: ±30 % within a minute) falls on both sides alike instead of
+// on whichever ran second. The table gives the best of the rounds on each side (the least disturbed run)
+// and their ratio; below it, each round's own ratios and their median. "(per CPU s)": the same steps per second of CPU time the timing thread got
+// (natively the process's clock(); in the page the worker thread's time on a CPU, /proc/…/schedstat), which
+// a busy machine's waiting-for-a-core does not dilute: on a shared VM the fairer comparison of the code.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +33,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const option = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : fallback; };
 const STEPS = option('--steps', 2000), REPEATS = option('--repeats', 3);
+const MODES = ['none', 'before'];  // the networks: without BN, with BN before the sigmoid
 const dist = path.resolve(root, process.env.BNKATA_DIST_DIR || 'dist');
 const nativeBench = process.env.BNKATA_BENCH || path.join(root, 'build', 'native', 'bnkata_bench_training');
 const trainingModule = path.join(path.resolve(root, process.env.BNKATA_WASM_DIR || 'build/wasm'), 'bnkata-training.js');
@@ -45,27 +48,22 @@ function requireFile(file, how) {
 }
 
 // --- native ---------------------------------------------------------------------------------------
-// One round: one measurement of each network.
-function measureNative(mnistFile) {
+// One measurement of one network: { rate, cpu } in steps per second (of elapsed time, of CPU time).
+function measureNative(mnistFile, batchnorm) {
   requireFile(nativeBench, 'build it: cmake --build --preset native --target bnkata_bench_training');
-  const out = execFileSync(nativeBench, ['--mnist', mnistFile, '--steps', String(STEPS), '--repeats', '1', '--json'], { encoding: 'utf8' });
-  // One JSON document; its runs name the batchnorm mode and give steps_per_second.
-  const parsed = JSON.parse(out.trim().split('\n').filter((l) => l.startsWith('{') || l.startsWith('[')).join('\n'));
-  const runs = Array.isArray(parsed) ? parsed : parsed.runs || parsed.results || [parsed];
-  const result = { cpu: {} };
-  for (const run of runs) {
-    const mode = run.batchnorm === 'none' ? 'none' : 'before';
-    result[mode] = run.steps_per_second;
-    result.cpu[mode] = run.steps_per_cpu_second;
-  }
-  return result;
+  const out = execFileSync(nativeBench, ['--mnist', mnistFile, '--steps', String(STEPS), '--repeats', '1', '--batchnorm', batchnorm, '--json'],
+    { encoding: 'utf8' });
+  const [run] = JSON.parse(out.trim()).runs;  // one JSON document; its one run gives steps_per_second
+  return { rate: run.steps_per_second, cpu: run.steps_per_cpu_second };
 }
 
 // --- Chromium: a Blob-URL worker running the engine, as the lab does -------------------------------
+// Two messages per measurement, so that the bench can read the worker thread's CPU time right before and
+// right after the timed steps: 'warm' (a fresh lab, configured, data set, warmed up) and 'time'.
 const BENCH_WORKER = `
-let module, images, labels, mnist;
+let module, images, labels, mnist, lab;
 self.onmessage = async (event) => {
-  const { config, steps } = event.data;
+  const { action, config, steps, batchnorm } = event.data;
   if (!module) {
     mnist = event.data.mnist;
     module = await createBnKataTraining();
@@ -77,29 +75,49 @@ self.onmessage = async (event) => {
     labels = all.subarray(mnist.count * 784);
   }
   const px = 784;
-  const results = {};
-  for (const batchnorm of ['none', 'before']) {
-    const lab = new module.TrainingLab();
-    try {
-      lab.configure(JSON.stringify({ ...config, batchnorm }));
-      lab.setData('train', images.subarray(0, mnist.train * px), labels.subarray(0, mnist.train));
-      lab.setData('test', images.subarray(mnist.train * px), labels.subarray(mnist.train));
-      // As the lab calls it: chunks of 50 steps. Warm-up: 1,000 steps and at least 2 s. V8 first runs
-      // WASM with its baseline compiler and swaps in optimised code from a background thread, between
-      // calls, never inside one; on a busy machine that thread can take a second or more, and a timing
-      // started earlier measures the baseline code, which no learner's 16-second run is dominated by.
-      const warm = performance.now();
-      for (let i = 0; i < 20 || performance.now() - warm < 2000; i++) lab.step(50);
-      const t0 = performance.now();
-      for (let done = 0; done < steps; done += 50) {
-        const out = JSON.parse(lab.step(50));
-        if (!out.ok) throw new Error(JSON.stringify(out.error));
-      }
-      results[batchnorm] = steps / ((performance.now() - t0) / 1000);
-    } finally { lab.delete(); }
+  if (action === 'warm') {
+    lab = new module.TrainingLab();
+    lab.configure(JSON.stringify({ ...config, batchnorm }));
+    lab.setData('train', images.subarray(0, mnist.train * px), labels.subarray(0, mnist.train));
+    lab.setData('test', images.subarray(mnist.train * px), labels.subarray(mnist.train));
+    // As the lab calls it: chunks of 50 steps. Warm-up: 1,000 steps and at least 2 s. V8 first runs
+    // WASM with its baseline compiler and swaps in optimised code from a background thread, between
+    // calls, never inside one; on a busy machine that thread can take a second or more, and a timing
+    // started earlier measures the baseline code, which no learner's 16-second run is dominated by.
+    const warm = performance.now();
+    for (let i = 0; i < 20 || performance.now() - warm < 2000; i++) lab.step(50);
+    postMessage('warm');
+    return;
   }
-  postMessage(results);
+  try {
+    const t0 = performance.now();
+    for (let done = 0; done < steps; done += 50) {
+      const out = JSON.parse(lab.step(50));
+      if (!out.ok) throw new Error(JSON.stringify(out.error));
+    }
+    postMessage(steps / ((performance.now() - t0) / 1000));
+  } finally { lab.delete(); }
 };`;
+
+// The CPU time (s) of the bench's Web Worker thread, from Linux's /proc: the thread named DedicatedWorker
+// in a process descended from ours (the Chromium we launched). Null elsewhere (then the table shows –).
+function workerCpuClock(ancestorPid) {
+  try {
+    const parent = new Map();
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try { parent.set(pid, readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]); } catch { /* gone */ }
+    }
+    const ours = (pid) => { for (let p = pid, hops = 0; p && hops < 8; p = parent.get(p), hops++) if (p === String(ancestorPid)) return true; return false; };
+    const threads = [];
+    for (const pid of parent.keys()) {
+      if (!ours(pid)) continue;
+      for (const tid of readdirSync(`/proc/${pid}/task`))
+        if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === 'DedicatedWorker') threads.push(`/proc/${pid}/task/${tid}/schedstat`);
+    }
+    if (threads.length !== 1) return null;
+    return () => Number(readFileSync(threads[0], 'utf8').split(' ')[0]) / 1e9;  // ns on a CPU
+  } catch { return null; }
+}
 
 // The page side: one browser and one worker for the whole run; measure() is one round.
 async function startChromium() {
@@ -121,13 +139,22 @@ async function startChromium() {
     });
     const url = URL.createObjectURL(new Blob([core, '\n;\n', workerCode], { type: 'text/javascript' }));
     window.benchWorker = new Worker(url);
-  }, { core: readFileSync(trainingModule, 'utf8'), workerCode: BENCH_WORKER });
-  return {
-    measure: () => page.evaluate(({ config, steps }) => new Promise((resolve, reject) => {
+    window.benchAsk = (message) => new Promise((resolve, reject) => {
       window.benchWorker.onmessage = (e) => resolve(e.data);
       window.benchWorker.onerror = (e) => reject(new Error(e.message));
-      window.benchWorker.postMessage({ config, steps, mnist: window.BNKATA_MNIST });
-    }), { config: CONFIG, steps: STEPS }),
+      window.benchWorker.postMessage({ ...message, mnist: window.BNKATA_MNIST });
+    });
+  }, { core: readFileSync(trainingModule, 'utf8'), workerCode: BENCH_WORKER });
+  let cpuClock;
+  return {
+    // One measurement of one network, as measureNative: { rate, cpu } (cpu per the worker thread's CPU time).
+    async measure(batchnorm) {
+      await page.evaluate((m) => window.benchAsk(m), { action: 'warm', config: CONFIG, batchnorm });
+      if (cpuClock === undefined) cpuClock = workerCpuClock(process.pid);  // our Chromium is our child
+      const cpu0 = cpuClock?.();
+      const rate = await page.evaluate((m) => window.benchAsk(m), { action: 'time', steps: STEPS });
+      return { rate, cpu: cpuClock ? STEPS / (cpuClock() - cpu0) : undefined };
+    },
     close: async () => { await browser.close(); await server.close(); },
   };
 }
@@ -144,35 +171,50 @@ async function main() {
   mkdirSync(path.dirname(mnistFile), { recursive: true });
   writeFileSync(mnistFile, inflateAsset(path.join(dist, 'mnist.js')));
 
-  const rounds = [];  // [{ native, page }]
+  // rounds[r][mode] = { native, page }, each { rate, cpu }. Within a round each network is timed natively
+  // and in the page back to back, the side that goes first alternating from round to round.
+  const rounds = [];
   const chromium = await startChromium();
   try {
-    for (let r = 0; r < REPEATS; r++) rounds.push({ native: measureNative(mnistFile), page: await chromium.measure() });
+    for (let r = 0; r < REPEATS; r++) {
+      const round = {};
+      for (const mode of MODES) {
+        const pair = {};
+        for (const side of r % 2 ? ['page', 'native'] : ['native', 'page'])
+          pair[side] = side === 'native' ? measureNative(mnistFile, mode) : await chromium.measure(mode);
+        round[mode] = pair;
+      }
+      rounds.push(round);
+    }
   } finally {
     await chromium.close();
   }
-  const best = (side, mode) => Math.max(...rounds.map((round) => round[side][mode]));
-  const native = { none: best('native', 'none'), before: best('native', 'before'), cpu: {} };
-  for (const mode of ['none', 'before']) native.cpu[mode] = Math.max(...rounds.map((round) => round.native.cpu[mode] || 0)) || undefined;
-  const page = { none: best('page', 'none'), before: best('page', 'before') };
-  const rows = [['configuration', 'native steps/s', '(per CPU s)', 'Chromium worker steps/s', 'page / native', 'targets']];
+  const best = (side, what) => Object.fromEntries(MODES.map((mode) => [mode, Math.max(...rounds.map((round) => round[mode][side][what] || 0)) || undefined]));
+  const native = { ...best('native', 'rate'), cpu: best('native', 'cpu') };
+  const page = { ...best('page', 'rate'), cpu: best('page', 'cpu') };
+  const perCpu = (side, mode) => (side.cpu[mode] ? side.cpu[mode].toFixed(0) : '–');
+  const rows = [['configuration', 'native steps/s', '(per CPU s)', 'Chromium worker steps/s', '(per CPU s)', 'page / native', '(per CPU s)', 'targets']];
   for (const [mode, label] of [['none', 'Fig. 1 net, without BN'], ['before', 'Fig. 1 net, with BN (before sigmoid)']]) {
     const n = native[mode], p = page[mode];
     const ok = p >= 600 && p >= 0.9 * n;
-    rows.push([label, n.toFixed(0), native.cpu[mode] ? native.cpu[mode].toFixed(0) : '–', p.toFixed(0), `${(p / n).toFixed(2)}×`,
+    rows.push([label, n.toFixed(0), perCpu(native, mode), p.toFixed(0), perCpu(page, mode), `${(p / n).toFixed(2)}×`,
+      native.cpu[mode] && page.cpu[mode] ? `${(page.cpu[mode] / native.cpu[mode]).toFixed(2)}×` : '–',
       `${p >= 600 ? '≥' : '<'} 600/s, ${p >= 0.9 * n ? '≥' : '<'} 0.9× ${ok ? '(met)' : '(NOT met)'}`]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  console.log(`Ioffe Fig. 1 configuration, batch 60, MNIST; best of ${REPEATS} rounds (native, then page) × ${STEPS} steps, one network at a time; ` +
+  console.log(`Ioffe Fig. 1 configuration, batch 60, MNIST; best of ${REPEATS} rounds × ${STEPS} steps, one network at a time; ` +
     `load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs (wall-clock numbers need an idle machine)`);
   for (const [i, row] of rows.entries()) {
     console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
   for (const [mode, label] of [['none', 'without BN'], ['before', 'with BN']]) {
-    const ratios = rounds.map((round) => round.page[mode] / round.native[mode]);
+    const pairs = rounds.map((round) => round[mode]);
+    const ratios = pairs.map(({ native: n, page: p }) => p.rate / n.rate);
+    const cpuRatios = pairs.map(({ native: n, page: p }) => p.cpu / n.cpu).filter(Number.isFinite);
     console.log(`rounds, ${label}: page / native ${ratios.map((q) => `${q.toFixed(2)}×`).join(' ')} — median ${median(ratios).toFixed(2)}× ` +
-      `(native ${rounds.map((round) => round.native[mode].toFixed(0)).join(' ')}; page ${rounds.map((round) => round.page[mode].toFixed(0)).join(' ')} steps/s)`);
+      `(native ${pairs.map((pair) => pair.native.rate.toFixed(0)).join(' ')}; page ${pairs.map((pair) => pair.page.rate.toFixed(0)).join(' ')} steps/s)` +
+      (cpuRatios.length ? `; per CPU s ${cpuRatios.map((q) => `${q.toFixed(2)}×`).join(' ')} — median ${median(cpuRatios).toFixed(2)}×` : ''));
   }
 }
 

@@ -1,6 +1,6 @@
 // bench_training.cpp — native steps/s of the Ioffe & Szegedy Fig. 1 configuration, with and without BN.
 //
-//   bnkata_bench_training [--mnist FILE] [--steps N] [--repeats R] [--json]
+//   bnkata_bench_training [--mnist FILE] [--steps N] [--repeats R] [--batchnorm none|before] [--json]
 //
 // The configuration is the page's (784-100-100-100-10 sigmoid, batch 60, SGD, learning rate 0.5), run
 // through the JSON face the WASM bindings call (Lab::configure, set_data, step), in calls of step(50) as
@@ -127,13 +127,16 @@ int main(int argc, char** argv) {
     std::size_t steps = 2000;
     int repeats = 3;
     bool json = false;
+    const char* only = nullptr;  // --batchnorm: time one network only (scripts/bench-training.mjs pairs each with the page's)
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--mnist") && i + 1 < argc) mnist = argv[++i];
         else if (!std::strcmp(argv[i], "--steps") && i + 1 < argc) steps = std::strtoul(argv[++i], nullptr, 10);
         else if (!std::strcmp(argv[i], "--repeats") && i + 1 < argc) repeats = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--json")) json = true;
+        else if (!std::strcmp(argv[i], "--batchnorm") && i + 1 < argc && (!std::strcmp(argv[i + 1], "none") || !std::strcmp(argv[i + 1], "before")))
+            only = argv[++i];
         else {
-            std::fprintf(stderr, "usage: bnkata_bench_training [--mnist FILE] [--steps N] [--repeats R] [--json]\n");
+            std::fprintf(stderr, "usage: bnkata_bench_training [--mnist FILE] [--steps N] [--repeats R] [--batchnorm none|before] [--json]\n");
             return 2;
         }
     }
@@ -142,6 +145,16 @@ int main(int argc, char** argv) {
         return 2;
     }
     const Data data = mnist ? load_mnist(mnist) : synthetic_mnist();
+    if (only) {
+        const Rate rate = steps_per_second(data, only, steps, repeats);
+        if (json)
+            std::printf("{\"data\": \"%s\", \"steps\": %zu, \"repeats\": %d, \"runs\": [{\"batchnorm\": \"%s\", "
+                        "\"steps_per_second\": %.1f, \"steps_per_cpu_second\": %.1f}]}\n",
+                        data.source.c_str(), steps, repeats, only, rate.wall, rate.cpu);
+        else
+            std::printf("batchnorm %s: %.0f steps/s (elapsed), %.0f steps/s (CPU time)\n", only, rate.wall, rate.cpu);
+        return 0;
+    }
     const Rate none = steps_per_second(data, "none", steps, repeats);
     const Rate before = steps_per_second(data, "before", steps, repeats);
     if (json) {
