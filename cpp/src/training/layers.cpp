@@ -57,9 +57,22 @@ inline f32x4 exp_f32x4(f32x4 x) {
     return select4(x == x, result, x);
 }
 
-// σ(u) = 1/(1 + e^{−u}) for n floats, four at a time, the tail with the scalar path.
+// σ(u) = 1/(1 + e^{−u}) for n floats, eight and then four at a time, the tail with the scalar path.
+// Two vectors per iteration share the polynomial's ~20 constants: they do not all fit V8's 15 SIMD
+// registers beside the work, so V8 reloads some from the stack in every iteration (seen in Node's
+// --print-wasm-code) — now once per two vectors (6,000 floats in Chromium: 20.8 -> 17.6 µs; natively
+// no change). Same operations per lane: the same bits.
 void sigmoid_f32(float* a, const float* u, std::size_t n) {
     std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        f32x4 v0, v1;
+        std::memcpy(&v0, u + i, sizeof v0);
+        std::memcpy(&v1, u + i + 4, sizeof v1);
+        const f32x4 y0 = splat4(1.0f) / (splat4(1.0f) + exp_f32x4(-v0));
+        const f32x4 y1 = splat4(1.0f) / (splat4(1.0f) + exp_f32x4(-v1));
+        std::memcpy(a + i, &y0, sizeof y0);
+        std::memcpy(a + i + 4, &y1, sizeof y1);
+    }
     for (; i + 4 <= n; i += 4) {
         f32x4 v;
         std::memcpy(&v, u + i, sizeof v);
