@@ -9,7 +9,8 @@
 //
 // Needs: dist/ built (node scripts/build-site.mjs; its mnist.js), the lab's WASM module
 // (build/wasm/bnkata-training.js or $BNKATA_WASM_DIR/bnkata-training.js — the text build-lab.mjs inlines
-// into the lab's worker), the native bench (build/native/bnkata_bench_training or env BNKATA_BENCH),
+// into the lab's worker), the native bench (build/native/bnkata_bench_training or env BNKATA_BENCH; one
+// that knows --batchnorm),
 // Chromium (/usr/bin/chromium or env BNKATA_CHROMIUM).
 // Each measurement times `steps` training steps of one network (in the page: calls of step(50), as the
 // lab makes them, after a warm-up of 1,000 steps (and 2 s in the page, for V8's optimising tier); each call
@@ -17,9 +18,10 @@
 // timed natively and in the page back to back (which side goes first alternates from round to round), so
 // a drift in the machine's speed (a shared VM: ±30 % within a minute) falls on both sides alike instead of
 // on whichever ran second. The table gives the best of the rounds on each side (the least disturbed run)
-// and their ratio; below it, each round's own ratios and their median. "(per CPU s)": the same steps per second of CPU time the timing thread got
-// (natively the process's clock(); in the page the worker thread's time on a CPU, /proc/…/schedstat), which
-// a busy machine's waiting-for-a-core does not dilute: on a shared VM the fairer comparison of the code.
+// and their ratio; below it, each round's own ratios and their median. "(per CPU s)": steps per second of
+// the CPU time the timing thread got (natively the process's clock(); in the page the worker thread's
+// time on a CPU, from /proc/…/schedstat, Linux only). Where it matches the elapsed-time rate, the thread
+// was not kept waiting for a core, and what scatters between rounds is the machine's speed itself.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
