@@ -130,21 +130,16 @@ inline void tile(Real* out, std::size_t out_row, const Real* A, std::size_t a_ro
         for (std::size_t v = 0; v < NV; ++v) store(out + r * out_row + v * L, acc[r][v]);
 }
 
-// The columns left over after whole vectors, one scalar at a time, in the same summation order.
-template <typename Real, typename Index>
-inline void tile_scalar(Real* out, std::size_t out_row, std::size_t R, std::size_t columns,
-                        const Real* A, std::size_t a_row, std::size_t a_col, const Real* B,
-                        std::size_t b_row, const Real* bias, Index index, std::size_t count) {
-    for (std::size_t r = 0; r < R; ++r)
-        for (std::size_t c = 0; c < columns; ++c) {
-            Real acc = bias ? bias[c] : Real(0);
-            if constexpr (std::is_same_v<Index, EveryIndex>) {
-                for (std::size_t t = 0; t < count; ++t) acc += A[r * a_row + t * a_col] * B[t * b_row + c];
-            } else {
-                for (std::size_t t = 0; t < count; ++t) acc += index.a_value[t] * B[index.b_offset[t] + c];
-            }
-            out[r * out_row + c] = acc;
-        }
+// A sparse row's columns left over after whole vectors, one scalar at a time, in the same summation order.
+// (A dense product's take a vector tile over its packed tail instead: see PackedTail.)
+template <typename Real>
+inline void tile_scalar(Real* out, std::size_t columns, const Real* B, const Real* bias, ListedTerms<Real> terms,
+                        std::size_t count) {
+    for (std::size_t c = 0; c < columns; ++c) {
+        Real acc = bias ? bias[c] : Real(0);
+        for (std::size_t t = 0; t < count; ++t) acc += terms.a_value[t] * B[terms.b_offset[t] + c];
+        out[c] = acc;
+    }
 }
 
 // The last M mod L columns of B (and of the bias) copied into rows one vector wide, zero-padded, so that a
@@ -158,7 +153,7 @@ struct PackedTail {
 };
 
 // Sweeps one block of R output rows across all M columns: tiles of NV vectors, then 4, 2, 1 vectors,
-// then the leftover columns (the packed tail's vector tile if given, else scalars).
+// then the leftover columns (dense A: the packed tail's vector tile; sparse A: scalars).
 template <std::size_t R, std::size_t NV, typename Real, typename Index>
 void row_block(Real* out, const Real* A, std::size_t a_row, std::size_t a_col, const Real* B,
                const Real* bias, std::size_t M, Index index, std::size_t count, PackedTail<Real> tail = {}) {
@@ -202,13 +197,13 @@ void row_block(Real* out, const Real* A, std::size_t a_row, std::size_t a_col, c
         m += L;
     }
     if (m == M) return;
-    if (tail.B) {
+    if constexpr (std::is_same_v<Index, EveryIndex>) {  // dense: product() always packs the tail
         Real part[R * L];
         tile<R, 1>(part, L, A, a_row, a_col, tail.B, L, tail.bias, index, count);
         for (std::size_t r = 0; r < R; ++r)
             for (std::size_t c = 0; c < M - m; ++c) out[r * M + m + c] = part[r * L + c];
     } else {
-        tile_scalar(out + m, M, R, M - m, A, a_row, a_col, B + m, M, at(m), index, count);
+        tile_scalar(out + m, M - m, B + m, at(m), index, count);  // sparse A: one row (see tile)
     }
 }
 
