@@ -124,7 +124,6 @@ function workerCpuClock(ancestorPid) {
 // The page side: one browser and one worker for the whole run; measure() is one round.
 async function startChromium() {
   requireFile(trainingModule, 'build the wasm preset (cmake --build --preset wasm) or set BNKATA_WASM_DIR');
-  requireFile(path.join(dist, 'mnist.js'), 'run node scripts/build-site.mjs');
   const server = await startServer({ dir: dist, base: '/', port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({
     executablePath: process.env.BNKATA_CHROMIUM || '/usr/bin/chromium', headless: true,
@@ -191,13 +190,14 @@ async function main() {
   } finally {
     await chromium.close();
   }
+  // The best round of each side, per network: { rate: { none, before }, cpu: { none, before } }.
   const best = (side, what) => Object.fromEntries(MODES.map((mode) => [mode, Math.max(...rounds.map((round) => round[mode][side][what] || 0)) || undefined]));
-  const native = { ...best('native', 'rate'), cpu: best('native', 'cpu') };
-  const page = { ...best('page', 'rate'), cpu: best('page', 'cpu') };
+  const native = { rate: best('native', 'rate'), cpu: best('native', 'cpu') };
+  const page = { rate: best('page', 'rate'), cpu: best('page', 'cpu') };
   const perCpu = (side, mode) => (side.cpu[mode] ? side.cpu[mode].toFixed(0) : '–');
   const rows = [['configuration', 'native steps/s', '(per CPU s)', 'Chromium worker steps/s', '(per CPU s)', 'page / native', '(per CPU s)', 'targets']];
   for (const [mode, label] of [['none', 'Fig. 1 net, without BN'], ['before', 'Fig. 1 net, with BN (before sigmoid)']]) {
-    const n = native[mode], p = page[mode];
+    const n = native.rate[mode], p = page.rate[mode];
     const ok = p >= 600 && p >= 0.9 * n;
     rows.push([label, n.toFixed(0), perCpu(native, mode), p.toFixed(0), perCpu(page, mode), `${(p / n).toFixed(2)}×`,
       native.cpu[mode] && page.cpu[mode] ? `${(page.cpu[mode] / native.cpu[mode]).toFixed(2)}×` : '–',
