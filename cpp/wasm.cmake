@@ -37,6 +37,11 @@ endfunction()
 
 bnkata_wasm_module(bnkata_wasm wasm_bindings.cpp bnkata-core createBnKata)
 target_link_libraries(bnkata_wasm PRIVATE bnkata_core)
+# The core compiles synchronously, as its script runs. With asynchronous compilation Emscripten's glue
+# fetch()es its own inlined wasm (a data: URL), and Chromium answered that fetch only once the parser and
+# the first frames were done: the core was ready ~240 ms after navigation, against ~100 ms now (Liftoff
+# compiles the ~120 KB module in a few ms; Chromium allows this on the main thread up to 8 MB).
+target_link_options(bnkata_wasm PRIVATE -sWASM_ASYNC_COMPILATION=0)
 
 bnkata_wasm_module(bnkata_wasm_exercises exercises_bindings.cpp bnkata-exercises createBnKataExercises)
 target_link_libraries(bnkata_wasm_exercises PRIVATE bnkata_api)
