@@ -64,3 +64,48 @@ test('when the exercise engine cannot load, the exercises say so where they stan
     await close();
   }
 });
+
+// bnkata:ready comes as soon as the figures a learner can see are live, which is usually before the
+// browser has finished parsing the lesson (web/js/ui/first-viewport.js): at that moment every figure in
+// or within 200 px of the viewport has been mounted, and none in a part of the page far from it has
+// (figures mount lazily).
+// Checked on a desktop screen (the step navigator and the progress panel), a screen tall enough to
+// reach step 1's figure, a phone, and a deep link into step 5.
+for (const { what, viewport, hash } of [
+  { what: 'a desktop screen', viewport: { width: 1280, height: 800 }, hash: '' },
+  { what: 'a screen tall enough to reach step 1’s figure', viewport: { width: 1280, height: 2600 }, hash: '' },
+  { what: 'a 320 px phone', viewport: { width: 320, height: 640 }, hash: '' },
+  { what: 'a deep link to step 5', viewport: { width: 1280, height: 800 }, hash: '#step-5' },
+]) {
+  test(`at bnkata:ready on ${what}, the figures near the viewport are live and those far from it are not yet`, async () => {
+    const { page, problems, close } = await openLesson(browser, site.url + hash, {
+      viewport,
+      beforeLoad: (context) => context.addInitScript(() => {
+        document.addEventListener('bnkata:ready', () => {
+          // Where each root is, and where the part of the page it belongs to is: its step's section
+          // (a figure mounting above a root in the same step pushes it down), or itself.
+          window.__atReady = Array.from(document.querySelectorAll('[data-figure]'), (root) => {
+            const box = root.getBoundingClientRect();
+            const part = (root.closest('.step') || root).getBoundingClientRect();
+            return { name: root.dataset.figure, top: box.top, bottom: box.bottom, partTop: part.top, partBottom: part.bottom,
+              state: root.dataset.figureState || null, linked: !!location.hash && !!root.closest(location.hash) };
+          });
+        }, { once: true });
+      }),
+    });
+    try {
+      const roots = await page.evaluate(() => window.__atReady);
+      const height = viewport.height;
+      const near = roots.filter((r) => r.bottom >= -200 && r.top <= height + 200);
+      const far = roots.filter((r) => !r.linked && (r.partTop > height + 600 || r.partBottom < -600));
+      assert.ok(near.length > 0, 'some figure is near the first viewport');
+      assert.deepEqual(near.filter((r) => r.state === null).map((r) => r.name), [], 'near figures not yet mounted at bnkata:ready');
+      assert.deepEqual(far.filter((r) => r.state !== null).map((r) => r.name), [], 'far figures already mounted at bnkata:ready');
+      if (hash) assert.ok(roots.some((r) => r.linked && r.name === 'verify' && r.state !== null), 'the deep-linked step’s figure is live');
+      if (viewport.height > 2000) assert.ok(near.some((r) => r.name === 'normalize'), 'the tall screen reaches step 1’s figure');
+      assertNoProblems(problems, what);
+    } finally {
+      await close();
+    }
+  });
+}

@@ -16,6 +16,7 @@
 //    for exactly this.
 import { loadCore, loadExerciseEngine } from './core.js';
 import { loadScript } from './ui/load-script.js';
+import { rootsNearFirstViewport } from './ui/first-viewport.js';
 import { figures } from './figures.js';
 
 const MOUNT_MARGIN = 200;  // px above and below the viewport within which a figure starts (so it is ready when seen)
@@ -67,21 +68,22 @@ function linkedTarget() {
   return id ? document.getElementById(id) : null;
 }
 
-// Mounts the figures: the deep link's section at once, the rest as they come within MOUNT_MARGIN of the
-// viewport. Resolves once the figures in (or near) the first viewport have mounted.
+// Mounts the figures: the deep link's section at once, those in or near the first viewport as soon as
+// they are known (ui/first-viewport.js), the rest as they come within MOUNT_MARGIN of the viewport (an
+// IntersectionObserver). Runs as soon as the core is ready, usually before the browser has parsed the
+// whole lesson: roots parsed later are watched from DOMContentLoaded on. Resolves once the figures in or
+// near the first viewport have mounted.
 //
-// Only an IntersectionObserver measures where the roots are. The stylesheet lets the browser skip the
-// layout of steps that are off screen (content-visibility: auto, css/layout.css): that is most of the
-// cost of a first visit, and reading a root's position from script (getBoundingClientRect) would force
-// the layout it skips. The observer's first report, which covers every root it watches, says which are
-// near the first viewport.
+// Nothing here reads a root's position outside an animation frame: the stylesheet lets the browser skip
+// the layout of blocks that are off screen (content-visibility: auto, css/layout.css), which is most of
+// the cost of a first visit, and a position read at the wrong moment makes it lay out at once.
 function startFigures(ctx) {
-  const roots = Array.from(document.querySelectorAll('[data-figure]'));
   const mounted = new Map();  // root → { update, destroy } | null
+  const watched = new Set();
 
   const mountWithin = (container) => {
     if (!container) return;
-    for (const root of roots) if (container === root || container.contains(root)) mountFigure(root, ctx, mounted);
+    for (const root of watched) if (container === root || container.contains(root)) mountFigure(root, ctx, mounted);
   };
   window.addEventListener('hashchange', () => mountWithin(linkedTarget()));
   window.addEventListener('pagehide', (event) => {
@@ -91,22 +93,38 @@ function startFigures(ctx) {
     }
   });
 
-  mountWithin(linkedTarget());
-  const rest = roots.filter((root) => !mounted.has(root));
-  if (!('IntersectionObserver' in window) || rest.length === 0) {
-    for (const root of rest) mountFigure(root, ctx, mounted);
-    return Promise.resolve();
-  }
-  return new Promise((firstReport) => {
-    const observer = new IntersectionObserver((entries) => {
-      for (const entry of entries) {
-        if (!entry.isIntersecting) continue;
-        observer.unobserve(entry.target);
-        mountFigure(entry.target, ctx, mounted);
-      }
-      firstReport();
-    }, { rootMargin: `${MOUNT_MARGIN}px 0px` });
-    for (const root of rest) observer.observe(root);
+  const scrolling = 'IntersectionObserver' in window ? new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      scrolling.unobserve(entry.target);
+      mountFigure(entry.target, ctx, mounted);
+    }
+  }, { rootMargin: `${MOUNT_MARGIN}px 0px` }) : null;
+
+  // The observer starts once the first viewport's figures are known: its first report, made before the
+  // browser had scrolled to a #fragment, would mount figures the learner is not shown.
+  let firstViewportKnown = false;
+  const watch = (root) => {
+    if (mounted.has(root)) return;
+    if (scrolling) scrolling.observe(root);
+    else mountFigure(root, ctx, mounted);  // no observer: mount everything
+  };
+  const watchParsedRoots = () => {
+    for (const root of document.querySelectorAll('[data-figure]')) {
+      if (watched.has(root)) continue;
+      watched.add(root);
+      if (firstViewportKnown) watch(root);
+    }
+    mountWithin(linkedTarget());
+  };
+  watchParsedRoots();
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', watchParsedRoots, { once: true });
+
+  return rootsNearFirstViewport(MOUNT_MARGIN).then((near) => {
+    for (const root of near) mountFigure(root, ctx, mounted);
+    firstViewportKnown = true;
+    for (const root of watched) watch(root);
+    watchParsedRoots();
   });
 }
 
@@ -152,15 +170,16 @@ async function start() {
   try {
     core = await coreLoading;
   } catch (error) {
-    reportLoadError(error);
+    // The alert goes at the top of <main>, which may not be parsed yet.
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => reportLoadError(error), { once: true });
+    else reportLoadError(error);
     return;
   }
-  mark('bnkata:figures-start');  // the page is parsed and the core is ready
+  mark('bnkata:figures-start');  // the core is ready (the page may still be parsing)
   await startFigures({ core, exerciseEngine });
   mark('bnkata:ready');
   document.documentElement.dataset.bnkata = 'ready';
   document.dispatchEvent(new Event('bnkata:ready'));
 }
 
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
-else start();
+start();

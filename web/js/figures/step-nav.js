@@ -9,7 +9,9 @@ const READING_LINE = 0.3;
 
 export function mount(root) {
   const links = Array.from(root.querySelectorAll('a[href^="#step-"]'));
-  const sections = links.map((link) => document.getElementById(link.getAttribute('href').slice(1)));
+  // Looked up when needed, not once: the navigator is in the first viewport, so it mounts while the
+  // browser may still be parsing the steps below it (main.js).
+  const sectionsNow = () => links.map((link) => document.getElementById(link.getAttribute('href').slice(1)));
   const progress = el('div', { class: 'step-nav-progress', 'aria-hidden': 'true' }, el('div', { class: 'step-nav-progress-bar' }));
   const bar = progress.firstChild;
   root.append(progress);
@@ -30,6 +32,7 @@ export function mount(root) {
     frame = 0;
     const line = root.getBoundingClientRect().bottom + window.innerHeight * READING_LINE;
     let index = -1;
+    const sections = sectionsNow();
     sections.forEach((section, i) => {
       if (section && section.getBoundingClientRect().top <= line) index = i;
     });
@@ -64,18 +67,24 @@ export function mount(root) {
       pinnedOffset = pinnedTop + window.scrollY;
     })
     : null;
+  let letGo = false;      // the reader has scrolled, clicked or typed: nothing is pinned for them again
   function unpin() {
     pinned = null;
     if (pinObserver) pinObserver.disconnect();
-    INTERACTIONS.forEach((type) => window.removeEventListener(type, unpin, true));
+    INTERACTIONS.forEach((type) => window.removeEventListener(type, release, true));
     window.removeEventListener('scroll', unpinIfMoved, true);
+  }
+  function release() {
+    letGo = true;
+    unpin();
   }
   // A scroll that moved the pinned section on screen while it kept its place in the document was not a
   // layout shift (those are put right by the observer above) but someone scrolling: let go.
   function unpinIfMoved() {
-    if (!pinned) return;
+    // Mid-parse the browser itself scrolls to the fragment as the page grows: that is not the reader.
+    if (!pinned || document.readyState === 'loading') return;
     const top = pinned.getBoundingClientRect().top;
-    if (Math.abs(top + window.scrollY - pinnedOffset) <= 2 && Math.abs(top - pinnedTop) > 2) unpin();
+    if (Math.abs(top + window.scrollY - pinnedOffset) <= 2 && Math.abs(top - pinnedTop) > 2) release();
   }
   // Put the section at the top now and record where it is: the browser's own jump to the fragment may
   // come later than this mount (it does on file://), and it must not look like the reader scrolling.
@@ -86,19 +95,25 @@ export function mount(root) {
     section.scrollIntoView({ block: 'start', behavior: 'instant' });
     pinnedTop = section.getBoundingClientRect().top;
     pinnedOffset = pinnedTop + window.scrollY;
-    INTERACTIONS.forEach((type) => window.addEventListener(type, unpin, { capture: true, passive: true }));
+    INTERACTIONS.forEach((type) => window.addEventListener(type, release, { capture: true, passive: true }));
     window.addEventListener('scroll', unpinIfMoved, { capture: true, passive: true });
     pinObserver.observe(page);
   }
   // `#step-1?x=…` (a figure's state after the id, ui/figure-link.js) names #step-1 too.
-  const sectionOfHash = () => sections.find((section) => section && `#${section.id}` === location.hash.split('?')[0]);
+  const sectionOfHash = () => sectionsNow().find((section) => section && `#${section.id}` === location.hash.split('?')[0]);
   pin(sectionOfHash());
+  // Mounted mid-parse (main.js), the navigator may come before the deep link's section does, and a page
+  // still growing may not scroll far enough to put it at the top: pin again once the page is all there,
+  // unless the reader has taken over meanwhile.
+  const pinLate = () => { if (!letGo) pin(pinned || sectionOfHash()); };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', pinLate, { once: true });
   // A step link followed later (the navigator, or a link in the text) jumps at once and is pinned like a
   // deep link. The browser's own smooth scroll would aim at where the step was when it started and then
   // lose its way as figures mount above the step and push it down.
   function onStepLink(event) {
     const link = event.target.closest && event.target.closest('a[href^="#step-"]');
     if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    const sections = sectionsNow();
     const index = sections.findIndex((section) => section && `#${section.id}` === link.getAttribute('href'));
     if (index < 0) return;
     event.preventDefault();
@@ -119,6 +134,8 @@ export function mount(root) {
   window.addEventListener('hashchange', onHashChange);
   document.addEventListener('click', onStepLink);
   measure();
+  // Mounted mid-parse, the page still grows: measure again once it is all there.
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', schedule, { once: true });
 
   return {
     update: schedule,
@@ -128,6 +145,8 @@ export function mount(root) {
       window.removeEventListener('hashchange', onHashChange);
       unpin();
       document.removeEventListener('click', onStepLink);
+      document.removeEventListener('DOMContentLoaded', schedule);
+      document.removeEventListener('DOMContentLoaded', pinLate);
       if (frame) cancelAnimationFrame(frame);
       progress.remove();
     },
