@@ -11,8 +11,9 @@
 // (css/layout.css): every root is a child of <main> or of a step's <section>, never of one of the
 // skipped blocks, so laying out its position takes the blocks before it at their size (real or
 // placeholder), not their contents. The first measurement waits for the browser's first frame, in which
-// it renders the blocks within about 1.5 viewports at their real size: anything that can move a root in
-// or out of the range has its real size by then.
+// it renders the blocks near the screen (here, the first 1.3 viewports below the fold) at their real
+// size; blocks further down keep a placeholder height close to a block's average (css/layout.css), so a
+// root beyond them is placed to within a few lines of text.
 //
 // The answer is final once the parser has got past the range (no root still to come can lie in it) and
 // a #fragment's target, if the address names one, is in view.
