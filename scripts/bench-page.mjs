@@ -7,11 +7,14 @@
 // Bytes: every file of dist/, raw and gzipped (zlib level 9, what a static host would serve), and the
 // totals. Target: ≤ 250 KiB gzipped in total.
 //
-// Time to interactive, defined: from navigation start (performance.timeOrigin) to the `bnkata:ready`
-// event main.js dispatches once bnkata-core.js has been parsed, its WebAssembly compiled and
-// instantiated, and every figure within 200 px of the first viewport has mounted and drawn its first
-// result. Each load is cold: a fresh browser context (empty cache, no compiled-code cache) per run.
-// Measured over http from 127.0.0.1 (under /lesson/) and from file://. Target: < 300 ms on localhost.
+// Time to interactive, defined: from navigation start (performance.timeOrigin) to the later of two
+// moments: the first contentful paint (the learner sees the page), and the `bnkata:ready` event main.js
+// dispatches once bnkata-core.js has been compiled and instantiated and every figure within 200 px of the
+// first viewport has mounted and drawn its first result. To check that "ready" means ready, each load
+// then clicks the page at once and records how long that click waited for the main thread (the Event
+// Timing API's first-input entry). Each load is cold: a fresh browser context (empty cache, no compiled
+// code cache) per run. Measured over http from 127.0.0.1 (under /lesson/) and from file://.
+// Target: < 300 ms on localhost.
 //
 // Loads alternate between the ways of opening the page (round-robin), so that a machine whose speed
 // drifts during the run (a shared VM) slows every row alike. Two reference rows load the same page with
@@ -69,21 +72,38 @@ async function timeToInteractive(browser, url, requested = new Set()) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   context.on('request', (request) => requested.add(request.url()));
   try {
+    // The page's bnkata:ready (or bnkata:error) event calls straight back into this script, so that the
+    // click below follows it as closely as a learner's could.
+    let settled;
+    const signalled = new Promise((resolve) => { settled = resolve; });
+    await context.exposeBinding('__bnkataBench', (_source, outcome) => settled(outcome));
     await context.addInitScript(() => {
-      document.addEventListener('bnkata:ready', () => { window.__bnkataReadyAt = performance.now(); }, { once: true });
-      document.addEventListener('bnkata:error', (e) => { window.__bnkataError = e.detail?.message || 'error'; }, { once: true });
+      document.addEventListener('bnkata:ready', () => { window.__bnkataReadyAt = performance.now(); window.__bnkataBench('ready'); }, { once: true });
+      document.addEventListener('bnkata:error', (e) => { window.__bnkataError = e.detail?.message || 'error'; window.__bnkataBench('error'); }, { once: true });
     });
     const page = await context.newPage();
-    await page.goto(url, { waitUntil: 'load' });
-    await page.waitForFunction(() => window.__bnkataReadyAt !== undefined || window.__bnkataError !== undefined, null, { timeout: 30000 });
+    await page.goto(url, { waitUntil: 'commit' });
+    const outcome = await Promise.race([signalled, new Promise((resolve) => setTimeout(resolve, 30000, 'timeout'))]);
+    if (outcome === 'timeout') throw new Error(`${url}: no bnkata:ready within 30 s`);
+    // A learner's first click, as soon as the page says it is ready (on the masthead, where it does
+    // nothing): how long it waits for the main thread (the Event Timing API's first-input entry) says
+    // whether "ready" is ready.
+    if (outcome === 'ready') await page.mouse.click(4, 4);
+    await page.waitForLoadState('load');
+    await page.waitForFunction(() => window.__bnkataError || performance.getEntriesByType('first-input').length > 0, null, { timeout: 30000 });
     return await page.evaluate(() => {
       if (window.__bnkataError) throw new Error(`the page reported: ${window.__bnkataError}`);
       const nav = performance.getEntriesByType('navigation')[0];
       const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+      const click = performance.getEntriesByType('first-input')[0];
       const at = (name) => performance.getEntriesByName(name, 'mark')[0]?.startTime ?? NaN;
+      const ready = window.__bnkataReadyAt;
+      const painted = fcp ? fcp.startTime : NaN;
       return {
-        ready: window.__bnkataReadyAt, domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, fcp: fcp ? fcp.startTime : NaN,
+        ready, fcp: painted, interactive: Math.max(ready, painted),
+        domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd,
         coreStart: at('bnkata:core-start'), core: at('bnkata:core-loaded') - at('bnkata:core-start'), figures: at('bnkata:ready') - at('bnkata:figures-start'),
+        clickAt: click.startTime, clickWaited: click.processingStart - click.startTime,
       };
     });
   } finally {
@@ -148,19 +168,24 @@ async function main() {
     const rows = [];
     let worst = 0;
     for (const { label, runs, lesson } of modes) {
-      const ready = runs.map((r) => r.ready);
-      if (lesson) worst = Math.max(worst, median(ready));
+      const interactive = runs.map((r) => r.interactive);
+      if (lesson) worst = Math.max(worst, median(interactive));
       const med = (key) => median(runs.map((r) => r[key])).toFixed(0);
-      rows.push([label, options.runs, med('fcp'), med('coreStart'), med('core'), med('domContentLoaded'), med('figures'),
-        median(ready).toFixed(0), Math.min(...ready).toFixed(0), Math.max(...ready).toFixed(0)]);
+      rows.push([label, options.runs, med('coreStart'), med('core'), med('ready'), med('fcp'), med('domContentLoaded'),
+        median(interactive).toFixed(0), Math.min(...interactive).toFixed(0), Math.max(...interactive).toFixed(0),
+        `${med('clickWaited')} / ${Math.max(...runs.map((r) => r.clickWaited)).toFixed(0)}`]);
     }
-    console.log(table(['cold load', 'runs', 'FCP', 'main.js starts', 'core loads', 'page parsed', 'figures mount', 'interactive (median)', 'min', 'max'],
-      rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
-    console.log('(all in ms; the middle columns are medians of: navigation → main.js running; loading and instantiating bnkata-core.js\n' +
-      ' (in parallel with parsing); navigation → DOMContentLoaded; mounting the first viewport\'s figures once both are done)');
+    console.log(table(['cold load', 'runs', 'main.js starts', 'core loads', 'ready', 'FCP', 'page parsed', 'interactive (median)', 'min', 'max', 'click waited (median / max)'],
+      rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
+    console.log('(all in ms, medians over the runs unless marked. main.js starts: navigation → app.js running. core loads: loading,\n' +
+      ' compiling and instantiating bnkata-core.js from there. ready: navigation → bnkata:ready, the core loaded and the\n' +
+      ' figures in or near the first viewport mounted. FCP: navigation → first contentful paint. page parsed: navigation →\n' +
+      ' DOMContentLoaded (the page is interactive before the browser has finished parsing it). click waited: a click\n' +
+      ' made on the page as soon as bnkata:ready fired, from the click to its handling (Event Timing\'s first input).)');
     console.log(' The reference rows are the same page without the five steps: what is left is the browser, app.js, the core\n' +
       ' and the page\'s frame (header, step navigator, progress panel); they are not the target\'s measurement.');
-    console.log(`\ninteractive = navigation start → bnkata:ready (core instantiated, figures in the first viewport mounted)`);
+    console.log('\ninteractive = navigation start → the later of bnkata:ready and the first contentful paint (the learner sees the\n' +
+      'page, and the figures in or near the first viewport are mounted and answer)');
     console.log(`median ${worst.toFixed(0)} ms — target < ${BUDGET_MS} ms: ${worst < BUDGET_MS ? 'met' : 'MISSED'}` +
       `  (machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; Chromium ${browser.version()})`);
   } finally {
