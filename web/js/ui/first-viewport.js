@@ -18,14 +18,22 @@
 // The answer is final once the parser has got past the range (no root still to come can lie in it) and
 // a #fragment's target, if the address names one, is in view.
 
+// content-visibility: auto elements whose contents the browser renders, as it reports them (the event
+// arrives before the next frame's callbacks).
+const rendered = new Set();
+document.addEventListener('contentvisibilityautostatechange', (event) => {
+  if (event.skipped) rendered.delete(event.target);
+  else rendered.add(event.target);
+}, true);
+
 // Whether the parser is done, or the last element it has inserted starts below `bottom`: content after
-// it in this page's flow starts lower still. The walk stops at a content-visibility: auto element, whose
-// own box is laid out even when its contents are skipped.
+// it in this page's flow starts lower still. The walk does not enter a content-visibility: auto element
+// whose contents are skipped (its own box is laid out; measuring inside it would lay out its contents).
 function parsedPast(bottom) {
   if (document.readyState !== 'loading') return true;
   let last = document.body && document.body.lastElementChild;
   if (!last) return false;
-  while (last.lastElementChild && getComputedStyle(last).contentVisibility !== 'auto') last = last.lastElementChild;
+  while (last.lastElementChild && (rendered.has(last) || getComputedStyle(last).contentVisibility !== 'auto')) last = last.lastElementChild;
   return last.getBoundingClientRect().top > bottom;
 }
 
@@ -44,9 +52,16 @@ function fragmentNotInView() {
   const scroller = document.scrollingElement || document.documentElement;
   const atEnd = scroller.scrollTop + window.innerHeight >= scroller.scrollHeight - 1;
   if (Math.abs(offset) <= 2 || (offset > 0 && atEnd)) return false;
+  // While the page grows the target may need putting in place again; once it is all there, once more at
+  // most (a target that cannot reach the top, e.g. a sticky one, must not hold the page up).
+  if (document.readyState !== 'loading') {
+    if (scrolledOnceParsed) return false;
+    scrolledOnceParsed = true;
+  }
   target.scrollIntoView({ block: 'start', behavior: 'instant' });
   return true;
 }
+let scrolledOnceParsed = false;
 
 // Resolves to the [data-figure] roots in or within `margin` px of the first viewport.
 export function rootsNearFirstViewport(margin) {
