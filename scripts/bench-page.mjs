@@ -2,7 +2,7 @@
 // bench-page.mjs — the page budget: bytes of dist/ and cold time to interactive in headless Chromium.
 // A benchmark, not a test: it prints tables and marks each target met or missed.
 //
-//   node scripts/bench-page.mjs [--runs 7] [--dir dist]
+//   node scripts/bench-page.mjs [--runs 7] [--dir dist] [--compare OTHER_DIST]
 //
 // Bytes: every file of dist/, raw and gzipped (zlib level 9, what a static host would serve), and the
 // totals. Target: ≤ 250 KiB gzipped in total.
@@ -15,6 +15,9 @@
 // Timing API's first-input entry). Each load is cold: a fresh browser context (empty cache, no compiled
 // code cache) per run. Measured over http from 127.0.0.1 (under /lesson/) and from file://.
 // Target: < 300 ms on localhost.
+//
+// --compare OTHER_DIST adds rows for another build of the page (e.g. an older commit's dist/), loaded in the
+// same rotation, so that the two are compared at the same moments of a machine whose speed drifts.
 //
 // Loads alternate between the ways of opening the page (round-robin), so that a machine whose speed
 // drifts during the run (a shared VM) slows every row alike. Two reference rows load the same page with
@@ -38,9 +41,11 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--runs') options.runs = Number(argv[++i]);
     else if (argv[i] === '--dir') options.dir = argv[++i];
-    else { console.error(`usage: node scripts/bench-page.mjs [--runs 7] [--dir dist]`); process.exit(2); }
+    else if (argv[i] === '--compare') options.compare = argv[++i];
+    else { console.error(`usage: node scripts/bench-page.mjs [--runs 7] [--dir dist] [--compare OTHER_DIST]`); process.exit(2); }
   }
   options.dir = path.resolve(root, options.dir);
+  if (options.compare) options.compare = path.resolve(root, options.compare);
   return options;
 }
 
@@ -138,6 +143,7 @@ async function main() {
   const server = await startServer({ dir: options.dir, base: '/lesson/', port: 0 });
   const floorDir = withoutSteps(options.dir);
   const floorServer = await startServer({ dir: floorDir, base: '/lesson/', port: 0 });
+  const otherServer = options.compare ? await startServer({ dir: options.compare, base: '/lesson/', port: 0 }) : null;
 
   try {
     // Which files a first visit fetches before it is interactive (the rest load on demand, e.g. when a
@@ -162,6 +168,10 @@ async function main() {
       { label: 'file://', url: pathToFileURL(path.join(options.dir, 'index.html')).href, lesson: true },
       { label: 'http, no steps (reference)', url: floorServer.url, lesson: false },
       { label: 'file://, no steps (reference)', url: pathToFileURL(path.join(floorDir, 'index.html')).href, lesson: false },
+      ...(otherServer ? [
+        { label: `http, ${path.basename(options.compare)}/ (compared)`, url: otherServer.url, lesson: false },
+        { label: `file://, ${path.basename(options.compare)}/ (compared)`, url: pathToFileURL(path.join(options.compare, 'index.html')).href, lesson: false },
+      ] : []),
     ];
     for (const mode of modes) mode.runs = [];
     for (let i = 0; i < options.runs; i++) for (const mode of modes) mode.runs.push(await timeToInteractive(browser, mode.url));
@@ -191,6 +201,7 @@ async function main() {
   } finally {
     await server.close();
     await floorServer.close();
+    if (otherServer) await otherServer.close();
     await browser.close();
     rmSync(floorDir, { recursive: true, force: true });
   }
