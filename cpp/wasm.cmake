@@ -39,8 +39,8 @@ bnkata_wasm_module(bnkata_wasm wasm_bindings.cpp bnkata-core createBnKata)
 target_link_libraries(bnkata_wasm PRIVATE bnkata_core)
 # The core compiles synchronously, as its script runs. With asynchronous compilation Emscripten's glue
 # fetch()es its own inlined wasm (a data: URL), and Chromium answered that fetch only once the parser and
-# the first frames were done: the core was ready ~240 ms after navigation, against ~100 ms now (Liftoff
-# compiles the ~120 KB module in a few ms; Chromium allows this on the main thread up to 8 MB).
+# the first frames were done: loading the core took 199–425 ms, against 20–40 ms now (README, page budget;
+# the module is ~120 KB, and Chromium allows a synchronous compile on the main thread up to 8 MB).
 target_link_options(bnkata_wasm PRIVATE -sWASM_ASYNC_COMPILATION=0)
 
 bnkata_wasm_module(bnkata_wasm_exercises exercises_bindings.cpp bnkata-exercises createBnKataExercises)

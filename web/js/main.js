@@ -17,6 +17,7 @@
 import { loadCore, loadExerciseEngine } from './core.js';
 import { loadScript } from './ui/load-script.js';
 import { rootsNearFirstViewport } from './ui/first-viewport.js';
+import { fragmentId } from './ui/figure-link.js';
 import { figures } from './figures.js';
 
 const MOUNT_MARGIN = 200;  // px above and below the viewport within which a figure starts (so it is ready when seen)
@@ -63,8 +64,7 @@ function mountFigure(root, ctx, mounted) {
 // The element a #fragment names (e.g. #step-3), if any. A figure's state may follow the id after a "?"
 // (#step-1?x=1,2,3,100, ui/figure-link.js): that link names #step-1.
 function linkedTarget() {
-  let id = location.hash.slice(1).split('?')[0];
-  try { id = decodeURIComponent(id); } catch { /* a malformed %-escape: look the id up as written */ }
+  const id = fragmentId();
   return id ? document.getElementById(id) : null;
 }
 

@@ -104,9 +104,12 @@ export function mount(root) {
   pin(sectionOfHash());
   // Mounted mid-parse (main.js), the navigator may come before the deep link's section does, and a page
   // still growing may not scroll far enough to put it at the top: pin again once the page is all there,
-  // unless the reader has taken over meanwhile.
-  const pinLate = () => { if (!letGo) pin(pinned || sectionOfHash()); };
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', pinLate, { once: true });
+  // unless the reader has taken over meanwhile; and measure again, as the page grew meanwhile too.
+  const onParsed = () => {
+    if (!letGo) pin(pinned || sectionOfHash());
+    schedule();
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', onParsed, { once: true });
   // A step link followed later (the navigator, or a link in the text) jumps at once and is pinned like a
   // deep link. The browser's own smooth scroll would aim at where the step was when it started and then
   // lose its way as figures mount above the step and push it down.
@@ -134,8 +137,6 @@ export function mount(root) {
   window.addEventListener('hashchange', onHashChange);
   document.addEventListener('click', onStepLink);
   measure();
-  // Mounted mid-parse, the page still grows: measure again once it is all there.
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', schedule, { once: true });
 
   return {
     update: schedule,
@@ -145,8 +146,7 @@ export function mount(root) {
       window.removeEventListener('hashchange', onHashChange);
       unpin();
       document.removeEventListener('click', onStepLink);
-      document.removeEventListener('DOMContentLoaded', schedule);
-      document.removeEventListener('DOMContentLoaded', pinLate);
+      document.removeEventListener('DOMContentLoaded', onParsed);
       if (frame) cancelAnimationFrame(frame);
       progress.remove();
     },

@@ -12,6 +12,12 @@
 
 const WRITE_DELAY_MS = 300;
 
+/** The id the address's #fragment names ('' if none): `#step-1?x=…` names `step-1`. */
+export function fragmentId(hash = location.hash) {
+  const id = hash.slice(1).split('?')[0];
+  try { return decodeURIComponent(id); } catch { return id; }  // a malformed %-escape: the id as written
+}
+
 /**
  * Reads the state a link gives the figure in section `sectionId`. Returns null when the hash is not
  * `#sectionId?…`, else { values: { name: raw text }, unknown: [names not in `names`] }. Names are taken

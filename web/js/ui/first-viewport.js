@@ -18,6 +18,8 @@
 // The answer is final once the parser has got past the range (no root still to come can lie in it) and
 // a #fragment's target, if the address names one, is in view.
 
+import { fragmentId } from './figure-link.js';
+
 // content-visibility: auto elements whose contents the browser renders, as it reports them (the event
 // arrives before the next frame's callbacks).
 const rendered = new Set();
@@ -42,9 +44,9 @@ function parsedPast(bottom) {
 // but at a moment of its choosing (over file://, after DOMContentLoaded): the target is put there now,
 // as the browser would. Returns whether the viewport is still to move: the target is not parsed yet, or
 // had to be put in place (measure in the next frame).
+let scrolledOnceParsed = false;
 function fragmentNotInView() {
-  let id = location.hash.slice(1).split('?')[0];  // #step-1?x=… names #step-1 (ui/figure-link.js)
-  try { id = decodeURIComponent(id); } catch { /* looked up as written */ }
+  const id = fragmentId();
   if (id === '') return false;
   const target = document.getElementById(id);
   if (!target) return document.readyState === 'loading';
@@ -61,7 +63,6 @@ function fragmentNotInView() {
   target.scrollIntoView({ block: 'start', behavior: 'instant' });
   return true;
 }
-let scrolledOnceParsed = false;
 
 // Resolves to the [data-figure] roots in or within `margin` px of the first viewport.
 export function rootsNearFirstViewport(margin) {
