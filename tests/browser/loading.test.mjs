@@ -69,6 +69,10 @@ test('when the exercise engine cannot load, the exercises say so where they stan
 // browser has finished parsing the lesson (web/js/ui/first-viewport.js): at that moment every figure in
 // or within 200 px of the viewport has been mounted, and none in a part of the page far from it has
 // (figures mount lazily).
+// The first viewport is also painted first (web/js/ui/first-viewport.js): at that moment every block of
+// the lesson's text in view is rendered, and those further than a screen below wait, content-visibility:
+// hidden, until the page is interactive; shortly after, none is held any more. The progress panel's
+// place is kept while it mounts, so the page does not jump (Layout Instability API).
 // Checked on a desktop screen (the step navigator and the progress panel), a screen tall enough to
 // reach step 1's figure, a phone, and a deep link into step 5.
 for (const { what, viewport, hash } of [
@@ -77,11 +81,28 @@ for (const { what, viewport, hash } of [
   { what: 'a 320 px phone', viewport: { width: 320, height: 640 }, hash: '' },
   { what: 'a deep link to step 5', viewport: { width: 1280, height: 800 }, hash: '#step-5' },
 ]) {
-  test(`at bnkata:ready on ${what}, the figures near the viewport are live and those far from it are not yet`, async () => {
+  test(`at bnkata:ready on ${what}, the figures and text near the viewport are live and painted, those far from it wait, and then the page lets go`, async () => {
     const { page, problems, close } = await openLesson(browser, site.url + hash, {
       viewport,
       beforeLoad: (context) => context.addInitScript(() => {
+        window.__shifts = [];
+        // content-visibility: auto blocks the browser reports rendering (it may skip one even in view).
+        const rendered = new Set();
+        document.addEventListener('contentvisibilityautostatechange', (event) => {
+          if (event.skipped) rendered.delete(event.target); else rendered.add(event.target);
+        }, true);
+        new PerformanceObserver((list) => { for (const entry of list.getEntries()) window.__shifts.push(entry.value); })
+          .observe({ type: 'layout-shift', buffered: true });
         document.addEventListener('bnkata:ready', () => {
+          // Each block of the lesson's text: where it is, and whether its contents are rendered.
+          window.__blocksAtReady = Array.from(document.querySelectorAll('.step > :not([data-figure]):not(.figure-wide)'), (block) => {
+            const box = block.getBoundingClientRect();
+            const visibility = getComputedStyle(block).contentVisibility;
+            return { text: block.textContent.trim().slice(0, 40), top: box.top, bottom: box.bottom,
+              held: visibility === 'hidden',
+              rendered: block.checkVisibility({ contentVisibilityAuto: true })  // false inside a skipped step
+                && (visibility === 'visible' || (visibility === 'auto' && rendered.has(block))) };
+          });
           // Where each root is, and where the part of the page it belongs to is: its step's section
           // (a figure mounting above a root in the same step pushes it down), or itself.
           window.__atReady = Array.from(document.querySelectorAll('[data-figure]'), (root) => {
@@ -103,6 +124,27 @@ for (const { what, viewport, hash } of [
       assert.deepEqual(far.filter((r) => r.state !== null).map((r) => r.name), [], 'far figures already mounted at bnkata:ready');
       if (hash) assert.ok(roots.some((r) => r.linked && r.name === 'verify' && r.state !== null), 'the deep-linked step’s figure is live');
       if (viewport.height > 2000) assert.ok(near.some((r) => r.name === 'normalize'), 'the tall screen reaches step 1’s figure');
+
+      // Painted first: the text in view is rendered, the text more than a screen below is not yet.
+      const blocks = await page.evaluate(() => window.__blocksAtReady);
+      const inView = blocks.filter((b) => b.bottom > 0 && b.top < height);
+      const below = blocks.filter((b) => b.top > 2 * height);
+      // (On the phone the masthead, navigator and progress panel fill the first screen.)
+      if (viewport.width > 400) assert.ok(inView.length > 0, 'some of the lesson’s text is in the first viewport');
+      assert.deepEqual(inView.filter((b) => !b.rendered).map((b) => b.text), [], 'text in view not rendered at bnkata:ready');
+      assert.ok(below.length > 0, 'the lesson goes on more than a screen below');
+      assert.deepEqual(below.filter((b) => !b.held).map((b) => b.text), [], 'text more than a screen below rendered before the page was interactive');
+      // Then let go: no block is held, and what was in view stays rendered.
+      await page.waitForFunction(() => !document.documentElement.classList.contains('holding-blocks'), null, { timeout: 10000 });
+      const heldAfter = await page.evaluate(() => Array.from(document.querySelectorAll('.step > *'))
+        .filter((block) => getComputedStyle(block).contentVisibility === 'hidden').length);
+      assert.equal(heldAfter, 0, 'blocks still hidden once the page has let go of them');
+      if (!hash && viewport.height < 2000) {
+        // Nothing in view jumps when the progress panel and the navigator mount (a 3 px progress bar
+        // appears under the navigator: a shift of about 0.002).
+        const shift = (await page.evaluate(() => window.__shifts)).reduce((sum, value) => sum + value, 0);
+        assert.ok(shift < 0.01, `the page jumped while loading: layout shift ${shift.toFixed(4)}`);
+      }
       assertNoProblems(problems, what);
     } finally {
       await close();

@@ -16,7 +16,7 @@
 //    for exactly this.
 import { loadCore, loadExerciseEngine } from './core.js';
 import { loadScript } from './ui/load-script.js';
-import { rootsNearFirstViewport } from './ui/first-viewport.js';
+import { holdBlocksOutsideFirstViewport, letGoOfHeldBlocks, rootsNearFirstViewport } from './ui/first-viewport.js';
 import { fragmentId } from './ui/figure-link.js';
 import { figures } from './figures.js';
 
@@ -182,4 +182,7 @@ async function start() {
   document.dispatchEvent(new Event('bnkata:ready'));
 }
 
-start();
+// The first viewport renders first: the lesson's blocks further down wait until the page is interactive
+// (or has reported that it cannot be), whichever way start() ends.
+holdBlocksOutsideFirstViewport();
+start().finally(letGoOfHeldBlocks);
