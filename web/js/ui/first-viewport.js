@@ -5,8 +5,8 @@
 // Rendered first. The lesson's blocks (a step's paragraphs, formulas, lists) are content-visibility: auto
 // (css/layout.css), and Chromium renders every such block within 1.5 viewports of the screen before it
 // paints at all: on a first visit, step 1's first dozen blocks and their ~15 formulas, down to 1.3 screens
-// below the fold, which made the first paint take twice as long. So while the page loads, the blocks
-// outside the viewport are held back (content-visibility: hidden, under a class this module puts on
+// below the fold, which made the first paint take twice as long. So while the page loads (unless its
+// address is a deep link: holdBlocksOutsideFirstViewport), the blocks outside the viewport are held back (content-visibility: hidden, under a class this module puts on
 // <html>); each animation frame shows the blocks that have come into the viewport, before the browser
 // renders that frame. (The progress panel's place is kept while it mounts, css/exercises.css, so that the
 // blocks found in view are the ones still there once it has.) Once the page is interactive, the held
@@ -125,9 +125,10 @@ function stopHolding() {
 }
 
 // Starts holding back the lesson's blocks outside the viewport. Call it before the browser's first frame
-// (main.js runs from <head>).
+// (main.js runs from <head>). Not with a #fragment (a deep link): the browser jumps to its target at a
+// moment of its own, outside animation frames, and would paint the blocks there blank for a frame.
 export function holdBlocksOutsideFirstViewport() {
-  if (holding || typeof requestAnimationFrame !== 'function') return;
+  if (holding || typeof requestAnimationFrame !== 'function' || fragmentId() !== '') return;
   holding = true;
   document.documentElement.classList.add(HOLDING);
   requestAnimationFrame(holdingFrame);
