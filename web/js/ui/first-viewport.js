@@ -5,16 +5,17 @@
 // Rendered first. The lesson's blocks (a step's paragraphs, formulas, lists) are content-visibility: auto
 // (css/layout.css), and Chromium renders every such block within 1.5 viewports of the screen before it
 // paints at all: on a first visit, step 1's first dozen blocks and their ~15 formulas, down to 1.3 screens
-// below the fold, which made the first paint take twice as long. So while the page loads (unless its
-// address is a deep link: holdBlocksOutsideFirstViewport), the blocks outside the viewport are held back (content-visibility: hidden, under a class this module puts on
-// <html>); each animation frame shows the blocks that have come into the viewport, before the browser
-// renders that frame. (The progress panel's place is kept while it mounts, css/exercises.css, so that the
-// blocks found in view are the ones still there once it has.) Once the page is interactive, the held
-// blocks nearest the screen are shown a few per frame (so that a learner's first click does not wait for
-// all of them at once), and when those within the browser's own reach are all shown the class goes:
-// content-visibility: auto takes over, as it does without JavaScript. Held blocks cannot be found with
-// find-in-page and are not in the accessibility tree; that lasts from the first paint until a few
-// hundred milliseconds after the page is interactive.
+// below the fold. So while the page loads, the blocks outside the viewport are held back (content-
+// visibility: hidden, under a class this module puts on <html>), and each animation frame shows the blocks
+// that have come into view, before the browser renders that frame. (The progress panel's place is kept
+// while it mounts, css/exercises.css, so that the blocks found in view are still there once it has.)
+// Once the page is interactive, the held blocks nearest the screen are shown a few per frame (so that a
+// learner's first click does not wait for all of them at once), and when those within the browser's own
+// reach are all shown the class goes: content-visibility: auto takes over, as it does without
+// JavaScript. Held blocks cannot be found with find-in-page and are not in the accessibility tree; that
+// lasts from the first paint until a few hundred milliseconds after the page is interactive. A deep link
+// holds nothing back (holdBlocksOutsideFirstViewport says why). The README's page budget has the
+// measurements.
 //
 // Roots found in animation frames, not by an IntersectionObserver: while a page loads, Chromium runs
 // observer callbacks only once the parser has finished (loading work goes first). For this page that was
