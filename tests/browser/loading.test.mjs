@@ -70,8 +70,8 @@ test('when the exercise engine cannot load, the exercises say so where they stan
 // or within 200 px of the viewport has been mounted, and none in a part of the page far from it has
 // (figures mount lazily).
 // The first viewport is also painted first (web/js/ui/first-viewport.js): at that moment every block of
-// the lesson's text in view is rendered, and (unless the address is a deep link) those further than a
-// screen below wait, content-visibility: hidden, until the page is interactive; shortly after, none is
+// the lesson's text in view is rendered, and (unless the address is a deep link) those more than 200 px
+// below it wait, content-visibility: hidden, until the page is interactive; shortly after, none is
 // held any more. The progress panel's place is kept while it mounts, so the page does not jump (Layout
 // Instability API).
 // Checked on a desktop screen (the step navigator and the progress panel), a screen tall enough to
@@ -126,20 +126,22 @@ for (const { what, viewport, hash } of [
       if (hash) assert.ok(roots.some((r) => r.linked && r.name === 'verify' && r.state !== null), 'the deep-linked step’s figure is live');
       if (viewport.height > 2000) assert.ok(near.some((r) => r.name === 'normalize'), 'the tall screen reaches step 1’s figure');
 
-      // Painted first: the text in view is rendered, the text more than a screen below is not yet.
+      // Painted first: the text in view is rendered, the text below it is not yet.
       const blocks = await page.evaluate(() => window.__blocksAtReady);
       const inView = blocks.filter((b) => b.bottom > 0 && b.top < height);
-      const below = blocks.filter((b) => b.top > 2 * height);
+      // (bnkata:ready comes once the parser is past the first viewport and 200 px more: blocks below that
+      // are there on a usual screen, but on a very tall one the parser may not have reached them yet.)
+      const below = blocks.filter((b) => b.top > height + 200);
       // (On the phone the masthead, navigator and progress panel fill the first screen.)
       if (viewport.width > 400) assert.ok(inView.length > 0, 'some of the lesson’s text is in the first viewport');
       assert.deepEqual(inView.filter((b) => !b.rendered).map((b) => b.text), [], 'text in view not rendered at bnkata:ready');
-      assert.ok(below.length > 0, 'the lesson goes on more than a screen below');
+      if (viewport.height < 2000) assert.ok(below.length > 0, 'the lesson goes on below the first viewport');
       if (hash) {
         // A deep link holds nothing back: the browser jumps to its target when it likes, and must find
         // the text there ready to paint.
         assert.deepEqual(blocks.filter((b) => b.held).map((b) => b.text), [], 'text held back with a deep link');
       } else {
-        assert.deepEqual(below.filter((b) => !b.held).map((b) => b.text), [], 'text more than a screen below rendered before the page was interactive');
+        assert.deepEqual(below.filter((b) => !b.held).map((b) => b.text), [], 'text below the first viewport rendered before the page was interactive');
       }
       // Then let go: no block is held, and what was in view stays rendered.
       await page.waitForFunction(() => !document.documentElement.classList.contains('holding-blocks'), null, { timeout: 10000 });

@@ -29,8 +29,8 @@
 // layout.css), not their contents. The blocks in the viewport are shown before any root is measured, so a
 // root in view is placed exactly, and one further down to within a few lines.
 //
-// The answer is final once the parser has got past the range (no root still to come can lie in it) and
-// a #fragment's target, if the address names one, is in view.
+// The answer is final once the parser has got past the range (no root still to come can lie in it), a
+// #fragment's target, if the address names one, is in view, and the text in view has been rendered.
 
 import { fragmentId } from './figure-link.js';
 
@@ -185,14 +185,41 @@ function fragmentNotInView() {
   return true;
 }
 
+// Whether the browser has rendered the lesson's text in view: every content-visibility: auto section and
+// block that meets the viewport has been reported rendered. Right after a jump (to a #fragment's target,
+// where nothing is held) the browser skips the blocks it lands on for a frame, and the page is not ready
+// while its reader looks at blanks. Measures only inside sections that are rendered.
+function textInViewRendered() {
+  const height = window.innerHeight;
+  for (const section of document.querySelectorAll('.step')) {
+    const box = section.getBoundingClientRect();
+    if (box.bottom <= 0) continue;
+    if (box.top >= height) return true;
+    if (!rendered.has(section)) return false;
+    for (const block of section.children) {
+      if (!block.matches(BLOCKS)) continue;
+      const rect = block.getBoundingClientRect();
+      if (rect.top >= height) return true;
+      if (rect.bottom > 0 && getComputedStyle(block).contentVisibility === 'auto' && !rendered.has(block)) return false;
+    }
+  }
+  return true;
+}
+
+// Frames to wait at most for the browser to render the text in view (should it never report it, the
+// figures must still start).
+const RENDER_WAIT_FRAMES = 10;
+
 // Resolves to the [data-figure] roots in or within `margin` px of the first viewport.
 export function rootsNearFirstViewport(margin) {
   return new Promise((resolve) => {
     let frames = 0;
+    let renderWait = 0;
     const frame = () => {
       showBlocksInViewport();
       const bottom = window.innerHeight + margin;
-      if (frames++ === 0 || fragmentNotInView() || !parsedPast(bottom)) {
+      if (frames++ === 0 || fragmentNotInView() || !parsedPast(bottom)
+          || (!textInViewRendered() && renderWait++ < RENDER_WAIT_FRAMES)) {
         requestAnimationFrame(frame);
         return;
       }
