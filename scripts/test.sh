@@ -17,4 +17,6 @@ cmake --build --preset wasm
 node scripts/build-site.mjs
 
 echo "== node tests (WASM) and browser tests (Chromium)"
-node --test --test-concurrency=1 tests/node/ tests/browser/
+# A test that hangs fails after 5 minutes, naming itself, instead of holding the run up (the longest takes
+# ~30 s; once, Chromium stopped answering a key press Playwright sent it, with the CPU idle).
+node --test --test-concurrency=1 --test-timeout=300000 tests/node/ tests/browser/
