@@ -42,6 +42,16 @@ describe('step 5: verify the forward pass stage by stage', () => {
   const errorOf = (name) => field(name).evaluate((input) => input.getAttribute('aria-describedby').split(' ')
     .map((id) => document.getElementById(id)).find((el) => el.classList.contains('field-error')).textContent);
 
+  test('the seed’s code and what it prints stand in the reading column, lined up with the text', async () => {
+    const edges = await lesson.page.evaluate(() => {
+      const left = (el) => Math.round(el.getBoundingClientRect().left);
+      const text = document.querySelector('#step-5 > p');
+      return { text: left(text), blocks: Array.from(document.querySelectorAll('#step-5 > pre.code-block'), left) };
+    });
+    assert.ok(edges.blocks.length >= 2, 'the code and its output are there');
+    assert.deepEqual(edges.blocks, edges.blocks.map(() => edges.text), 'code blocks start where the text does');
+  });
+
   test('the deep link #step-5 lands on step 5', async () => {
     const top = await step.evaluate((section) => section.getBoundingClientRect().top);
     assert.ok(top >= 0 && top < 120, `step 5 starts ${top}px from the top of the viewport`);
