@@ -119,10 +119,10 @@ function holdingFrame() {
   if (holding) requestAnimationFrame(holdingFrame);
 }
 
+// (The blocks keep their classes: without HOLDING, SHOWN means nothing, and SEEN keeps them rendered.)
 function stopHolding() {
   holding = false;
   document.documentElement.classList.remove(HOLDING);
-  for (const block of document.querySelectorAll(`.${SHOWN}`)) block.classList.remove(SHOWN);
 }
 
 // Starts holding back the lesson's blocks outside the viewport. Call it before the browser's first frame
