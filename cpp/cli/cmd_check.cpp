@@ -1,17 +1,17 @@
 // cmd_check.cpp — `bnkata check answers.json`: re-grades a page's exported answers natively.
 //
 // The file goes through the same check_answers op the page uses (compute()), so the verdicts are the
-// page's. The file is measured before it is read (a 50 MB file gets a message, not an allocation), its
-// nesting is bounded before it is parsed, and every string printed is stripped of control characters
-// (a hostile file cannot drive the terminal).
+// page's. The file is measured before it is read (a 50 MB file gets a message, not an allocation), it is
+// parsed with the depth and value limits of every JSON text from outside (dispatch.hpp), and every
+// string printed is stripped of control characters (a hostile file cannot drive the terminal).
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <string>
 
 #include "bnkata/compute.hpp"
+#include "bnkata/dispatch.hpp"
 #include "bnkata/exercises/answers_file.hpp"
 #include "commands.hpp"
 
@@ -21,8 +21,6 @@ namespace {
 
 using nlohmann::json;
 using exercises::kMaxAnswersFileBytes;
-
-constexpr int kMaxFileDepth = 32;
 
 int usage() {
     std::fprintf(stderr,
@@ -35,38 +33,6 @@ int usage() {
 int reject(const std::string& message) {
     std::fprintf(stderr, "bnkata check: %s\n", message.c_str());
     return 2;
-}
-
-// Reads at most limit + 1 bytes, so that an oversized input is detected without holding all of it.
-bool read_bounded(std::istream& in, std::string& text, std::size_t limit) {
-    text.clear();
-    char buffer[65536];
-    while (in && text.size() <= limit) {
-        in.read(buffer, sizeof buffer);
-        text.append(buffer, static_cast<std::size_t>(in.gcount()));
-    }
-    return text.size() <= limit;
-}
-
-// The deepest nesting of arrays/objects, counted outside strings, without parsing (so the parser never
-// sees a file that could exhaust its stack).
-int nesting_depth(const std::string& text) {
-    int depth = 0, deepest = 0;
-    bool in_string = false, escaped = false;
-    for (char c : text) {
-        if (in_string) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            deepest = std::max(deepest, ++depth);
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return deepest;
 }
 
 // Text from the file, made safe for a terminal: control characters become '?'.
@@ -107,17 +73,9 @@ int cmd_check(int argc, char** argv) {
         file.seekg(0);
         if (!read_bounded(file, text, kMaxAnswersFileBytes)) return reject("the file grew while being read");
     }
-    if (nesting_depth(text) > kMaxFileDepth)
-        return reject("the file is nested more than " + std::to_string(kMaxFileDepth) + " levels deep; not an answers file");
-
+    // Parsed like every JSON text from outside (dispatch.hpp): bounded depth and values, no exceptions.
     json file;
-    try {  // native only: the CLI may catch nlohmann's parse errors to quote their message
-        file = json::parse(text);
-    } catch (const json::exception& e) {
-        std::string what = e.what();
-        const auto bracket = what.find("] ");
-        return reject("not valid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2)));
-    }
+    if (const Problem problem = parse_json_text(text, file, "file")) return reject(problem->message);
 
     const json response = bnkata::compute(json{{"op", "check_answers"}, {"file", std::move(file)}});
     if (response.contains("error")) {

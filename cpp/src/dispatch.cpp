@@ -15,17 +15,26 @@ std::string list_of_ops(const OpTable& ops) {
     return text;
 }
 
-// nlohmann's DOM builder, watched: it stops at kMaxNestingDepth, remembers the top-level field being
-// read (so that an overflowing number can be blamed on "x" rather than on the request), and keeps the
-// parser's own message on a syntax error. Parsing never throws: the DOM builder is told not to.
+// nlohmann's DOM builder, watched: it stops at kMaxNestingDepth and at kMaxRequestValues, remembers the
+// top-level field being read (so that an overflowing number can be blamed on "x" rather than on the
+// request), and keeps the parser's own message on a syntax error. Parsing never throws: the DOM builder
+// is told not to.
 class RequestReader : public nlohmann::detail::json_sax_dom_parser<json> {
     using Base = nlohmann::detail::json_sax_dom_parser<json>;
 
   public:
-    explicit RequestReader(json& result) : Base(result, /*allow_exceptions=*/false) {}
+    RequestReader(json& result, const char* whole_text_field)
+        : Base(result, /*allow_exceptions=*/false), whole_text_(whole_text_field) {}
 
-    bool start_object(std::size_t size) { return deeper() && Base::start_object(size); }
-    bool start_array(std::size_t size) { return deeper() && Base::start_array(size); }
+    bool null() { return counted() && Base::null(); }
+    bool boolean(bool value) { return counted() && Base::boolean(value); }
+    bool number_integer(number_integer_t value) { return counted() && Base::number_integer(value); }
+    bool number_unsigned(number_unsigned_t value) { return counted() && Base::number_unsigned(value); }
+    bool number_float(number_float_t value, const string_t& text) { return counted() && Base::number_float(value, text); }
+    bool string(string_t& value) { return counted() && Base::string(value); }
+    bool binary(binary_t& value) { return counted() && Base::binary(value); }
+    bool start_object(std::size_t size) { return counted() && deeper() && Base::start_object(size); }
+    bool start_array(std::size_t size) { return counted() && deeper() && Base::start_array(size); }
     bool end_object() { --depth_; return Base::end_object(); }
     bool end_array() { --depth_; return Base::end_array(); }
     bool key(string_t& name) {
@@ -40,15 +49,17 @@ class RequestReader : public nlohmann::detail::json_sax_dom_parser<json> {
 
     // Why reading failed, once sax_parse has returned false.
     FieldError failure() const {
-        if (too_deep_)
-            return {field_.empty() ? "request" : field_,
-                    "nested more than " + std::to_string(kMaxNestingDepth) + " levels deep"};
+        const std::string field = field_.empty() ? whole_text_ : field_;
+        if (too_deep_) return {field, "nested more than " + std::to_string(kMaxNestingDepth) + " levels deep"};
+        if (too_many_)
+            return {field, "more than " + std::to_string(kMaxRequestValues) +
+                               " JSON values (numbers, strings, arrays, objects) in one text"};
         // nlohmann's messages start "[json.exception.parse_error.101] ": keep only what follows.
         const auto bracket = message_.find("] ");
         std::string what = bracket == std::string::npos ? message_ : message_.substr(bracket + 2);
         if (what.find("number overflow") != std::string::npos)
-            return {field_.empty() ? "request" : field_, what + ": the number does not fit in a double"};
-        return {"request", "not valid JSON: " + what};
+            return {field, what + ": the number does not fit in a double"};
+        return {whole_text_, "not valid JSON: " + what};
     }
 
   private:
@@ -56,8 +67,15 @@ class RequestReader : public nlohmann::detail::json_sax_dom_parser<json> {
         if (++depth_ > kMaxNestingDepth) too_deep_ = true;
         return !too_deep_;
     }
+    bool counted() {
+        if (++values_ > kMaxRequestValues) too_many_ = true;
+        return !too_many_;
+    }
+    std::string whole_text_;
     int depth_ = 0;
     bool too_deep_ = false;
+    std::size_t values_ = 0;
+    bool too_many_ = false;
     std::string field_;
     std::string message_;
 };
@@ -78,19 +96,27 @@ json dispatch(const json& request, const OpTable& ops) {
     return error_response({"op", "unknown op \"" + name + "\"; expected one of " + list_of_ops(ops)});
 }
 
+Problem parse_json_text(const std::string& text, json& out, const char* whole_text_field) {
+    if (text.size() > kMaxRequestBytes)
+        return FieldError{whole_text_field, "too large: " + std::to_string(text.size()) + " bytes; at most " +
+                                                std::to_string(kMaxRequestBytes)};
+    out = json();
+    RequestReader reader(out, whole_text_field);
+    if (!json::sax_parse(text, &reader)) {
+        out = json();  // what was built so far is of no use, and may be large
+        return reader.failure();
+    }
+    return std::nullopt;
+}
+
 json dispatch_text(const std::string& request_text, const OpTable& ops) {
-    if (request_text.size() > kMaxRequestBytes)
-        return error_response({"request", "too large: " + std::to_string(request_text.size()) +
-                                              " bytes; at most " + std::to_string(kMaxRequestBytes)});
     json request;
-    RequestReader reader(request);
-    if (!json::sax_parse(request_text, &reader)) return error_response(reader.failure());
+    if (Problem problem = parse_json_text(request_text, request)) return error_response(*problem);
     return dispatch(request, ops);
 }
 
 std::string dispatch_string(const std::string& request_text, const OpTable& ops) {
-    // Replace (rather than throw on) any invalid UTF-8 that might reach a message.
-    return dispatch_text(request_text, ops).dump(-1, ' ', false, json::error_handler_t::replace);
+    return to_text(dispatch_text(request_text, ops));
 }
 
 }  // namespace bnkata

@@ -6,6 +6,8 @@
 // Nothing here throws, whatever the input.
 #pragma once
 
+#include "bnkata/json_fields.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
@@ -14,9 +16,19 @@
 
 namespace bnkata {
 
-// Limits on request text (documented in the README's JSON contract).
+// Limits on JSON text from outside: requests, training configs, probe requests (docs/reliability.md).
 constexpr std::size_t kMaxRequestBytes = std::size_t{32} << 20;  // 32 MiB of JSON text
 constexpr int kMaxNestingDepth = 32;                              // arrays and objects inside each other
+// Values of any kind (numbers, strings, arrays, objects, ...) in one text: room for x and dy at the
+// tensor limit (2 × 1,048,576 numbers) and what goes with them. A parsed value costs 16 bytes and an
+// array or object ~60 more, against 2–3 bytes of text, so without a count a 32 MiB text of tiny values
+// would cost over a GiB of memory.
+constexpr std::size_t kMaxRequestValues = (std::size_t{2} << 20) + (std::size_t{1} << 16);
+
+// Parses JSON text from outside under the limits above. Never throws. On failure, the problem names the
+// top-level field being read (an overflowing number or too many values in "x" blame "x") or, for the
+// text as a whole, whole_text_field ("request", "config", ...).
+Problem parse_json_text(const std::string& text, nlohmann::json& out, const char* whole_text_field = "request");
 
 // One op the JSON interface answers: the name a request's "op" field gives, and the function that
 // answers it (the whole request in; the result or an error value out).

@@ -28,6 +28,14 @@ nlohmann::json error_response(const FieldError& error);
 // The value of request[name], or nullptr when the request is not an object or has no such field.
 const nlohmann::json* find_field(const nlohmann::json& request, const char* name);
 
+// A JSON value as text, in a way that cannot throw: invalid UTF-8 (a learner's string, a quoted value
+// cut short) becomes U+FFFD instead of an exception. Every answer that leaves the core is written so.
+std::string to_text(const nlohmann::json& value);
+
+// At most max_bytes of text, cut at a character boundary (never inside a UTF-8 sequence), with "…"
+// when shortened: for quoting what a learner sent in a message.
+std::string shorten_text(const std::string& text, std::size_t max_bytes);
+
 // A short description of a JSON value's type for messages: "a string", "null", "an array", ...
 std::string describe_type(const nlohmann::json& value);
 

@@ -1,6 +1,8 @@
 // code_grading.cpp — the test runner for the learner's forward and backward code (see code_grading.hpp).
 #include "bnkata/exercises/code_grading.hpp"
 
+#include "bnkata/json_fields.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -90,7 +92,7 @@ std::optional<std::string> runtime_problem(const json& o) {
         return std::string("timed out (an endless loop?)");
     const auto error = o.find("error");
     if (error != o.end()) {
-        return "threw an error: " + clip(error->is_string() ? error->get<std::string>() : error->dump());
+        return "threw an error: " + clip(error->is_string() ? error->get<std::string>() : to_text(*error));
     }
     return std::nullopt;
 }

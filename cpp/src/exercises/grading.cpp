@@ -2,6 +2,8 @@
 // numeric, choice and formula answers.
 #include "bnkata/exercises/grading.hpp"
 
+#include "bnkata/json_fields.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -100,12 +102,7 @@ json mistake_json(std::string_view id) {
     return {{"id", m.id}, {"name", m.name}, {"explanation", m.explanation}};
 }
 
-std::string shorten(const std::string& text, std::size_t max_bytes) {
-    if (text.size() <= max_bytes) return text;
-    std::size_t cut = max_bytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a sequence
-    return text.substr(0, cut) + "…";
-}
+std::string shorten(const std::string& text, std::size_t max_bytes) { return shorten_text(text, max_bytes); }
 
 json verdict_json(Verdict verdict, const std::string& message, const std::string& tolerance_text, json mistake) {
     return {{"verdict", verdict_name(verdict)},
