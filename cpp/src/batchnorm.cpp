@@ -113,8 +113,11 @@ BNKATA_MULTIVERSION MeanAndM2 mean_and_m2(BnScratch<Real>& scratch, const Real* 
     for (std::size_t j = 0; j < J; ++j) {
         const double mean_d = sum_d[j] / per_position;
         position_mean[j] = static_cast<double>(shift[j]) + mean_d;
-        // Rounding may leave a tiny negative number where the exact answer is 0.
-        position_m2[j] = std::max(0.0, sum_d2[j] - sum_d[j] * mean_d);
+        // Rounding may leave a tiny negative number where the exact answer is 0: that becomes 0. A spread
+        // whose squares overflow Real (|d| > √max: 1.3e154 in double, 1.8e19 in float) gives inf − inf =
+        // NaN here, and NaN must stay NaN: std::max(0.0, NaN) is 0, a silently wrong variance of 0.
+        const double m2 = sum_d2[j] - sum_d[j] * mean_d;
+        position_m2[j] = m2 < 0 ? 0.0 : m2;
     }
     for (std::size_t c = 0; c < L.C; ++c) {
         double mean = 0;
@@ -166,7 +169,10 @@ BNKATA_MULTIVERSION void forward_train(Real* y, Real* mean, Real* var, Real* rst
     double* scale = scratch.template take<double>(L.C);
     for (std::size_t c = 0; c < L.C; ++c) {
         const double var_c = s.m2[c] / count;  // biased: this is what normalises
-        const double rstd_c = 1.0 / std::sqrt(var_c + eps);
+        // A variance that overflowed (inf) would give rstd = 0 and y = β, finite and wrong: make y NaN
+        // instead, so that every caller's finiteness check (the ops' overflow error, the lab's divergence
+        // detection) sees it.
+        const double rstd_c = std::isfinite(var_c) ? 1.0 / std::sqrt(var_c + eps) : std::numeric_limits<double>::quiet_NaN();
         mean[c] = static_cast<Real>(s.mean[c]);
         if (var) var[c] = static_cast<Real>(var_c);
         rstd[c] = static_cast<Real>(rstd_c);

@@ -38,15 +38,17 @@ Problem read_x_gamma_beta_eps(const json& request, Inputs& in) {
     return read_eps(request, in.eps);
 }
 
-// Finite inputs can still overflow on the way (x = [1e308, −1e308] has a variance of 1e616). JSON has no
-// infinity, so such an answer would silently print as null: refuse it instead.
+// Finite inputs can still overflow on the way (x = [1e308, −1e308] has a variance of 1e616; for
+// x = [1e154, −1e154] the variance, 1e308, fits but the squares it is summed from do not). JSON has no
+// infinity, so such an answer would silently print as null: refuse it instead. The kernels keep an
+// overflow visible as inf or NaN in the variance and in y (batchnorm.cpp), never as 0.
 bool all_finite(const std::vector<double>& values) {
     for (double v : values)
         if (!std::isfinite(v)) return false;
     return true;
 }
 
-const FieldError kOverflow{"x", "the values are too large: the result overflows a double"};
+const FieldError kOverflow{"x", "the values are too large: the result, or the squares of their spread, overflow a double"};
 
 const char* const kOneValueWarning =
     "each channel has only one value in this batch, so its variance is 0, x̂ = 0 and y = β; PyTorch refuses "
