@@ -1,6 +1,8 @@
 // config.cpp — reading and validating a training config (see docs/training.md for the fields).
 #include "bnkata/training/config.hpp"
 
+#include "bnkata/json_fields.hpp"
+
 #include <cmath>
 #include <set>
 
@@ -10,11 +12,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string describe(const json& v) {
-    std::string text = v.dump();
-    if (text.size() > 40) text = text.substr(0, 37) + "...";
-    return text;
-}
+// The value a learner sent, quoted in a message: written so that it cannot throw, and cut short on a
+// character boundary (a cut inside a UTF-8 sequence would make the whole answer invalid UTF-8).
+std::string describe(const json& v) { return shorten_text(to_text(v), 40); }
 
 ConfigError error(const std::string& field, const std::string& expected, const json* got) {
     return {field, got ? "expected " + expected + ", got " + describe(*got) : expected};
@@ -75,6 +75,21 @@ std::vector<double> Config::weight_std() const {
                                                        : init_scale / std::sqrt(static_cast<double>(shape.sizes[l])));
     return stds;
 }
+
+namespace {
+double weight_count(const NetworkShape& shape) {
+    double weights = 0;
+    for (std::size_t l = 0; l + 1 < shape.sizes.size(); ++l)
+        weights += static_cast<double>(shape.sizes[l]) * static_cast<double>(shape.sizes[l + 1]);
+    return weights;
+}
+
+// "1.2e+10" → "12,000,000,000"-like text is long; messages give work in millions of multiply-adds.
+std::string millions(double work) { return std::to_string(static_cast<long long>(std::ceil(work / 1e6))) + " million"; }
+}  // namespace
+
+double Config::step_work() const { return 3.0 * static_cast<double>(batch_size) * weight_count(shape); }
+double Config::evaluation_work() const { return static_cast<double>(test_examples) * weight_count(shape); }
 
 std::optional<ConfigError> parse_config(const json& request, Config& out) {
     if (!request.is_object()) return error("config", "a JSON object", &request);
@@ -158,6 +173,14 @@ std::optional<ConfigError> parse_config(const json& request, Config& out) {
     if (c.batch_size * units > 8000000)
         return ConfigError{"batch_size", "batch_size × the sum of sizes must be at most 8,000,000 (the activations "
                                          "of one batch), got " + std::to_string(c.batch_size * units)};
+    if (c.step_work() > kMaxStepWork)
+        return ConfigError{"batch_size", "one training step would take 3 × batch_size × the weights of sizes = " +
+                                             millions(c.step_work()) + " multiply-adds; at most " +
+                                             millions(kMaxStepWork) + " (lower batch_size or sizes)"};
+    if (c.evaluation_work() > kMaxEvaluationWork)
+        return ConfigError{"test_examples", "one evaluation would take test_examples × the weights of sizes = " +
+                                                millions(c.evaluation_work()) + " multiply-adds; at most " +
+                                                millions(kMaxEvaluationWork) + " (lower test_examples or sizes)"};
     if (!c.data.external && c.data.train < c.batch_size)
         return ConfigError{"data.train", "must be at least batch_size (" + std::to_string(c.batch_size) + ")"};
     if (!c.data.external && c.shape.sizes.front() != 2)

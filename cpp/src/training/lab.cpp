@@ -1,6 +1,9 @@
 // lab.cpp — JSON in, JSON out, no exceptions (see the header).
 #include "bnkata/training/lab.hpp"
 
+#include "bnkata/dispatch.hpp"
+#include "bnkata/json_fields.hpp"
+
 #include <cmath>
 
 namespace bnkata::training {
@@ -16,8 +19,6 @@ json from_error(const ConfigError& e) { return error_json(e.field, e.message); }
 
 // JSON has no NaN or infinity: a non-finite number becomes null.
 json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-
-json parse(const std::string& text) { return json::parse(text, nullptr, false); }
 }  // namespace
 
 json step_report_json(const StepReport& r, const Config& config) {
@@ -92,50 +93,66 @@ json Lab::configure_json(const json& request) {
             {"has_data", kept_train_ != nullptr || !config.data.external}};
 }
 
+// Text from outside is read like the dispatcher's requests: bounded in size, depth and values.
 std::string Lab::configure(const std::string& text) {
-    const json request = parse(text);
-    if (request.is_discarded()) return error_json("config", "is not valid JSON").dump();
-    return configure_json(request).dump();
+    json request;
+    if (Problem problem = parse_json_text(text, request, "config")) return to_text(error_json(problem->field, problem->message));
+    return to_text(configure_json(request));
 }
 
 std::string Lab::set_data(const std::string& split, const float* images, std::size_t values, const int32_t* labels,
                           std::size_t count) {
-    if (!session_) return error_json("config", "call configure(config) first").dump();
-    if (split != "train" && split != "test") return error_json("split", "expected \"train\" or \"test\", got \"" + split + "\"").dump();
+    if (!session_) return to_text(error_json("config", "call configure(config) first"));
+    if (split != "train" && split != "test") return to_text(error_json("split", "expected \"train\" or \"test\", got \"" + shorten_text(split, 40) + "\""));
     if (!session_->config().data.external)
-        return error_json("data.kind", "this config makes its own synthetic data; use {\"kind\": \"external\"} to set data").dump();
+        return to_text(error_json("data.kind", "this config makes its own synthetic data; use {\"kind\": \"external\"} to set data"));
     for (std::size_t i = 0; i < values; ++i)
-        if (!std::isfinite(images[i])) return error_json("images", "expected finite values, got a non-finite value at index " + std::to_string(i)).dump();
+        if (!std::isfinite(images[i])) return to_text(error_json("images", "expected finite values, got a non-finite value at index " + std::to_string(i)));
     const Split which = split == "train" ? Split::train : Split::test;
     auto data = std::make_shared<Dataset>();
     data->count = count;
     data->features = session_->config().shape.sizes.front();
     data->x.assign(images, images + values);
     data->labels.assign(labels, labels + count);
-    if (auto e = session_->set_data(which, data)) return from_error(*e).dump();
+    if (auto e = session_->set_data(which, data)) return to_text(from_error(*e));
     (which == Split::train ? kept_train_ : kept_test_) = data;
-    return json{{"ok", true}, {"split", split}, {"examples", count}}.dump();
+    return to_text(json{{"ok", true}, {"split", split}, {"examples", count}});
 }
 
 json Lab::step_json(double k) {
     if (!session_) return error_json("config", "call configure(config) first");
     if (!(k >= 1 && k <= 100000) || k != std::floor(k)) return error_json("k", "expected an integer from 1 to 100000");
+    // The work budget of one call (config.hpp): k steps of this config, and the evaluation after them.
+    const Config& config = session_->config();
+    const double most = std::floor((kMaxCallWork - config.evaluation_work()) / config.step_work());
+    if (k > most)
+        return error_json("k", "at most " + std::to_string(static_cast<long long>(most)) +
+                                   " steps per call for this config's batch_size and sizes (each step takes " +
+                                   std::to_string(static_cast<long long>(std::ceil(config.step_work() / 1e6))) +
+                                   " million multiply-adds; a call at most " +
+                                   std::to_string(static_cast<long long>(kMaxCallWork / 1e6)) + " million)");
     StepReport report;
     if (auto e = session_->step(static_cast<std::size_t>(k), report)) return from_error(*e);
     return step_report_json(report, session_->config());
 }
 
-std::string Lab::step(double k) { return step_json(k).dump(); }
+std::string Lab::step(double k) { return to_text(step_json(k)); }
 
 json Lab::probe_json(const json& request) {
     if (!session_) return error_json("config", "call configure(config) first");
     const auto it = request.is_object() ? request.find("etas") : request.end();
     if (!request.is_object() || it == request.end() || !it->is_array() || it->empty() || it->size() > 64)
         return error_json("etas", "expected an array of 1 to 64 step sizes");
+    // A probe computes the gradient once, then once per step size: 1 + len(etas) steps of work.
+    const double work = static_cast<double>(it->size() + 1) * session_->config().step_work();
+    if (work > kMaxCallWork)
+        return error_json("etas", "at most " +
+                                      std::to_string(static_cast<long long>(kMaxCallWork / session_->config().step_work()) - 1) +
+                                      " step sizes for this config's batch_size and sizes (each costs one training step's work)");
     std::vector<double> etas;
     for (const json& v : *it) {
         if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() <= 0)
-            return error_json("etas", "expected step sizes > 0, got " + v.dump());
+            return error_json("etas", "expected step sizes > 0, got " + shorten_text(to_text(v), 40));
         etas.push_back(v.get<double>());
     }
     ProbeResult result;
@@ -144,9 +161,9 @@ json Lab::probe_json(const json& request) {
 }
 
 std::string Lab::probe(const std::string& text) {
-    const json request = parse(text);
-    if (request.is_discarded()) return error_json("etas", "the probe request is not valid JSON").dump();
-    return probe_json(request).dump();
+    json request;
+    if (Problem problem = parse_json_text(text, request, "etas")) return to_text(error_json(problem->field, problem->message));
+    return to_text(probe_json(request));
 }
 
 }  // namespace bnkata::training

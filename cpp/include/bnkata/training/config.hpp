@@ -30,6 +30,14 @@ struct DataSpec {
     double noise = 0.1;
 };
 
+// Work limits, in multiply-adds of the dense layers (the cost that grows with a config): what keeps one
+// call of the lab from holding its worker for long (docs/reliability.md). With W = the network's weights,
+// one training step costs 3·batch_size·W (forward, then backward to the inputs and to the weights), one
+// evaluation test_examples·W, a step(k) call k steps and an evaluation, a probe (1 + len(etas)) steps.
+constexpr double kMaxStepWork = 1e9;        // one training step: the config's batch_size × sizes
+constexpr double kMaxEvaluationWork = 5e8;  // one evaluation: the config's test_examples × sizes
+constexpr double kMaxCallWork = 1e10;       // one step(k) or probe call, all its steps together
+
 struct Config {
     uint32_t seed = 1;
     NetworkShape shape;                   // sizes, activation, batchnorm, bn_* (sizes default below)
@@ -46,6 +54,10 @@ struct Config {
 
     // The per-layer weight standard deviations this config asks for.
     std::vector<double> weight_std() const;
+
+    // Multiply-adds of one training step and of one evaluation (see kMaxStepWork).
+    double step_work() const;
+    double evaluation_work() const;
 };
 
 struct ConfigError {
