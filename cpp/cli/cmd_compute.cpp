@@ -2,10 +2,10 @@
 #include "commands.hpp"
 
 #include "bnkata/compute.hpp"
+#include "bnkata/json_fields.hpp"
 
 #include <cstdio>
 #include <iostream>
-#include <iterator>
 #include <string>
 
 namespace bnkata::cli {
@@ -15,10 +15,14 @@ int cmd_compute(int argc, char** /*argv*/) {
         std::fprintf(stderr, "usage: bnkata compute < request.json\n");
         return 2;
     }
-    const std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-    const nlohmann::json response = compute_text(text);
+    // Never more than the limit + 1 bytes: a larger request is refused without being read to its end.
+    std::string text;
+    const nlohmann::json response =
+        read_bounded(std::cin, text, kMaxRequestBytes)
+            ? compute_text(text)
+            : error_response({"request", "too large: more than " + std::to_string(kMaxRequestBytes) + " bytes"});
     // Errors are answers too: printed on stdout like any response, flagged by the exit code.
-    std::cout << response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << to_text(response) << "\n";
     return response.contains("error") ? 1 : 0;
 }
 

@@ -10,6 +10,8 @@
 // Exit codes: 0 ran, 1 bad config or data (the error JSON is printed), 2 bad usage.
 #include "commands.hpp"
 
+#include "bnkata/dispatch.hpp"
+#include "bnkata/json_fields.hpp"
 #include "bnkata/training/lab.hpp"
 
 #include <cstdio>
@@ -17,7 +19,6 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -30,25 +31,27 @@ int usage() {
     return 2;
 }
 
-bool read_file(const std::string& path, std::string& out) {
-    if (path == "-") {
-        out.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-        return true;
-    }
+// Why a file could not be read, or "" when it was: at most limit + 1 bytes are read (read_bounded), so a
+// huge file is refused without being held in memory.
+std::string read_file(const std::string& path, std::string& out, std::size_t limit) {
+    if (path == "-") return read_bounded(std::cin, out, limit) ? "" : "stdin holds more than " + std::to_string(limit) + " bytes";
     std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return true;
+    if (!in) return "cannot read " + path;
+    if (!read_bounded(in, out, limit)) return path + " is larger than " + std::to_string(limit) + " bytes";
+    return "";
 }
 
 int print(const nlohmann::json& response) {
-    std::cout << response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << to_text(response) << "\n";
     return response.value("ok", false) ? 0 : 1;
 }
 
+constexpr std::size_t kMnistDigits = 10000, kMnistTrain = 8000, kMnistPixels = 784;
+constexpr std::size_t kMnistBytes = kMnistDigits * (kMnistPixels + 1);
+
 // Sets MNIST's train and test splits from the raw asset bytes.
 int set_mnist(training::Lab& lab, const std::string& bytes) {
-    const std::size_t count = 10000, train = 8000, pixels = 784;
+    const std::size_t count = kMnistDigits, train = kMnistTrain, pixels = kMnistPixels;
     if (bytes.size() != count * (pixels + 1))
         return print(training::error_json("mnist", "expected " + std::to_string(count * (pixels + 1)) +
                                                        " bytes (10,000 digits of 784 pixels, then 10,000 labels), got " +
@@ -85,8 +88,8 @@ int cmd_train(int argc, char** argv) {
         return 2;
     }
     std::string text;
-    if (!read_file(config_path, text)) {
-        std::fprintf(stderr, "bnkata train: cannot read %s\n", config_path.c_str());
+    if (const std::string problem = read_file(config_path, text, kMaxRequestBytes); !problem.empty()) {
+        std::fprintf(stderr, "bnkata train: %s\n", problem.c_str());
         return 2;
     }
     training::Lab lab;
@@ -94,8 +97,9 @@ int cmd_train(int argc, char** argv) {
     if (!configured.value("ok", false)) return print(configured);
     if (mnist) {
         std::string bytes;
-        if (!read_file(mnist, bytes)) {
-            std::fprintf(stderr, "bnkata train: cannot read %s\n", mnist);
+        // One byte more than the asset holds is enough to tell a wrong file by its size.
+        if (const std::string problem = read_file(mnist, bytes, kMnistBytes + 1); !problem.empty()) {
+            std::fprintf(stderr, "bnkata train: %s\n", problem.c_str());
             return 2;
         }
         if (const int code = set_mnist(lab, bytes)) return code;
