@@ -26,6 +26,25 @@ expect "bad input: error JSON on stdout, exit 1" 1 '{"error":{"field":"gamma","m
 out=$(printf 'not json' | "$bnkata" compute); rc=$?
 expect "not JSON: exit 1" 1 '"field":"request"' $rc "$out"
 
+# A request larger than the limit is refused after reading at most the limit + 1 bytes, not read to its
+# end: stdin is a 1 GiB sparse file, and the shared file offset says how far bnkata read.
+big=$(mktemp); trap 'rm -f "$big"' EXIT
+truncate -s 1G "$big"
+exec 3<"$big"
+out=$("$bnkata" compute <&3); rc=$?
+read_bytes=$(awk '/^pos:/ {print $2}' /proc/self/fdinfo/3 2>/dev/null || echo 0)
+exec 3<&-
+expect "1 GiB on stdin: too large, exit 1" 1 '"field":"request","message":"too large' $rc "$out"
+# (stdio reads ahead in blocks: allow one 64 KiB buffer past the limit.)
+if [ "$read_bytes" -gt 0 ] && [ "$read_bytes" -le $((33554433 + 65536)) ]; then
+    echo "ok: 1 GiB on stdin: read $read_bytes bytes, not all of it"
+else
+    echo "FAIL: 1 GiB on stdin: read $read_bytes bytes; want at most the limit + 1 (and a buffer)"
+    failures=$((failures + 1))
+fi
+out=$("$bnkata" train "$big" 2>&1); rc=$?
+expect "bnkata train: a 1 GiB config file is refused" 2 'larger than 33554432 bytes' $rc "$out"
+
 out=$("$bnkata" --help); rc=$?
 expect "--help lists compute" 0 'compute' $rc "$out"
 

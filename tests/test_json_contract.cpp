@@ -3,11 +3,14 @@
 // compute(), so these are its answers too.
 #include <doctest/doctest.h>
 
+#include "bnkata/batchnorm.hpp"
 #include "bnkata/compute.hpp"
+#include "bnkata/json_fields.hpp"
 #include "bnkata/tensor.hpp"
 #include "fixtures.hpp"
 #include "tensor_checker.hpp"
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -331,6 +334,63 @@ TEST_CASE("compute never throws, and always answers one JSON object") {
         const json r = json::parse(answer, nullptr, false);
         CHECK(r.is_object());
     }
+}
+
+TEST_CASE("a spread whose squares overflow a double is the overflow error, never a variance of 0") {
+    // The variance of [1e154, −1e154] is 1e308, which fits; the squared deviations it is summed from
+    // (4e308) do not. Every op that reports statistics refuses it as too large.
+    const json x = {1e154, -1e154};
+    check_error(ask(with(kSeed, "x", x)), "x", "too large");
+    check_error(ask(json{{"op", "forward_stages"}, {"x", x}}), "x", "too large");
+    check_error(ask(with(kUpdate, "x", x)), "x", "too large");
+    check_error(ask(with(with(kUpdate, "x", x), "convention", "keras")), "x", "too large");
+    check_error(ask(json{{"op", "backward"}, {"x", x}, {"dy", {1, 1}}}), "x", "too large");
+    // The same spread inside an (N, C, H, W) batch, where positions are combined after the sums.
+    check_error(ask(with(kSeed, "x", json::parse("[[[[1e154, 0]]], [[[-1e154, 0]]]]"))), "x", "too large");
+    // ... while a wide spread whose squares fit is answered: variance 1e300 of [1e150, −1e150].
+    const json r = ask(with(kSeed, "x", {1e150, -1e150}));
+    REQUIRE_FALSE(r.contains("error"));
+    CHECK(r["batch_var"][0].get<double>() == doctest::Approx(1e300));
+}
+
+TEST_CASE("the float path keeps an overflowing spread visible: NaN, not a variance of 0") {
+    // float's squares overflow past |x − K| ≈ 1.8e19; the training lab's divergence check looks for non-finite y.
+    const float x[] = {2e19f, -2e19f, 1.0f, 3.0f}, gamma[] = {1, 1}, beta[] = {0, 0};
+    float y[4], mean[2], var[2], rstd[2];
+    bnkata::forward_train(y, mean, var, rstd, x, gamma, beta, bnkata::Layout{2, 2, 1}, 1e-5);
+    CHECK_FALSE(std::isfinite(var[0]));
+    CHECK_FALSE(std::isfinite(y[0]));
+    CHECK_FALSE(std::isfinite(y[2]));
+    CHECK(var[1] == doctest::Approx(1.0f));  // the other channel is untouched
+    double mean_d[2], var_d[2];
+    bnkata::batch_statistics(mean_d, var_d, static_cast<double*>(nullptr), x, bnkata::Layout{2, 2, 1});
+    CHECK_FALSE(std::isfinite(var_d[0]));
+}
+
+TEST_CASE("a request of many small values is refused while parsing, before it costs memory") {
+    // 2.2 million zeros are 4.4 MB of text; parsed they would be 35 MB of values, and a 32 MiB text of
+    // "[]" would be over a GiB. The count stops the parser at kMaxRequestValues.
+    std::string text = R"({"op":"forward_train","x":[0)";
+    text.reserve(2 * bnkata::kMaxRequestValues + 64);
+    for (std::size_t i = 0; i < bnkata::kMaxRequestValues; ++i) text += ",0";
+    text += "]}";
+    check_error(ask_text(text), "x", "more than 2162688 JSON values");
+    std::string arrays = "[";
+    for (std::size_t i = 0; i <= bnkata::kMaxRequestValues; ++i) arrays += "[],";
+    arrays += "[]]";
+    check_error(ask_text(arrays), "request", "JSON values");
+    // x and dy at the tensor limit together still fit.
+    const std::vector<double> full(bnkata::kMaxTensorValues, 1.0);
+    const json r = ask(json{{"op", "backward"}, {"x", full}, {"dy", full}});
+    CHECK_FALSE(r.contains("error"));
+}
+
+TEST_CASE("answers are written so that they cannot throw, and quotes are cut on character boundaries") {
+    CHECK(bnkata::to_text(json(std::string("caf\xc3"))) == "\"caf\xef\xbf\xbd\"");  // U+FFFD for a cut é
+    const std::string accents = "xéééééé";  // 1 + 6 × 2 bytes
+    CHECK(bnkata::shorten_text(accents, 4) == "xé…");  // not "xé\xc3"
+    CHECK(bnkata::shorten_text(accents, 5) == "xéé…");
+    CHECK(bnkata::shorten_text(accents, 13) == accents);
 }
 
 TEST_CASE("op_names lists the five Batch Normalization ops") {

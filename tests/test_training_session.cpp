@@ -223,3 +223,79 @@ TEST_CASE("Ioffe §2 as the paper tells it: only the bias before BN learns; with
         CHECK(bias(e1000) < 1e-3);
     }
 }
+
+TEST_CASE("a config whose quoted value is cut inside a UTF-8 character is answered, not thrown") {
+    // The message quotes at most 40 bytes of the value: "\"x" then two-byte characters puts the cut
+    // inside one. The answer must still be valid JSON text.
+    Lab lab;
+    std::string accents = "x";
+    for (int i = 0; i < 30; ++i) accents += "é";
+    std::string answer;
+    REQUIRE_NOTHROW(answer = lab.configure(json{{"activation", accents}}.dump()));
+    const json r = json::parse(answer);
+    CHECK(r["error"]["field"] == "activation");
+    CHECK(r["error"]["message"].get<std::string>().find("\"xéé") != std::string::npos);
+    // Invalid UTF-8 from outside is answered too (the bytes are replaced by U+FFFD in the message).
+    REQUIRE_NOTHROW(answer = lab.configure(std::string("{\"activation\":\"\xff\xfe\"}")));
+    CHECK(json::parse(answer)["ok"] == false);
+}
+
+TEST_CASE("configs and probe requests nested too deeply are refused with the dispatcher's depth limit") {
+    Lab lab;
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    json r = json::parse(lab.configure(deep));
+    CHECK(r["error"]["field"] == "config");
+    CHECK(r["error"]["message"].get<std::string>().find("nested more than 32 levels deep") != std::string::npos);
+    r = json::parse(lab.configure(R"({"sizes":)" + std::string(40, '[') + std::string(40, ']') + "}"));
+    CHECK(r["error"]["field"] == "sizes");
+    REQUIRE(configure(lab, blobs("before"))["ok"] == true);
+    r = json::parse(lab.probe(R"({"etas":)" + std::string(100000, '[') + std::string(100000, ']') + "}"));
+    CHECK(r["error"]["field"] == "etas");
+    CHECK(r["error"]["message"].get<std::string>().find("nested more than 32") != std::string::npos);
+    CHECK(json::parse(lab.probe(R"({"etas":[0.1]})"))["ok"] == true);  // the lab still answers
+}
+
+TEST_CASE("a spread too wide for float's squares makes the run diverge, never trains on a variance of 0") {
+    // Inputs of ±1e20 give pre-activations whose squared deviations overflow float (past ~1.8e19): BN's
+    // output becomes NaN, which the divergence check names, instead of a normalised batch from σ² = 0.
+    Lab lab;
+    REQUIRE(configure(lab, {{"sizes", {2, 4, 2}}, {"batchnorm", "before"}, {"init_scale", 1.0}, {"batch_size", 4},
+                            {"data", {{"kind", "external"}}}})["ok"] == true);
+    const float images[8] = {1e20f, -1e20f, -1e20f, 1e20f, 3e20f, 1e20f, -2e20f, -3e20f};
+    const int32_t labels[4] = {0, 1, 0, 1};
+    REQUIRE(json::parse(lab.set_data("train", images, 8, labels, 4))["ok"] == true);
+    const json r = lab.step_json(1);
+    REQUIRE(r["diverged"].is_object());
+    CHECK(r["diverged"]["step"] == 1);
+    CHECK(r["diverged"]["quantity"] == "BN outputs of layer 1");
+}
+
+TEST_CASE("work per step, per evaluation and per call is bounded, and the refusal names the fields") {
+    Lab lab;
+    // 3 × 1576 × 3,997,532 weights ≈ 18.9 billion multiply-adds for one step.
+    json r = configure(lab, {{"sizes", {2, 4096, 974, 2}}, {"batch_size", 1576}});
+    CHECK(r["error"]["field"] == "batch_size");
+    CHECK(r["error"]["message"].get<std::string>().find("multiply-adds") != std::string::npos);
+    // 100,000 test examples × 3,997,532 weights for one evaluation.
+    r = configure(lab, {{"sizes", {2, 4096, 974, 2}}, {"batch_size", 2}, {"test_examples", 100000}});
+    CHECK(r["error"]["field"] == "test_examples");
+    // A config within both limits, asked for more steps in one call than the call's budget.
+    const double weights = 2 * 1024 + 1024 * 1024 + 1024 * 2;
+    REQUIRE(configure(lab, {{"sizes", {2, 1024, 1024, 2}}, {"batch_size", 200}, {"test_examples", 10},
+                            {"data", {{"kind", "blobs"}, {"train", 200}, {"test", 10}}}})["ok"] == true);
+    const double step_work = 3.0 * 200 * weights;
+    CHECK(step_work <= kMaxStepWork);
+    const double most = std::floor((kMaxCallWork - 10.0 * weights) / step_work);
+    r = lab.step_json(most + 1);
+    CHECK(r["error"]["field"] == "k");
+    CHECK(r["error"]["message"].get<std::string>().find("at most " + std::to_string(static_cast<long long>(most))) !=
+          std::string::npos);
+    r = lab.probe_json({{"etas", std::vector<double>(64, 0.1)}});  // 65 gradients of 200 examples
+    CHECK(r["error"]["field"] == "etas");
+    CHECK(lab.step_json(1)["ok"] == true);
+    // The lab's own configurations keep their chunks: the Fig. 1 network takes 250 steps per call.
+    REQUIRE(configure(lab, {{"sizes", {784, 100, 100, 100, 10}}, {"batch_size", 60}, {"test_examples", 2000}})["ok"] == true);
+    Config config;
+    REQUIRE_FALSE(parse_config({{"sizes", {784, 100, 100, 100, 100, 100, 100, 100, 100, 10}}, {"batch_size", 60}}, config));
+    CHECK(250 * config.step_work() + config.evaluation_work() <= kMaxCallWork);
+}
