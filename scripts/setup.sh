@@ -16,6 +16,7 @@ declare -A NEED=(
   [cmake]=/usr/bin/cmake
   [ninja-build]=/usr/bin/ninja
   [g++]=/usr/bin/g++
+  [clang]=/usr/bin/clang++ [libclang-rt-14-dev]=/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a  # sanitize preset: ASan, UBSan, libFuzzer
 )
 missing=()
 for pkg in "${!NEED[@]}"; do
