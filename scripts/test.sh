@@ -16,8 +16,30 @@ cmake --preset wasm >/dev/null
 cmake --build --preset wasm
 node scripts/build-site.mjs
 
+# Meanwhile, in the background (the browser tests leave a core idle much of the time): the clang build
+# under ASan + UBSan, every doctest suite under it, and each fuzz harness for 30 s on its seed corpus
+# (docs/reliability.md). Its output is printed once the Node and browser tests are done.
+sanitize_log=$(mktemp)
+(
+  set -e
+  echo "== sanitizer build, doctest under ASan + UBSan, fuzz smoke (30 s per harness)"
+  cmake --preset sanitize >/dev/null
+  nice -n 5 cmake --build --preset sanitize
+  ctest --preset sanitize
+  bash scripts/fuzz.sh 30
+) >"$sanitize_log" 2>&1 &
+sanitize_pid=$!
+
 echo "== node tests (WASM) and browser tests (Chromium)"
 # A test file that hangs fails after 10 minutes, naming itself, instead of holding the run up for good
 # (with several files, node's timeout applies to each file; the longest, exercises.test.mjs, takes 1–2.5
 # minutes on this VM). Once, Chromium stopped answering a key press Playwright sent it, with the CPU idle.
-node --test --test-concurrency=1 --test-timeout=600000 tests/node/ tests/browser/
+node_status=0
+node --test --test-concurrency=1 --test-timeout=600000 tests/node/ tests/browser/ || node_status=$?
+
+sanitize_status=0
+wait "$sanitize_pid" || sanitize_status=$?
+cat "$sanitize_log"
+rm -f "$sanitize_log"
+[ "$sanitize_status" -eq 0 ] || echo "FAIL: the sanitizer suites or the fuzz smoke (exit $sanitize_status)"
+[ "$node_status" -eq 0 ] && [ "$sanitize_status" -eq 0 ]
