@@ -84,7 +84,7 @@ double weight_count(const NetworkShape& shape) {
     return weights;
 }
 
-// "1.2e+10" → "12,000,000,000"-like text is long; messages give work in millions of multiply-adds.
+// Work as messages give it: in millions of multiply-adds, rounded up.
 std::string millions(double work) { return std::to_string(static_cast<long long>(std::ceil(work / 1e6))) + " million"; }
 }  // namespace
 
