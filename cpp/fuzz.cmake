@@ -6,7 +6,7 @@
 set(BNKATA_FUZZ_HARNESSES compute formula answers_file numpy_output training)
 foreach(_name IN LISTS BNKATA_FUZZ_HARNESSES)
   add_executable(fuzz_${_name} tests/fuzz/fuzz_${_name}.cpp)
-  target_link_libraries(fuzz_${_name} PRIVATE bnkata_api bnkata_training)
+  target_link_libraries(fuzz_${_name} PRIVATE $<IF:$<STREQUAL:${_name},training>,bnkata_training,bnkata_api>)
   target_link_options(fuzz_${_name} PRIVATE -fsanitize=fuzzer)
   bnkata_warnings(fuzz_${_name})
 endforeach()
