@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer harness (tests/fuzz/) for SECONDS each, on a copy of its seed corpus.
 #   scripts/fuzz.sh SECONDS [HARNESS...]      e.g. scripts/fuzz.sh 600; scripts/fuzz.sh 30 compute
-# Builds the sanitize preset first (clang, ASan + UBSan + libFuzzer). Harnesses run two at a time (the
+# Builds the harnesses of the sanitize preset first (clang, ASan + UBSan + libFuzzer). Harnesses run two at a time (the
 # machine has two cores), under nice. Each run's log is build/sanitize/fuzz/HARNESS.log; its last lines
 # (executions, coverage) are printed. A finding — a crash, a sanitizer report, a broken answer, a leak,
 # an input slower than 10 s — fails the script, and libFuzzer leaves the input as
@@ -14,7 +14,7 @@ harnesses=("$@")
 [ ${#harnesses[@]} -gt 0 ] || harnesses=(compute formula answers_file numpy_output training)
 
 cmake --preset sanitize >/dev/null
-cmake --build --preset sanitize
+cmake --build --preset sanitize --target "${harnesses[@]/#/fuzz_}"
 out=build/sanitize/fuzz
 mkdir -p "$out"
 
