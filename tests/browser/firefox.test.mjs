@@ -17,17 +17,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { serveSite, fileUrl, assertNoProblems, horizontalOverflow, NARROW } from './lib/index.mjs';
+import { serveSite, fileUrl, assertNoProblems, horizontalOverflow, toNumber, assertClose, NARROW } from './lib/index.mjs';
 import { launchFirefox, openLessonInFirefox, byRole, mountFigureInFirefox, mountAllFiguresInFirefox } from './lib/firefox.mjs';
 import { answerFor, cliCompute, cliPath } from './exercises-helpers.mjs';
 import { ensureCache, inflateAsset } from '../../scripts/build-mnist.mjs';
-
-// Page numbers use a real minus sign (U+2212).
-const toNumber = (text) => Number(text.trim().replace(/\u2212/g, '-'));
-
-function close(actual, expected, tolerance, label) {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${label}: expected ${expected} ± ${tolerance}, got ${actual}`);
-}
 
 // Resolves once the browser has saved the download `name` into `dir` (Firefox writes NAME.part first,
 // then renames it). Resolves to its text.
@@ -95,7 +88,7 @@ describe('the lesson in Firefox ESR', () => {
       assert.equal(toNumber(stats['Variance σ²B'][0]), 1.25);
       const xhat = await (await byRole(step1, 'table', 'Each value and its normalized value'))
         .evaluate((t) => Array.from(t.tBodies[0].rows, (tr) => tr.cells[2].textContent));
-      [-1.341635, -0.447212, 0.447212, 1.341635].forEach((want, i) => close(toNumber(xhat[i]), want, 1e-6, `x̂${i + 1}`));
+      [-1.341635, -0.447212, 0.447212, 1.341635].forEach((want, i) => assertClose(toNumber(xhat[i]), want, 1e-6, `x̂${i + 1}`));
       assert.equal(toNumber(stats['Variance of x̂'][0]), 0.999992);
 
       await typeInto(page, await byRole(step1, 'textbox', 'Batch x'), '2, 4, 6, 8');
@@ -112,7 +105,7 @@ describe('the lesson in Firefox ESR', () => {
       const x = await stage('the batch as given');
       assert.deepEqual([x.values, x.mean, x.variance], [[1, 2, 3, 4], 2.5, 1.25]);
       const normalized = await stage('normalized');
-      [-1.341635, -0.447212, 0.447212, 1.341635].forEach((want, i) => close(normalized.values[i], want, 1e-6, `step 5 x̂${i + 1}`));
+      [-1.341635, -0.447212, 0.447212, 1.341635].forEach((want, i) => assertClose(normalized.values[i], want, 1e-6, `step 5 x̂${i + 1}`));
       assert.equal(normalized.variance, 0.999992);
       await typeInto(page, await byRole(step5, 'textbox', 'γ (scale)'), '2');
       await typeInto(page, await byRole(step5, 'textbox', 'β (shift)'), '0.5');
