@@ -149,9 +149,10 @@ describe('the lesson in Firefox ESR', () => {
         await editor.focus();
         await page.keyboard.press('End');  // a key pressed in the editor loads CodeMirror, which takes over
         await c.waitForSelector('.code-editor');
-        // The editor (in a shadow root, which Firefox's accessibility lookup does not enter) has the focus.
-        assert.equal(await page.evaluate(() => document.activeElement.shadowRoot?.activeElement?.getAttribute('aria-label')),
-          `Code editor: your ${ex.function.name}`, 'the focus carried over to the loaded editor');
+        // The focus carries over to the loaded editor (in a shadow root, which Firefox's accessibility
+        // lookup does not enter).
+        await page.waitForFunction((label) => document.activeElement.shadowRoot?.activeElement?.getAttribute('aria-label') === label,
+          { timeout: 30000 }, `Code editor: your ${ex.function.name}`);
         await page.keyboard.down('Control');
         await page.keyboard.press('KeyA');
         await page.keyboard.up('Control');

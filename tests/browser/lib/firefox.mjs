@@ -92,30 +92,24 @@ export function byRole(scope, role, name) {
   return scope.waitForSelector(`::-p-aria([name="${name}"][role="${role}"])`, { timeout: 30000 });
 }
 
-// Scrolls `element` (a figure root; one hidden while empty: what stands before it, as main.js watches
-// it) into the viewport, again each frame until it is there. Firefox does not keep a scrolled-to element
-// in place when the blocks above it, skipped by content-visibility: auto until then, are laid out at
-// their real height on the way: one scrollIntoView can end a screen or more away from it.
-function scrollIntoViewUntilThere(page, element) {
-  return page.waitForFunction((root) => {
-    let place = root;
-    if (!root.getClientRects().length) {
-      place = null;
-      for (let el = root.previousElementSibling; el && !place; el = el.previousElementSibling) if (el.getClientRects().length) place = el;
-      for (let el = root.parentElement; el && !place; el = el.parentElement) if (el.getClientRects().length) place = el;
-    }
-    const box = place.getBoundingClientRect();
-    if (box.bottom > 0 && box.top < innerHeight) return true;
-    place.scrollIntoView({ block: 'center' });
+// Scrolls the figure root `root` into view until main.js has visited it (data-figure-state set): each
+// frame, if it is out of the viewport again, it is scrolled back. Firefox does not keep a scrolled-to
+// element in place while the blocks above it, skipped by content-visibility: auto until then, are laid out
+// at their real height: one scrollIntoView can end a screen or more away from it.
+function scrollToUntilVisited(page, root) {
+  return page.waitForFunction((el) => {
+    if (el.dataset.figureState) return true;
+    const box = el.getBoundingClientRect();
+    if (!(box.bottom > 0 && box.top < innerHeight)) el.scrollIntoView({ block: 'center' });
     return false;
-  }, { polling: 'raf', timeout: 30000 }, element);
+  }, { polling: 'raf', timeout: 30000 }, root);
 }
 
 // Scrolls the figure root `selector` into view and waits until main.js has mounted it
 // (data-figure-state="mounted"). Resolves to its handle.
 export async function mountFigureInFirefox(page, selector) {
   const root = await page.waitForSelector(selector);
-  await scrollIntoViewUntilThere(page, root);
+  await scrollToUntilVisited(page, root);
   await page.waitForFunction((el) => el.dataset.figureState === 'mounted', { timeout: 30000 }, root);
   return root;
 }
@@ -131,8 +125,7 @@ export async function mountAllFiguresInFirefox(page) {
     seen = count;
     for (let i = 0; i < count; i++) {
       const root = await page.evaluateHandle((index) => document.querySelectorAll('[data-figure]')[index], i);
-      await scrollIntoViewUntilThere(page, root);
-      await page.waitForFunction((el) => el.dataset.figureState, { timeout: 30000 }, root);
+      await scrollToUntilVisited(page, root);
     }
   }
   await page.evaluate(() => window.scrollTo(0, 0));
