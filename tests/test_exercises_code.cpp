@@ -280,7 +280,15 @@ TEST_CASE("s5-numpy-paste: for many seeds, each mistake's printout is named") {
         auto printed = [&](auto f) {
             Vec y;
             for (double v : x) y.push_back(f(v));
-            return json{{"numpy_output", "Normalized y: " + numpy_print(y) + ", Mean: 0.0, Var: 1.0"}};
+            // What np.mean and np.var of this y print (Python's repr: shortest round-trip, 17 digits suffice).
+            double ym = 0, yv = 0;
+            for (double v : y) ym += v;
+            ym /= m;
+            for (double v : y) yv += (v - ym) * (v - ym);
+            yv /= m;
+            char stats[80];
+            std::snprintf(stats, sizeof stats, ", Mean: %.17g, Var: %.17g", ym, yv);
+            return json{{"numpy_output", "Normalized y: " + numpy_print(y) + stats}};
         };
         CAPTURE(seed);
         CHECK(grade("s5-numpy-paste", seed, printed([&](double v) { return g * (v - mu) / std::sqrt(var + eps) + b; }))["verdict"] == "correct");
@@ -326,4 +334,39 @@ TEST_CASE("s5-numpy-paste: NumPy's printing is read and graded") {
         CHECK(grade("s5-numpy-paste", 7, {{"numpy_output", std::string(30000, '[')}})["verdict"] == "invalid");
         CHECK(grade("s5-numpy-paste", 7, {{"numpy_output", "[nan nan nan nan nan nan]"}})["verdict"] == "incorrect");
     }
+}
+
+TEST_CASE("s5-numpy-paste: the printed Mean and Var are graded too, not only y") {
+    // Seed 7 as NumPy 1.24 printed it: mean β = 0.5, variance γ²·σ²/(σ² + ε) = 0.6399925988649021.
+    const std::string y = "Normalized y: [ 1.03051741 -0.86213929  0.51433831 -0.08787064  0.77242786  1.63272636]";
+    CHECK(grade("s5-numpy-paste", 7, {{"numpy_output", y + ", Mean: 0.5, Var: 0.6399925988649021"}})["verdict"] == "correct");
+    // The right y with the variance a learner expects without thinking of ε (γ² = 0.64): not correct.
+    const json no_eps = grade("s5-numpy-paste", 7, {{"numpy_output", y + ", Mean: 0.5, Var: 0.64"}});
+    CHECK(no_eps["verdict"] == "incorrect");
+    CHECK(no_eps["message"].get<std::string>().find("0.6399925988649021") != std::string::npos);
+    const json wrong_mean = grade("s5-numpy-paste", 7, {{"numpy_output", y + ", Mean: 0.0, Var: 0.6399925988649021"}});
+    CHECK(wrong_mean["verdict"] == "incorrect");
+    // Only the array pasted: the learner is asked for the whole line, and the message names no internal field.
+    const json only_y = grade("s5-numpy-paste", 7, {{"numpy_output", y}});
+    CHECK(only_y["verdict"] == "invalid");
+    CHECK(only_y["message"].get<std::string>().find("numpy_output") == std::string::npos);
+    CHECK(only_y["message"].get<std::string>().find("Mean and Var") != std::string::npos);
+}
+
+TEST_CASE("s5-var-predict: ε is the reason var(x̂) is 0.999992, and a wrong pick explains only itself") {
+    const json e = exercise("s5-var-predict", 7);
+    std::string right, rounding;
+    for (const json& o : e["options"]) {
+        const std::string text = o["text"];
+        if (text.find("0.999992:") != std::string::npos) right = o["id"];
+        if (text.find("rounding") != std::string::npos) rounding = o["id"];
+    }
+    REQUIRE(!right.empty());
+    REQUIRE(!rounding.empty());
+    CHECK(grade("s5-var-predict", 7, {{"choice", right}})["verdict"] == "correct");
+    const json g = grade("s5-var-predict", 7, {{"choice", rounding}});
+    CHECK(g["verdict"] == "incorrect");
+    CHECK(g["options"].size() == 1);
+    // The solution's number is the one NumPy printed for the kata's example (step 5 of the lesson).
+    CHECK(e["solution"]["explanation"].get<std::string>().find("0.9999920000639994") != std::string::npos);
 }
