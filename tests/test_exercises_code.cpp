@@ -116,7 +116,7 @@ TEST_CASE("s5-forward-code: a correct implementation passes every case, for many
         CHECK(g["first_failure"].is_null());
         for (const json& c : g["cases"]) CHECK(c["passed"] == true);
     }
-    // The seed's example as NumPy printed it (expected_seed7.txt), at the contract's 1e-6.
+    // The kata's example as NumPy printed it (expected_seed7.txt), at the contract's 1e-6.
     const json cases = exercise("s5-forward-code", 7)["cases"];
     json answer = forward_outputs(cases, Bug::none);
     answer["outputs"][0]["y"] = {-1.341635419969, -0.447211806656, 0.447211806656, 1.341635419969};
@@ -131,9 +131,9 @@ TEST_CASE("s5-forward-code: each classic mistake fails with a report and is name
         const json g = grade("s5-forward-code", 7, forward_outputs(cases, Bug::unbiased));
         CHECK(g["verdict"] == "incorrect");
         CHECK(mistake_of(g) == "unbiased_variance");
-        CHECK(g["first_failure"]["case"] == "the seed's example");
+        CHECK(g["first_failure"]["case"] == "the kata's example");
     }
-    SUBCASE("ε omitted: NaN on the constant batch, and already off on the seed's example") {
+    SUBCASE("ε omitted: NaN on the constant batch, and already off on the kata's example") {
         const json g = grade("s5-forward-code", 7, forward_outputs(cases, Bug::eps_omitted));
         CHECK(mistake_of(g) == "eps_omitted");
         bool constant_failed = false;
@@ -143,7 +143,7 @@ TEST_CASE("s5-forward-code: each classic mistake fails with a report and is name
     SUBCASE("ε outside the square root") {
         CHECK(mistake_of(grade("s5-forward-code", 7, forward_outputs(cases, Bug::eps_outside))) == "eps_outside_sqrt");
     }
-    SUBCASE("β forgotten: passes the seed's example (β = 0), fails on the learner's batch") {
+    SUBCASE("β forgotten: passes the kata's example (β = 0), fails on the learner's batch") {
         const json g = grade("s5-forward-code", 7, forward_outputs(cases, Bug::forgot_beta));
         CHECK(mistake_of(g) == "forgot_beta");
         CHECK(g["cases"][0]["passed"] == true);
@@ -225,7 +225,7 @@ TEST_CASE("s5-backward-code: the closed form passes with a gradient check; missi
         }
     }
     const json cases = exercise("s5-backward-code", 7)["cases"];
-    // The seed's example by NumPy (expected_seed7.txt): dx = [0.080497749543, −0.21913391048, 0.196773320147,
+    // The kata's example by NumPy (expected_seed7.txt): dx = [0.080497749543, −0.21913391048, 0.196773320147,
     // −0.05813715921], dγ = 0.15652413233, dβ = 0.25.
     json answer = backward_outputs(cases, GradBug::none);
     answer["outputs"][0] = {{"dx", {0.080497749543, -0.21913391048, 0.196773320147, -0.05813715921}}, {"dgamma", 0.15652413233}, {"dbeta", 0.25}};
@@ -243,7 +243,7 @@ TEST_CASE("s5-backward-code: the closed form passes with a gradient check; missi
     CHECK(mistake_of(grade("s5-backward-code", 7, backward_outputs(cases, GradBug::mean_only))) == "no_grad_through_var");
     const json no_gamma = grade("s5-backward-code", 7, backward_outputs(cases, GradBug::forgot_gamma));
     CHECK(mistake_of(no_gamma) == "forgot_gamma");
-    CHECK(no_gamma["first_failure"]["case"] == "your batch");  // the seed's example has γ = 1
+    CHECK(no_gamma["first_failure"]["case"] == "your batch");  // the kata's example has γ = 1
     for (std::uint64_t seed = 0; seed < 20; ++seed) {
         const json c = exercise("s5-backward-code", seed)["cases"];
         CAPTURE(seed);
@@ -310,11 +310,16 @@ TEST_CASE("s5-numpy-paste: NumPy's printing is read and graded") {
     SUBCASE("line wraps, an earlier print line, repr with commas, scientific notation") {
         CHECK(grade("s5-numpy-paste", 7, {{"numpy_output",
             "Original x: [ 0.7 -1.5  0.1 -0.6  0.4  1.4], Mean: 0.0, Var: 0.8\n"
-            "Normalized y: [ 1.03051741 -0.86213929  0.51433831\n -0.08787064  0.77242786  1.63272636], Mean: 0.5"}})["verdict"] == "correct");
-        CHECK(grade("s5-numpy-paste", 7, {{"numpy_output",
-            "array([ 1.03051741, -0.86213929,  0.51433831, -0.08787064,  0.77242786,  1.63272636])"}})["verdict"] == "correct");
-        CHECK(grade("s5-numpy-paste", 7, {{"numpy_output",
-            "[ 1.03051741e+00 -8.62139292e-01  5.14338308e-01 -8.78706419e-02  7.72427858e-01  1.63272636e+00]"}})["verdict"] == "correct");
+            "Normalized y: [ 1.03051741 -0.86213929  0.51433831\n -0.08787064  0.77242786  1.63272636], Mean: 0.5, "
+            "Var: 0.6399925988649021"}})["verdict"] == "correct");
+        // An array alone is read (y is right), but the step also asks for the printed Mean and Var.
+        for (const char* alone : {"array([ 1.03051741, -0.86213929,  0.51433831, -0.08787064,  0.77242786,  1.63272636])",
+                                  "[ 1.03051741e+00 -8.62139292e-01  5.14338308e-01 -8.78706419e-02  7.72427858e-01  1.63272636e+00]"}) {
+            const json g = grade("s5-numpy-paste", 7, {{"numpy_output", alone}});
+            CAPTURE(alone);
+            CHECK(g["verdict"] == "invalid");
+            CHECK(g["message"].get<std::string>().find("Your y is right") == 0);
+        }
     }
     SUBCASE("np.var(ddof=1) is named") {
         // expected_seed7.txt, unbiased: [0.984294386417, −0.743458559719, 0.513089037471, −0.0366505363, 0.748691711944, 1.534033960188]
@@ -329,7 +334,8 @@ TEST_CASE("s5-numpy-paste: NumPy's printing is read and graded") {
             const json g = grade("s5-numpy-paste", 7, {{"numpy_output", bad}});
             CAPTURE(bad);
             CHECK(g["verdict"] == "invalid");
-            CHECK(g["message"].get<std::string>().find("numpy_output") == 0);
+            CHECK(g["message"].get<std::string>().find("The pasted") == 0);
+            CHECK(g["message"].get<std::string>().find("numpy_output") == std::string::npos);
         }
         CHECK(grade("s5-numpy-paste", 7, {{"numpy_output", std::string(30000, '[')}})["verdict"] == "invalid");
         CHECK(grade("s5-numpy-paste", 7, {{"numpy_output", "[nan nan nan nan nan nan]"}})["verdict"] == "incorrect");

@@ -6,6 +6,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -28,7 +30,8 @@ const std::uint64_t kSeeds = 40;  // seeds checked for "every variant is diagnos
 // The letter under which (id, seed) shows the option whose text contains `needle` ("" if none does): the
 // order of the options is drawn from the seed, so tests find an option by what it says.
 std::string letter(const std::string& id, std::uint64_t seed, const std::string& needle) {
-    for (const json& o : exercise(id, seed)["options"])
+    const json e = exercise(id, seed);
+    for (const json& o : e["options"])
         if (o["text"].get<std::string>().find(needle) != std::string::npos) return o["id"];
     return "";
 }
@@ -394,8 +397,7 @@ TEST_CASE("s4-batch-of-one: PyTorch refuses, Keras returns β, eval mode is fine
     }
     // Whichever statements a seed draws, the β in them is the drawn one (seed 7: β = −0.8).
     const json e = exercise("s4-batch-of-one", 7);
-    const json keras = exercise("s4-batch-of-one", 7)["options"];
-    for (const json& o : keras)
+    for (const json& o : e["options"])
         if (o["text"].get<std::string>().find("Keras") != std::string::npos)
             CHECK(o["text"].get<std::string>().find("β = −0.8") != std::string::npos);
     CHECK(e["data"]["beta"] == -0.8);
@@ -448,4 +450,31 @@ TEST_CASE("the stated tolerance says exactly what is accepted") {
     // μ = 1.8: accepted up to 1.8 + 0.001 + 0.0018 = 1.8028, refused beyond.
     CHECK(grade("s1-mean-var", 7, {{"mean", 1.8027}, {"var", 4.96}})["verdict"] == "correct");
     CHECK(grade("s1-mean-var", 7, {{"mean", 1.8029}, {"var", 4.96}})["verdict"] == "incorrect");
+}
+
+// --- Step 3 against real runs --------------------------------------------------------------------------------
+
+namespace {
+// A run summary made by a real native run of the lab's defaults (tests/fixtures/exercises/run-*.json, written
+// by make-run-summaries.mjs there, with the commands that made it).
+json real_run(const std::string& name) {
+    std::ifstream in(std::string(BNKATA_EXERCISE_FIXTURES) + "/" + name);
+    REQUIRE(in);
+    std::stringstream text;
+    text << in.rdbuf();
+    return json::parse(text.str())["summary"];
+}
+}  // namespace
+
+TEST_CASE("on the lab's default runs, the paper's answer to every step-3 question is graded correct") {
+    const json fig1 = real_run("run-fig1-seed1.json");
+    const json bias = real_run("run-bias-blowup-seed1.json");
+    CHECK(grade("s3-fig1-accuracy", 1, {{"prediction", paper("s3-fig1-accuracy")}, {"run", fig1}})["verdict"] == "correct");
+    const json drift = grade("s3-fig1-drift", 1, {{"prediction", paper("s3-fig1-drift")}, {"run", fig1}});
+    CHECK(drift["verdict"] == "correct");
+    CHECK(drift["message"].get<std::string>().find("15th to the 85th percentile") != std::string::npos);
+    CHECK(grade("s3-bias-blowup", 1, {{"prediction", paper("s3-bias-blowup")}, {"run", bias}})["verdict"] == "correct");
+    // What the lesson says of the run: the medians barely move, so judged on them the paper's answer would
+    // not be clearly right; the span is what differs.
+    CHECK(fig1["without_bn"]["span_drift"].get<double>() > 1.5 * fig1["with_bn"]["span_drift"].get<double>());
 }

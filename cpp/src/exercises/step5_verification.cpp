@@ -172,9 +172,23 @@ std::string python_list(const Vec& x) {
     return s + "]";
 }
 
-// The number printed after `label` ("Mean:", "Var:") that follows the array, or nothing.
+// A float as Python prints it (repr): the shortest digits that read back as the same double, "0.5", "2.0".
+std::string python_float(double v) {
+    char buf[40];
+    for (int digits = 1; digits <= 17; ++digits) {
+        std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (std::strtod(buf, nullptr) == v) break;
+    }
+    std::string s = buf;
+    if (s.find_first_of(".en") == std::string::npos) s += ".0";
+    return s;
+}
+
+// The number printed after `label` ("Mean:", "Var:") that follows the graded array (the one after
+// "Normalized y:", else the last one printed), or nothing.
 std::optional<double> printed_number_after(const std::string& text, const std::string& label) {
-    const auto array_end = text.find(']');
+    const auto y_label = text.find("Normalized y:");
+    const auto array_end = y_label != std::string::npos ? text.find(']', y_label) : text.rfind(']');
     const auto at = text.find(label, array_end == std::string::npos ? 0 : array_end);
     if (at == std::string::npos) return std::nullopt;
     const char* start = text.c_str() + at + label.size();
@@ -212,7 +226,7 @@ Generated numpy_paste(std::uint64_t seed) {
           "ε goes inside the square root: np.sqrt(var_b + epsilon)."}},
         {"solution",
          {{"answer", {{"numpy_output", "Normalized y: " + numpy_style(d.grading.fields[0].expected) + ", Mean: " +
-                                           show(of_y.mean, 10) + ", Var: " + show(of_y.var, 16)}}},
+                                           python_float(of_y.mean) + ", Var: " + python_float(of_y.var)}}},
           {"explanation",
            "The kata's batch_norm_forward gives y = γ·(x − μ_B)/√(σ²_B + ε) + β = " +
                show(d.grading.fields[0].expected, 9) + "; its mean is β = " + show(d.beta) +
@@ -251,9 +265,9 @@ Generated numpy_paste(std::uint64_t seed) {
         if (!mean || !var) {
             r = verdict_json(Verdict::invalid, "Your y is right. Paste the whole printed line: the Mean and Var after the array are checked too.", tol);
         } else if (!grading.tolerance.accepts(*mean, of_y.mean) || !grading.tolerance.accepts(*var, of_y.var)) {
-            r = verdict_json(Verdict::incorrect, "Your y is right, but the printed Mean " + show(*mean, 10) + " and Var " +
-                                                     show(*var, 16) + " should be " + show(of_y.mean, 10) + " (β) and " +
-                                                     show(of_y.var, 16) + " (γ²·σ²_B/(σ²_B + ε)).", tol);
+            r = verdict_json(Verdict::incorrect, "Your y is right, but the printed Mean " + python_float(*mean) + " and Var " +
+                                                     python_float(*var) + " should be " + python_float(of_y.mean) + " (β) and " +
+                                                     python_float(of_y.var) + " (γ²·σ²_B/(σ²_B + ε)).", tol);
         } else {
             r["message"] = "Correct: y, its mean (β) and its variance (γ²·σ²_B/(σ²_B + ε), just under γ²) all match.";
         }
