@@ -1,11 +1,10 @@
 // The exercises of all five steps, driven by keyboard as a learner drives them (issue 4):
 //
 //   - the whole lesson can be completed: every exercise gets a "correct" verdict. The answers are worked
-//     out here, from each exercise's own data (asked from the native CLI with the page's seed), by this
-//     file's own arithmetic — never from the exercise's solution. The NumPy paste is what python3's
+//     out from each exercise's own data (asked from the native CLI with the page's seed), by the tests'
+//     own arithmetic (exercises-helpers.mjs) — never from the exercise's solution. The NumPy paste is what python3's
 //     NumPy really prints for the kata's script. Step 3's predictions are made first, then the runs are
-//     handed over with the lab's event: the fig1 and bias runs are summaries of real native runs
-//     (tests/fixtures/exercises/run-*.json, made by make-run-summaries.mjs there);
+//     handed over with the lab's event (fig1 and bias-blowup: summaries of real native runs);
 //   - a wrong answer names the mistake (unbiased variance, ε outside the root, flipped momentum);
 //   - progress (answers, verdicts, attempts, hints) survives a reload;
 //   - export → import into a fresh browser gives the same verdicts, and `bnkata check` on the exported
@@ -16,148 +15,19 @@
 //   - no console error, no CSP violation, no request outside the page's own files, anywhere.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { launchChromium, serveSite, fileUrl, assertNoProblems, runAxe, formatViolations, horizontalOverflow, NARROW } from './lib/index.mjs';
-import { openExercises, reloadExercises, card, storedProgress, pageSeed, typeInto, cliCompute, cliCheck } from './exercises-helpers.mjs';
+import { useSite, fileUrl, assertNoProblems, runAxe, formatViolations, horizontalOverflow, NARROW } from './lib/index.mjs';
+import {
+  openExercises, reloadExercises, card, storedProgress, pageSeed, typeInto, cliCompute, cliCheck,
+  meanOf, biasedVar, unbiasedVar, num, FORWARD_SOURCE, RUNS, answerFor, numpyPrints,
+} from './exercises-helpers.mjs';
 
-let browser, site, tmp;
-before(async () => {
-  browser = await launchChromium();
-  site = await serveSite({ base: '/lesson/' });
-  tmp = mkdtempSync(path.join(tmpdir(), 'bnkata-exercises-'));
-});
-after(async () => {
-  await site?.close();
-  await browser?.close();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-
-// ---------------------------------------------------------------------------------------------------
-// The test's own arithmetic (independent of the core)
-
-const sum = (a) => a.reduce((s, v) => s + v, 0);
-const meanOf = (a) => sum(a) / a.length;
-const biasedVar = (a) => { const m = meanOf(a); return sum(a.map((v) => (v - m) ** 2)) / a.length; };
-const unbiasedVar = (a) => biasedVar(a) * a.length / (a.length - 1);
-const num = (v) => String(Number(v.toPrecision(10)));
-
-// The JS a learner writes for step 5 (two-pass statistics, so a batch near 1e8 still normalises).
-const FORWARD_SOURCE = `function batch_norm_forward(x, gamma, beta, eps) {
-const m = x.length;
-let mean = 0;
-for (const v of x) mean += v;
-mean /= m;
-let variance = 0;
-for (const v of x) variance += (v - mean) * (v - mean);
-variance /= m;
-const y = x.map((v) => gamma * (v - mean) / Math.sqrt(variance + eps) + beta);
-return { y, mean, var: variance };
-}`;
-// cs231n's compact backward: dx = γ·rstd/m · (m·dy − Σdy − x̂·Σ(dy·x̂)).
-const BACKWARD_SOURCE = `function batch_norm_backward(dy, x, gamma, beta, eps) {
-const m = x.length;
-const mean = x.reduce((s, v) => s + v, 0) / m;
-const variance = x.reduce((s, v) => s + (v - mean) * (v - mean), 0) / m;
-const rstd = 1 / Math.sqrt(variance + eps);
-const xhat = x.map((v) => (v - mean) * rstd);
-const dbeta = dy.reduce((s, v) => s + v, 0);
-const dgamma = dy.reduce((s, v, i) => s + v * xhat[i], 0);
-const dx = x.map((v, i) => gamma * rstd / m * (m * dy[i] - dbeta - xhat[i] * dgamma));
-return { dx, dgamma, dbeta };
-}`;
-
-// The seed kata's NumPy function, run on the exercise's own script by python3 (NumPy): what it prints.
-const SEED_FUNCTION = `def batch_norm_forward(x_batch, gamma, beta, epsilon=1e-5):
-    mean_b = np.mean(x_batch)
-    var_b = np.var(x_batch)
-    x_hat = (x_batch - mean_b) / np.sqrt(var_b + epsilon)
-    y = gamma * x_hat + beta
-    return y, mean_b, var_b
-`;
-function numpyPrints(script) {
-  const program = script.replace(/^# your batch_norm_forward.*$/m, SEED_FUNCTION);
-  assert.notEqual(program, script, 'the script has the place for the seed function');
-  // Debian's python3 with python3-numpy (scripts/setup.sh installs it); BNKATA_PYTHON to use another.
-  const out = spawnSync(process.env.BNKATA_PYTHON || '/usr/bin/python3', ['-c', program], { encoding: 'utf8' });
-  assert.equal(out.status, 0, out.stderr);
-  return out.stdout;
-}
-
-// Step 3: the runs the lab hands over. fig1 and bias-blowup are what the lab's defaults (seed 1) gave in real
-// native runs; the learning-rate sweep (16 trainings) is a hand-made summary in the contract's shape.
-const fixtureRun = (name) => JSON.parse(readFileSync(new URL(`../fixtures/exercises/${name}`, import.meta.url), 'utf8')).summary;
-const RUNS = {
-  fig1: fixtureRun('run-fig1-seed1.json'),
-  'lr-sweep': { experiment: 'lr-sweep', max_stable_lr: { with_bn: 3, without_bn: 0.3 } },
-  'bias-blowup': fixtureRun('run-bias-blowup-seed1.json'),
-};
-
-// What the learner answers for each exercise: { fields: {name: text} } | { option: RegExp } |
-// { options: [RegExp] } | { code } | { paste }. From the exercise's data only.
-function answerFor(ex) {
-  const d = ex.data;
-  switch (ex.id) {
-    case 's1-mean-var': return { fields: { mean: num(meanOf(d.x)), var: num(biasedVar(d.x)) } };
-    case 's1-xhat': {
-      const column = d.x.map((row) => row[d.feature - 1]);
-      const x = d.x[d.example - 1][d.feature - 1];
-      return { fields: { xhat: num((x - meanOf(column)) / Math.sqrt(biasedVar(column) + d.eps)) } };
-    }
-    case 's1-formula': return { fields: { xhat: '(x - mu)/sqrt(var + eps)' } };
-    case 's1-constant-batch': {
-      // x − μ_B = 0 for a constant batch, and √(0 + ε) > 0: x̂ is exactly 0.
-      assert.equal(biasedVar(d.x), 0);
-      return { option: /^x̂ = 0 for every element/ };
-    }
-    case 's2-identity': return { fields: { gamma: num(Math.sqrt(biasedVar(d.x) + d.eps)), beta: num(meanOf(d.x)) } };
-    case 's2-sigmoid': return { option: /nonlinearity/ };
-    // The statements drawn differ by seed: select every true one shown.
-    case 's2-bias': return { statements: [/shifts every example/, /gradient steps never move b/, /β takes over/, /leaves the layer's training-mode outputs exactly/] };
-    case 's3-fig1-accuracy': return { option: /^The network with batch norm/, run: 'fig1' };
-    case 's3-fig1-drift': return { option: /^Without batch norm/, run: 'fig1' };
-    case 's3-lr-sweep': return { option: /^The network with batch norm/, run: 'lr-sweep' };
-    case 's3-bias-blowup': return { option: /grows and grows, while the loss stays about the same/, run: 'bias-blowup' };
-    case 's4-running-pytorch': case 's4-running-keras': {
-      let rm = d.initial.running_mean;
-      let rv = d.initial.running_var;
-      for (const b of d.batches) {
-        if (d.convention === 'pytorch') {  // r ← (1 − m)·r + m·batch, the unbiased variance stored
-          rm = (1 - d.momentum) * rm + d.momentum * meanOf(b);
-          rv = (1 - d.momentum) * rv + d.momentum * unbiasedVar(b);
-        } else {                           // r ← m·r + (1 − m)·batch, the biased variance
-          rm = d.momentum * rm + (1 - d.momentum) * meanOf(b);
-          rv = d.momentum * rv + (1 - d.momentum) * biasedVar(b);
-        }
-      }
-      return { fields: { running_mean: num(rm), running_var: num(rv) } };
-    }
-    case 's4-eval-single':
-      return { fields: { y: num(d.gamma * (d.x - d.running_mean) / Math.sqrt(d.running_var + d.eps) + d.beta) } };
-    case 's4-batch-of-one': return { statements: [/BatchNorm1d refuses/, /Keras silently outputs β/, /^x̂ = 0/, /In eval mode the same example is fine/] };
-    case 's4-fold': {
-      const W = [];
-      const b = [];
-      d.W.forEach((row, j) => {
-        const scale = d.gamma[j] / Math.sqrt(d.running_var[j] + d.eps);
-        for (const w of row) W.push(num(w * scale));
-        b.push(num((d.b[j] - d.running_mean[j]) * scale + d.beta[j]));
-      });
-      return { fields: { W: W.join(', '), b: b.join(', ') } };
-    }
-    // var(x̂) = σ²/(σ² + ε) = 1.25/1.25001 for the kata's batch: just under 1, because of ε.
-    case 's5-var-predict': {
-      assert.ok(Math.abs(biasedVar(d.x) / (biasedVar(d.x) + d.eps) - 0.999992) < 1e-6);
-      return { option: /^About 0\.999992:/ };
-    }
-    case 's5-forward-code': return { code: FORWARD_SOURCE };
-    case 's5-backward-code': return { code: BACKWARD_SOURCE };
-    case 's5-numpy-paste': return { paste: numpyPrints(d.script) };
-    default: throw new Error(`this test does not know how to answer ${ex.id}: add it`);
-  }
-}
+const site = useSite();
+let tmp;
+before(() => { tmp = mkdtempSync(path.join(tmpdir(), 'bnkata-exercises-')); });
+after(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
 
 // ---------------------------------------------------------------------------------------------------
 // Keyboard driving
@@ -316,7 +186,7 @@ async function completeLesson(page) {
 // ---------------------------------------------------------------------------------------------------
 
 test('a learner completes every exercise of the lesson by keyboard, and the page says so', async () => {
-  const { page, problems, close } = await openExercises(browser, site.url);
+  const { page, problems, close } = await openExercises(site, '');
   try {
     // Step 3 asks for a run first: before it, the page says so. The predictions come first, then the runs.
     const predict = card(page, 's3-fig1-accuracy');
@@ -340,7 +210,7 @@ test('a learner completes every exercise of the lesson by keyboard, and the page
 });
 
 test('a wrong answer is not correct and names the mistake, with the tolerance', async () => {
-  const { page, problems, close } = await openExercises(browser, site.url);
+  const { page, problems, close } = await openExercises(site, '');
   try {
     const seed = await pageSeed(page);
     const mv = cliCompute({ op: 'exercise', id: 's1-mean-var', seed });
@@ -375,14 +245,14 @@ test('a wrong answer is not correct and names the mistake, with the tolerance', 
 });
 
 test('options follow the seed; a wrong choice keeps the right one hidden; predictions are predictions', async () => {
-  const { page, problems, close } = await openExercises(browser, `${site.url}?seed=4242`);
+  const { page, problems, close } = await openExercises(site, '?seed=4242');
   try {
     // The order shown is the core's for (id, seed): an instructor's seed reproduces it, another seed differs.
-    const shownOrder = async (id) => card(page, id).locator('.answer-option label').allTextContents();
     const orders = new Set();
     for (const seed of [4242, 4243, 4244, 4245]) orders.add(JSON.stringify(cliCompute({ op: 'exercise', id: 's2-sigmoid', seed }).options.map((o) => o.text)));
     assert.ok(orders.size > 1, 'different seeds, different orders');
-    assert.deepEqual(await shownOrder('s2-sigmoid'), exerciseFor('s2-sigmoid', 4242).options.map((o) => o.text));
+    assert.deepEqual(await card(page, 's2-sigmoid').locator('.answer-option label').allTextContents(),
+      exerciseFor('s2-sigmoid', 4242).options.map((o) => o.text));
 
     // A wrong choice explains only itself; the solution explains every option.
     const constant = card(page, 's1-constant-batch');
@@ -398,9 +268,9 @@ test('options follow the seed; a wrong choice keeps the right one hidden; predic
     assert.equal(await page.locator('.step .step-time').count(), 5);
 
     // Asked before the text that answers them: the fold before its formula, var(x̂) before NumPy's printout.
-    const before = (a, b) => a.evaluate((el, other) => Boolean(el.compareDocumentPosition(other) & Node.DOCUMENT_POSITION_FOLLOWING), b);
-    assert.ok(await before(card(page, 's4-fold'), await page.getByText(/^The folded layer: replace/).first().elementHandle()));
-    assert.ok(await before(card(page, 's5-var-predict'), await page.getByText(/^Run with NumPy 1\.24, it prints:/).elementHandle()));
+    const precedes = (a, b) => a.evaluate((el, other) => Boolean(el.compareDocumentPosition(other) & Node.DOCUMENT_POSITION_FOLLOWING), b);
+    assert.ok(await precedes(card(page, 's4-fold'), await page.getByText(/^The folded layer: replace/).first().elementHandle()));
+    assert.ok(await precedes(card(page, 's5-var-predict'), await page.getByText(/^Run with NumPy 1\.24, it prints:/).elementHandle()));
 
     // A run that exists before the prediction: the choice is recorded as made after it, and does not count.
     await handOverRuns(page);
@@ -412,7 +282,7 @@ test('options follow the seed; a wrong choice keeps the right one hidden; predic
 
     // Messages name no internal field: the NumPy paste without its Mean and Var.
     const paste = exerciseFor('s5-numpy-paste', 4242);
-    const yLine = numpyPrints(paste.data.script).split(', Mean:')[0];
+    const yLine = numpyPrints(paste.data.script).trim().split(', Mean:')[0];
     const pasted = await answer(page, 's5-numpy-paste', { paste: yLine });
     assert.match(pasted, /Paste the whole printed line/);
     assert.doesNotMatch(pasted, /numpy_output/);
@@ -421,7 +291,7 @@ test('options follow the seed; a wrong choice keeps the right one hidden; predic
 });
 
 test('progress survives a reload: answers, verdicts, attempts, hints, drafts and the revealed solution', async () => {
-  const { page, problems, close } = await openExercises(browser, site.url);
+  const { page, problems, close } = await openExercises(site, '');
   try {
     const seed = await pageSeed(page);
     const mv = cliCompute({ op: 'exercise', id: 's1-mean-var', seed });
@@ -458,7 +328,7 @@ test('progress survives a reload: answers, verdicts, attempts, hints, drafts and
 });
 
 test('export → import into a fresh browser gives the same verdicts, and bnkata check agrees', async () => {
-  const first = await openExercises(browser, site.url);
+  const first = await openExercises(site, '');
   let exported;
   let verdicts;
   try {
@@ -497,7 +367,7 @@ test('export → import into a fresh browser gives the same verdicts, and bnkata
     assert.ok(line.includes(verdict.replace('_', ' ')) || line.includes(verdict), `${id}: page says ${verdict}, CLI says "${line}"`);
   }
 
-  const second = await openExercises(browser, site.url);
+  const second = await openExercises(site, '');
   try {
     const { page } = second;
     await page.getByLabel('Import answers…').setInputFiles(exported);
@@ -514,7 +384,7 @@ test('export → import into a fresh browser gives the same verdicts, and bnkata
 });
 
 test('instructor URL parameters set the seed, hide solutions and lock steps', async () => {
-  const { page, problems, close } = await openExercises(browser, `${site.url}?seed=4242&solutions=hide&lock=4,5&lock=x`);
+  const { page, problems, close } = await openExercises(site, '?seed=4242&solutions=hide&lock=4,5&lock=x');
   try {
     assert.match(await page.locator('.progress-seed').textContent(), /seed 4242, set by this link/);
     const mv = cliCompute({ op: 'exercise', id: 's1-mean-var', seed: 4242 });
@@ -528,7 +398,7 @@ test('instructor URL parameters set the seed, hide solutions and lock steps', as
     assert.equal(await fold.getByRole('button', { name: 'Check' }).isDisabled(), true);
     assert.equal(await card(page, 's1-mean-var').getByRole('textbox', { name: 'μ_B' }).isDisabled(), false, 'step 1 is open');
     // A bad value is ignored with a notice.
-    const bad = await openExercises(browser, `${site.url}?seed=banana`);
+    const bad = await openExercises(site, '?seed=banana');
     try {
       assert.match(await bad.page.locator('.progress-notices').textContent(), /seed “banana” is not a whole number/);
       assert.match(await bad.page.locator('.progress-seed').textContent(), /your own seed/);
@@ -539,7 +409,7 @@ test('instructor URL parameters set the seed, hide solutions and lock steps', as
 });
 
 test('the sigmoid-range figure: γ and β change the share of near-linear inputs', async () => {
-  const { page, problems, close } = await openExercises(browser, site.url);
+  const { page, problems, close } = await openExercises(site, '');
   try {
     const figure = page.locator('[data-figure="sigmoid-range"]');
     await figure.scrollIntoViewIfNeeded();
@@ -563,7 +433,7 @@ test('the sigmoid-range figure: γ and β change the share of near-linear inputs
 
 test('the exercises pass axe in light and dark and fit 320 px; the runner works from file://', async () => {
   for (const colorScheme of ['light', 'dark']) {
-    const { page, problems, close } = await openExercises(browser, site.url, { colorScheme, bypassCSP: true });
+    const { page, problems, close } = await openExercises(site, '', { colorScheme, bypassCSP: true });
     try {
       const c = card(page, 's5-forward-code');
       await c.scrollIntoViewIfNeeded();
@@ -574,7 +444,7 @@ test('the exercises pass axe in light and dark and fit 320 px; the runner works 
       assertNoProblems(problems, colorScheme);
     } finally { await close(); }
   }
-  const narrow = await openExercises(browser, site.url, { viewport: NARROW });
+  const narrow = await openExercises(site, '', { viewport: NARROW });
   try {
     await answer(narrow.page, 's1-formula', { fields: { xhat: '(x - mu)/sqrt(var + $eps)' } });
     const overflow = await horizontalOverflow(narrow.page);
@@ -582,7 +452,7 @@ test('the exercises pass axe in light and dark and fit 320 px; the runner works 
     assertNoProblems(narrow.problems, '320 px');
   } finally { await narrow.close(); }
 
-  const local = await openExercises(browser, fileUrl());
+  const local = await openExercises(site, fileUrl());
   try {
     const c = card(local.page, 's5-forward-code');
     await c.scrollIntoViewIfNeeded();

@@ -151,17 +151,6 @@ PasteDraw draw_paste(Rng& rng) {
     return d;
 }
 
-// y as NumPy prints it: "[ 1.03051741 -0.86213929 …]" (8 decimals, ASCII minus, spaces).
-std::string numpy_style(const Vec& y) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < y.size(); ++i) {
-        char buf[40];
-        std::snprintf(buf, sizeof buf, "%s%.8f", i ? " " : "", y[i]);
-        s += buf;
-    }
-    return s + "]";
-}
-
 std::string python_list(const Vec& x) {
     std::string s = "[";
     for (std::size_t i = 0; i < x.size(); ++i) {
@@ -225,7 +214,7 @@ Generated numpy_paste(std::uint64_t seed) {
           "np.var divides by m (ddof = 0) — that is the variance batch norm uses.",
           "ε goes inside the square root: np.sqrt(var_b + epsilon)."}},
         {"solution",
-         {{"answer", {{"numpy_output", "Normalized y: " + numpy_style(d.grading.fields[0].expected) + ", Mean: " +
+         {{"answer", {{"numpy_output", "Normalized y: " + print_numpy_array(d.grading.fields[0].expected) + ", Mean: " +
                                            python_float(of_y.mean) + ", Var: " + python_float(of_y.var)}}},
           {"explanation",
            "The kata's batch_norm_forward gives y = γ·(x − μ_B)/√(σ²_B + ε) + β = " +

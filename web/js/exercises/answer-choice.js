@@ -4,7 +4,7 @@
 // Options come without their correctness, in an order the core draws from (exercise id, seed) and
 // lettered in that order (docs/exercises.md). After grading, the core explains the options the learner
 // picked — all of them once the answer is right — and each explanation is shown under its option.
-import { h, uniqueId } from './dom.js';
+import { el as h, uniqueId } from '../ui/dom.js';
 
 export function createChoiceWidget(exercise) {
   const multiple = exercise.kind === 'multi';

@@ -19,6 +19,7 @@
 // `bnkata train` and in the page; the lesson text states what those runs showed.
 
 import { readInstructorSettings } from '../exercises/instructor.js';
+import { formatNumber } from '../ui/format.js';
 
 // The lab's default seed: an instructor's ?seed= (exercises/instructor.js) seeds the lab too, so a class
 // that opens one link sees the same runs; the lab's seeds are 32-bit, so a larger link seed is taken
@@ -41,7 +42,7 @@ function pair(config, bnExtra = {}) {
 }
 
 const pct = (x) => `${(100 * x).toFixed(1)} %`;
-const num = (x) => (x === null || x === undefined || !Number.isFinite(x) ? 'not a number' : Math.abs(x) >= 1000 || (Math.abs(x) < 0.01 && x !== 0) ? x.toExponential(2) : x.toFixed(3));
+const num = (x) => formatNumber(x, { decimals: 3 });  // the page's one number format, to 3 decimals
 const last = (array) => (array.length ? array[array.length - 1] : undefined);
 
 function appendRow(table, x, values) {
