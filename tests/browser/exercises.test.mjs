@@ -283,9 +283,17 @@ test('options follow the seed; a wrong choice keeps the right one hidden; predic
     // Messages name no internal field: the NumPy paste without its Mean and Var.
     const paste = exerciseFor('s5-numpy-paste', 4242);
     const yLine = numpyPrints(paste.data.script).trim().split(', Mean:')[0];
-    const pasted = await answer(page, 's5-numpy-paste', { paste: yLine });
+    // (An answer that cannot be checked is not an attempt, so the card's status does not change: wait for the verdict.)
+    const pasteCard = card(page, 's5-numpy-paste');
+    await pasteCard.scrollIntoViewIfNeeded();
+    await pasteCard.getByRole('textbox', { name: 'What your script printed' }).focus();
+    await page.keyboard.insertText(yLine);
+    await pasteCard.getByRole('button', { name: 'Check' }).press('Enter');
+    await pasteCard.locator('.verdict').getByText(/Cannot be checked/).waitFor();
+    const pasted = await pasteCard.locator('.verdict').textContent();
     assert.match(pasted, /Paste the whole printed line/);
     assert.doesNotMatch(pasted, /numpy_output/);
+    assert.match(await pasteCard.locator('.exercise-status').textContent(), /not answered · 0 attempts/);
     assertNoProblems(problems);
   } finally { await close(); }
 });
