@@ -55,7 +55,10 @@ function fieldBox(c, ex, name) {
 
 // Answers one exercise card by keyboard and waits for its verdict; resolves to the verdict text.
 async function answerByKeyboard(page, c, answer, ex) {
+  // Checked when the status changes, or (for an answer that cannot be checked, which is not an attempt and
+  // leaves the status alone) when the verdict does.
   const before = await c.locator('.exercise-status').textContent();
+  const verdictBefore = await c.locator('.verdict').textContent();
   if (answer.fields) {
     const names = Object.keys(answer.fields);
     await fieldBox(c, ex, names[0]).focus();
@@ -113,8 +116,9 @@ async function answerByKeyboard(page, c, answer, ex) {
     await tabTo(page, await checkButton(c));
     await page.keyboard.press('Enter');
   }
-  await page.waitForFunction(({ el, before }) => el.querySelector('.exercise-status').textContent !== before && !el.querySelector('.code-running'),
-    { el: await c.elementHandle(), before });
+  await page.waitForFunction(({ el, before, verdictBefore }) => (el.querySelector('.exercise-status').textContent !== before ||
+    el.querySelector('.verdict').textContent !== verdictBefore) && !el.querySelector('.code-running'),
+  { el: await c.elementHandle(), before, verdictBefore });
   return c.locator('.verdict').textContent();
 }
 
