@@ -8,6 +8,7 @@ add_library(bnkata_exercises STATIC
   cpp/src/exercises/grading.cpp
   cpp/src/exercises/reference.cpp
   cpp/src/exercises/authoring.cpp
+  cpp/src/exercises/option_order.cpp
   cpp/src/exercises/numpy_print.cpp
   cpp/src/exercises/code_grading.cpp
   cpp/src/exercises/step1_normalization.cpp

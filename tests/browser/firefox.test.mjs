@@ -148,6 +148,11 @@ describe('the lesson in Firefox ESR', () => {
         for (const [name, text] of Object.entries(given.fields)) {
           await typeInto(page, await byRole(c, 'textbox', ex.fields.find((f) => f.name === name).label), text);
         }
+      } else if (given.statements) {
+        // Every true statement the seed drew.
+        for (const option of ex.options.filter((o) => given.statements.some((re) => re.test(o.text)))) {
+          await (await byRole(c, 'checkbox', option.text)).click();
+        }
       } else if (given.option || given.options) {
         for (const re of given.options || [given.option]) {
           const option = ex.options.find((o) => re.test(o.text));

@@ -3,6 +3,7 @@
 
 #include "bnkata/exercises/exercise.hpp"
 #include "bnkata/exercises/grading.hpp"
+#include "bnkata/exercises/option_order.hpp"
 
 namespace bnkata::exercises {
 
@@ -74,14 +75,17 @@ Problem read_seed(const json* value, std::uint64_t& seed) {
 }
 
 json exercise_json(const ExerciseDefinition& d, std::uint64_t seed) {
-    json out = {{"id", d.id}, {"step", d.step}, {"title", d.title}, {"kind", d.kind}, {"seed", seed}};
+    json out = {{"id", d.id}, {"step", d.step}, {"title", d.title}, {"kind", d.kind}, {"core", d.core}, {"seed", seed}};
     const Generated g = d.generate(seed);
-    for (auto it = g.exercise.begin(); it != g.exercise.end(); ++it) out[it.key()] = it.value();
+    const json shown = show_options(g.exercise, option_order(d.id, seed, g.exercise.value("options", json())));
+    for (auto it = shown.begin(); it != shown.end(); ++it) out[it.key()] = it.value();
     return out;
 }
 
 json grade_answer(const ExerciseDefinition& d, std::uint64_t seed, const json& answer) {
-    json result = d.generate(seed).grade(answer);
+    const Generated g = d.generate(seed);
+    const OptionOrder order = option_order(d.id, seed, g.exercise.value("options", json()));
+    json result = verdict_to_shown(g.grade(answer_to_written(answer, order)), order);
     result["id"] = d.id;
     result["seed"] = seed;
     return result;
@@ -90,7 +94,7 @@ json grade_answer(const ExerciseDefinition& d, std::uint64_t seed, const json& a
 json exercise_catalog_op(const json&) {
     json list = json::array();
     for (const ExerciseDefinition& d : catalog())
-        list.push_back({{"id", d.id}, {"step", d.step}, {"title", d.title}, {"kind", d.kind}});
+        list.push_back({{"id", d.id}, {"step", d.step}, {"title", d.title}, {"kind", d.kind}, {"core", d.core}});
     return {{"exercises", list}};
 }
 

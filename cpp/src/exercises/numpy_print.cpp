@@ -12,7 +12,7 @@ namespace bnkata::exercises {
 namespace {
 bool separator(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ','; }
 
-// One number as NumPy prints it: "-0.4472118", "1.e-09", "nan", "-inf", "1." — the whole token or nothing.
+// One number as NumPy prints it: "-0.44721181", "1.e-09", "nan", "-inf", "1." — the whole token or nothing.
 bool read_token(const std::string& token, double& value) {
     if (token == "nan" || token == "-nan") { value = std::nan(""); return true; }
     if (token == "inf") { value = HUGE_VAL; return true; }

@@ -31,6 +31,9 @@ struct ExerciseDefinition {
     const char* title;
     const char* kind;  // numeric | vector | formula | choice | multi | predict | code | paste
     Generated (*generate)(std::uint64_t seed);
+    // On the core path: about ten exercises across the five steps that fit, with the reading, in an hour.
+    // The others (and the lab's deeper experiments) are optional.
+    bool core = false;
 };
 
 // Each step's file lists its exercises in lesson order.

@@ -26,7 +26,9 @@ const char* verdict_name(Verdict verdict);  // "correct" | "incorrect" | "not_at
 struct Tolerance {
     double relative = 1e-3;
     double absolute = 1e-3;
-    std::string text = "within 0.1 % (or 0.001 near zero)";
+    std::string text;  // the sentence the learner reads, made from the two numbers
+
+    Tolerance(double relative = 1e-3, double absolute = 1e-3);
 
     bool accepts(double got, double want) const;
     // Whether two candidate answers are far enough apart that no answer is accepted as both: only then
@@ -35,7 +37,7 @@ struct Tolerance {
     json to_json() const;
 };
 
-// Numbers a learner computes by hand or with a calculator: 0.1 %, or 0.001 near zero.
+// Numbers a learner computes by hand or with a calculator: 0.001 + 0.1 % of the right value.
 Tolerance hand_tolerance();
 
 // --- Mistakes ------------------------------------------------------------------------------------------
@@ -102,6 +104,8 @@ struct Option {
 json options_json(const std::vector<Option>& options);  // public part: id and text only
 // answer {"choice":"b"} (multi = false) or {"choices":["a","c"]} (multi = true).
 json grade_choice(const json& answer, const std::vector<Option>& options, bool multi);
+// "Right. …" / "False. …": an option's explanation as the grader and the solution show it.
+std::string option_explanation(const Option& o, bool multi);
 
 // --- Formulas ------------------------------------------------------------------------------------------
 using Formula = std::function<double(const Variables&)>;
