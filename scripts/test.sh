@@ -16,7 +16,7 @@ cmake --preset wasm >/dev/null
 cmake --build --preset wasm
 node scripts/build-site.mjs
 
-echo "== node tests (WASM) and browser tests (Chromium)"
+echo "== node tests (WASM) and browser tests (Chromium; a pass in Firefox ESR)"
 # A test file that hangs (a browser that stops answering Playwright) fails after 10 minutes, naming
 # itself, instead of holding the run up for good; node's timeout applies to each file, and the longest
 # file takes a few minutes on a slow machine.
