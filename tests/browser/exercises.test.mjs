@@ -1,4 +1,4 @@
-// The exercises of all five steps, driven by keyboard as a learner drives them (issue 4):
+// The exercises of all five steps, driven by keyboard as a learner drives them:
 //
 //   - the whole lesson can be completed: every exercise gets a "correct" verdict. The answers are worked
 //     out from each exercise's own data (asked from the native CLI with the page's seed), by the tests'

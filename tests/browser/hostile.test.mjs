@@ -1,4 +1,4 @@
-// Hostile and broken input to the exercises (issue 4, "Bad and hostile input"): each gets a clear
+// Hostile and broken input to the exercises: each gets a clear
 // message, nothing the learner already did is lost, nothing is rendered as HTML, and the page logs no
 // console error and no CSP violation throughout.
 //
