@@ -6,6 +6,7 @@
 #include "bnkata/batchnorm.hpp"
 #include "bnkata/compute.hpp"
 #include "bnkata/json_fields.hpp"
+#include "bnkata/text.hpp"
 #include "bnkata/tensor.hpp"
 #include "fixtures.hpp"
 #include "tensor_checker.hpp"
@@ -388,9 +389,9 @@ TEST_CASE("a request of many small values is refused while parsing, before it co
 TEST_CASE("answers are written so that they cannot throw, and quotes are cut on character boundaries") {
     CHECK(bnkata::to_text(json(std::string("caf\xc3"))) == "\"caf\xef\xbf\xbd\"");  // U+FFFD for a cut é
     const std::string accents = "xéééééé";  // 1 + 6 × 2 bytes
-    CHECK(bnkata::shorten_text(accents, 4) == "xé…");  // not "xé\xc3"
-    CHECK(bnkata::shorten_text(accents, 5) == "xéé…");
-    CHECK(bnkata::shorten_text(accents, 13) == accents);
+    CHECK(bnkata::shorten(accents, 4) == "xé…");  // not "xé\xc3"
+    CHECK(bnkata::shorten(accents, 5) == "xéé…");
+    CHECK(bnkata::shorten(accents, 13) == accents);
 }
 
 TEST_CASE("op_names lists the five Batch Normalization ops") {

@@ -15,13 +15,6 @@ json error_response(const FieldError& error) {
 
 std::string to_text(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-std::string shorten_text(const std::string& text, std::size_t max_bytes) {
-    if (text.size() <= max_bytes) return text;
-    std::size_t cut = max_bytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a sequence
-    return text.substr(0, cut) + "…";
-}
-
 const json* find_field(const json& request, const char* name) {
     if (!request.is_object()) return nullptr;
     const auto it = request.find(name);

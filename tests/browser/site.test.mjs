@@ -84,7 +84,7 @@ async function settledOnStep(page, n) {
   }, `step-${n}`, { timeout: 10000 });
   // Then settled: no figure anywhere still loading (an exercise list waits for the exercise engine), and
   // the heading in the same place for 30 frames in a row. (Not Playwright's "networkidle", which in this
-  // test sometimes never came: 2 runs in 11, on #step-2 and #step-3; the cause was not found.)
+  // test sometimes never came.)
   await page.waitForFunction((id) => {
     const loading = document.querySelector('[data-figure][data-figure-state="loading"]');
     const top = Math.round(document.getElementById(id).querySelector('h2').getBoundingClientRect().top);

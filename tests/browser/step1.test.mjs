@@ -1,5 +1,5 @@
 // Step 1 — normalization, driven as a learner would: by role and label. The expected numbers are the
-// seed's (REFERENCES.md: x = [1, 2, 3, 4], ε = 1e-5 → μ 2.5, σ² 1.25, x̂ ≈ [−1.341635, −0.447212, 0.447212,
+// seed's (the kata's worked example: x = [1, 2, 3, 4], ε = 1e-5 → μ 2.5, σ² 1.25, x̂ ≈ [−1.341635, −0.447212, 0.447212,
 // 1.341635]) and others derived by hand and checked with NumPy 1.24 (quoted next to each).
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

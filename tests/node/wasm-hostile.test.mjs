@@ -37,7 +37,7 @@ function labStillAnswers() {
   const lab = new training.TrainingLab();
   try {
     const config = { seed: 1, sizes: [2, 8, 3], batchnorm: 'before', batch_size: 10, data: { kind: 'blobs', train: 40, test: 20 } };
-    assert.equal(JSON.parse(lab.configure(JSON.stringify(config))).ok, true);
+    assert.equal(JSON.parse(lab.configure(JSON.stringify(config))).error, undefined);
     const r = JSON.parse(lab.step(5));
     assert.equal(r.step, 5);
     assert.equal(r.diverged, null);
@@ -97,16 +97,16 @@ test('the training module answers every extreme with an error value and keeps an
     refused(lab.configure(JSON.stringify({ sizes: [2, 4096, 974, 2], batch_size: 2, test_examples: 100000 })), 'test_examples', /multiply-adds/);
 
     assert.equal(JSON.parse(lab.configure(JSON.stringify({ sizes: [2, 1024, 1024, 2], batch_size: 200, test_examples: 10,
-      data: { kind: 'blobs', train: 200, test: 10 } }))).ok, true);
+      data: { kind: 'blobs', train: 200, test: 10 } }))).error, undefined);
     refused(lab.step(1000), 'k', /at most \d+ steps per call/);
     refused(lab.probe(JSON.stringify({ etas: Array(64).fill(0.1) })), 'etas', /at most \d+ step sizes/);
     refused(lab.probe(`{"etas":${deep}}`), 'etas', /nested more than 32/);
 
     // A spread too wide for float's squares: the run diverges and says where, instead of training on σ² = 0.
     assert.equal(JSON.parse(lab.configure(JSON.stringify({ sizes: [2, 4, 2], batchnorm: 'before', init_scale: 1,
-      batch_size: 4, data: { kind: 'external' } }))).ok, true);
+      batch_size: 4, data: { kind: 'external' } }))).error, undefined);
     const images = Float32Array.from([1e20, -1e20, -1e20, 1e20, 3e20, 1e20, -2e20, -3e20]);
-    assert.equal(JSON.parse(lab.setData('train', images, Uint8Array.from([0, 1, 0, 1]))).ok, true);
+    assert.equal(JSON.parse(lab.setData('train', images, Uint8Array.from([0, 1, 0, 1]))).error, undefined);
     const r = JSON.parse(lab.step(1));
     assert.deepEqual(r.diverged, { step: 1, quantity: 'BN outputs of layer 1' });
   } finally {

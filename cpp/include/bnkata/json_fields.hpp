@@ -32,10 +32,6 @@ const nlohmann::json* find_field(const nlohmann::json& request, const char* name
 // cut short) becomes U+FFFD instead of an exception. Every answer that leaves the core is written so.
 std::string to_text(const nlohmann::json& value);
 
-// At most max_bytes of text, cut at a character boundary (never inside a UTF-8 sequence), with "…"
-// when shortened: for quoting what a learner sent in a message.
-std::string shorten_text(const std::string& text, std::size_t max_bytes);
-
 // A short description of a JSON value's type for messages: "a string", "null", "an array", ...
 std::string describe_type(const nlohmann::json& value);
 

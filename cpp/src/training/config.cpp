@@ -2,6 +2,7 @@
 #include "bnkata/training/config.hpp"
 
 #include "bnkata/json_fields.hpp"
+#include "bnkata/text.hpp"
 
 #include <cmath>
 #include <set>
@@ -14,7 +15,7 @@ using nlohmann::json;
 
 // The value a learner sent, quoted in a message: written so that it cannot throw, and cut short on a
 // character boundary (a cut inside a UTF-8 sequence would make the whole answer invalid UTF-8).
-std::string describe(const json& v) { return shorten_text(to_text(v), 40); }
+std::string describe(const json& v) { return shorten(to_text(v), 40); }
 
 ConfigError error(const std::string& field, const std::string& expected, const json* got) {
     return {field, got ? "expected " + expected + ", got " + describe(*got) : expected};
