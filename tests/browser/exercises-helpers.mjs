@@ -72,3 +72,18 @@ export async function verdictOf(cardLocator) {
   await verdict.locator('.verdict-head').waitFor();
   return verdict.textContent();
 }
+
+// cs231n's staged backward graph on s3-backward-staged's data (x, δ, γ, ε), written out independently of
+// the core: ∂ℓ/∂x̂, ∂ℓ/∂σ², ∂ℓ/∂μ, ∂ℓ/∂x and ∂ℓ/∂γ.
+export function stagedBackward(d) {
+  const m = d.x.length;
+  const sum = (a) => a.reduce((t, v) => t + v, 0);
+  const mu = sum(d.x) / m;
+  const s = Math.sqrt(sum(d.x.map((v) => (v - mu) ** 2)) / m + d.eps);
+  const dxhat = d.delta.map((v) => d.gamma * v);
+  const dvar = sum(dxhat.map((g, i) => g * (d.x[i] - mu) * -0.5 / s ** 3));
+  const dmu = sum(dxhat.map((g) => -g / s));
+  const dx = dxhat.map((g, i) => g / s + dvar * 2 * (d.x[i] - mu) / m + dmu / m);
+  const dgamma = sum(d.delta.map((v, i) => v * (d.x[i] - mu) / s));
+  return { dxhat, dvar, dmu, dx, dgamma };
+}

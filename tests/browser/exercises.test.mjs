@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { launchChromium, serveSite, fileUrl, assertNoProblems, runAxe, formatViolations, horizontalOverflow, NARROW } from './lib/index.mjs';
-import { openExercises, reloadExercises, card, storedProgress, pageSeed, typeInto, cliCompute, cliCheck } from './exercises-helpers.mjs';
+import { openExercises, reloadExercises, card, storedProgress, pageSeed, typeInto, cliCompute, cliCheck, stagedBackward } from './exercises-helpers.mjs';
 
 let browser, site, tmp;
 before(async () => {
@@ -116,6 +116,11 @@ function answerFor(ex) {
     case 's3-fig1-drift': return { option: /^Without batch norm/, run: 'fig1' };
     case 's3-lr-sweep': return { option: /^The network with batch norm/, run: 'lr-sweep' };
     case 's3-bias-blowup': return { option: /grows and grows, while the loss stays about the same/, run: 'bias-blowup' };
+    case 's3-backward-staged': {
+      const g = stagedBackward(d);
+      return { fields: { dxhat: g.dxhat.map(num).join(', '), dvar: num(g.dvar), dmu: num(g.dmu), dx: g.dx.map(num).join(', '), dgamma: num(g.dgamma) } };
+    }
+    case 's3-backward-checks': return { fields: { sum_dx: '0', sum_xhat_dx: '0', ratio: '1/3' } };
     case 's4-running-pytorch': case 's4-running-keras': {
       let rm = d.initial.running_mean;
       let rv = d.initial.running_var;
