@@ -8,6 +8,7 @@ add_library(bnkata_core STATIC
   cpp/src/json_fields.cpp
   cpp/src/tensor.cpp
   cpp/src/bn_ops.cpp
+  cpp/src/gradient_projection.cpp
   cpp/src/dispatch.cpp
 )
 add_library(bnkata::core ALIAS bnkata_core)
@@ -24,6 +25,7 @@ if(NOT EMSCRIPTEN)
   add_executable(bnkata_tests_core
     tests/test_batchnorm.cpp
     tests/test_json_contract.cpp
+    tests/test_gradient_projection.cpp
   )
   target_link_libraries(bnkata_tests_core PRIVATE bnkata_doctest_main bnkata_core bnkata_api)
   # Expected numbers from the committed python3-numpy generator (tests/fixtures/generate.py).
