@@ -1,24 +1,16 @@
 // "Download as a notebook", pressed by keyboard: the page offers a .ipynb built from the core's exercises
 // for its seed, with the learner's own numbers and every exercise's prompt. (That the notebook runs and
 // its answers file passes `bnkata check` is tests/node/notebook.test.mjs.)
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launchChromium, serveSite, assertNoProblems } from './lib/index.mjs';
+import { useSite, assertNoProblems } from './lib/index.mjs';
 import { openExercises, cliCompute } from './exercises-helpers.mjs';
 
-let browser, site;
-before(async () => {
-  browser = await launchChromium();
-  site = await serveSite({ base: '/lesson/' });
-});
-after(async () => {
-  await site?.close();
-  await browser?.close();
-});
+const site = useSite();
 
 test('the notebook for the page’s seed downloads by keyboard, with the learner’s numbers and prompts', async () => {
-  const { page, problems, close } = await openExercises(browser, `${site.url}?seed=7`);
+  const { page, problems, close } = await openExercises(site, `?seed=7`);
   const button = page.getByRole('button', { name: 'Download as a notebook' });
   await button.focus();
   const download = page.waitForEvent('download');
