@@ -15,6 +15,7 @@ add_library(bnkata_core STATIC
   cpp/src/json_fields.cpp
   cpp/src/tensor.cpp
   cpp/src/bn_ops.cpp
+  cpp/src/gradient_projection.cpp
   cpp/src/dispatch.cpp
   cpp/src/gradient_check.cpp
 )
@@ -24,7 +25,7 @@ bnkata_wasm_code(bnkata_core SIZE)  # once per request
 
 if(NOT EMSCRIPTEN)
   bnkata_add_test_suite(core
-    SOURCES tests/test_batchnorm.cpp tests/test_json_contract.cpp tests/test_text.cpp
+    SOURCES tests/test_batchnorm.cpp tests/test_json_contract.cpp tests/test_text.cpp tests/test_gradient_projection.cpp
     LIBRARIES bnkata_core bnkata_api
     # Expected numbers from the committed python3-numpy generator (tests/fixtures/generate.py).
     DEFINITIONS BNKATA_FIXTURES_DIR="${CMAKE_CURRENT_SOURCE_DIR}/tests/fixtures")

@@ -14,6 +14,7 @@ add_library(bnkata_exercises STATIC
   cpp/src/exercises/step1_normalization.cpp
   cpp/src/exercises/step2_scale_shift.cpp
   cpp/src/exercises/step3_gradient_flow.cpp
+  cpp/src/exercises/step3_backward.cpp
   cpp/src/exercises/step4_inference.cpp
   cpp/src/exercises/step5_verification.cpp
   cpp/src/exercises/catalog.cpp
@@ -30,6 +31,7 @@ if(NOT EMSCRIPTEN)
       tests/test_exercises_expression.cpp
       tests/test_exercises_catalog.cpp
       tests/test_exercises_steps.cpp
+      tests/test_exercises_backward.cpp
       tests/test_exercises_code.cpp
       tests/test_exercises_answers_file.cpp
     LIBRARIES bnkata_exercises bnkata_api

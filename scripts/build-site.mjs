@@ -68,6 +68,19 @@ class BuildError extends Error {}
 
 const INCLUDE = /<!--#include\s+([^\s>]+)\s*-->/g;
 
+// <!--#include-text FILE --> (FILE relative to the project, inside tests/fixtures/) is replaced by that
+// file's text, HTML-escaped: a committed program output shown verbatim in a <pre> (step 4's PyTorch run).
+const INCLUDE_TEXT = /<!--#include-text\s+([^\s>]+)\s*-->/g;
+const FIXTURES_DIR = path.join(root, 'tests', 'fixtures');
+
+function includeText(target, rel) {
+  const resolved = path.resolve(root, target);
+  if (!resolved.startsWith(FIXTURES_DIR + path.sep)) throw new BuildError(`web/${rel}: include-text ${target} is outside tests/fixtures/`);
+  if (!existsSync(resolved)) throw new BuildError(`web/${rel}: include-text ${target} not found`);
+  const escape = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+  return readFileSync(resolved, 'utf8').trimEnd().replace(/[&<>]/g, (c) => escape[c]);
+}
+
 // Replaces every <!--#include FILE --> (FILE relative to web/) with that file, typeset, recursively.
 // Each file is typeset on its own so that an error names the file and line it is in.
 function assemble(file, stack = []) {
@@ -77,7 +90,7 @@ function assemble(file, stack = []) {
     const from = stack.length ? ` (included from web/${path.relative(webDir, stack.at(-1))})` : '';
     throw new BuildError(`web/${rel} not found${from}`);
   }
-  const typeset = typesetHtml(readFileSync(file, 'utf8'), `web/${rel}`);
+  const typeset = typesetHtml(readFileSync(file, 'utf8'), `web/${rel}`).replace(INCLUDE_TEXT, (_, target) => includeText(target, rel));
   return typeset.replace(INCLUDE, (_, target) => {
     const resolved = path.resolve(webDir, target);
     if (!resolved.startsWith(webDir + path.sep)) throw new BuildError(`web/${rel}: include ${target} is outside web/`);

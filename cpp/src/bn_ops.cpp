@@ -3,6 +3,7 @@
 
 #include "bnkata/batchnorm.hpp"
 #include "bnkata/forward_stages.hpp"
+#include "bnkata/gradient_projection.hpp"
 #include "bnkata/json_fields.hpp"
 #include "bnkata/tensor.hpp"
 
@@ -184,6 +185,7 @@ const OpTable& batchnorm_ops() {
         {"forward_eval", op_forward_eval},
         {"backward", op_backward},
         {"update_running", op_update_running},
+        {"gradient_projection", op_gradient_projection},  // gradient_projection.hpp: step 3's figure
     };
     return table;
 }

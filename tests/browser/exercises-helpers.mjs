@@ -163,6 +163,11 @@ export function answerFor(ex) {
     case 's3-fig1-drift': return { option: /^Without batch norm/, run: 'fig1' };
     case 's3-lr-sweep': return { option: /^The network with batch norm/, run: 'lr-sweep' };
     case 's3-bias-blowup': return { option: /grows and grows, while the loss stays about the same/, run: 'bias-blowup' };
+    case 's3-backward-staged': {
+      const g = stagedBackward(d);
+      return { fields: { dxhat: g.dxhat.map(num).join(', '), dvar: num(g.dvar), dmu: num(g.dmu), dx: g.dx.map(num).join(', '), dgamma: num(g.dgamma) } };
+    }
+    case 's3-backward-checks': return { fields: { sum_dx: '0', sum_xhat_dx: '0', ratio: '1/3' } };
     case 's4-running-pytorch': case 's4-running-keras': {
       let rm = d.initial.running_mean;
       let rv = d.initial.running_var;
@@ -200,4 +205,18 @@ export function answerFor(ex) {
     case 's5-numpy-paste': return { paste: numpyPrints(d.script) };
     default: throw new Error(`this test does not know how to answer ${ex.id}: add it`);
   }
+
+// cs231n's staged backward graph on s3-backward-staged's data (x, δ, γ, ε), written out independently of
+// the core: ∂ℓ/∂x̂, ∂ℓ/∂σ², ∂ℓ/∂μ, ∂ℓ/∂x and ∂ℓ/∂γ.
+export function stagedBackward(d) {
+  const m = d.x.length;
+  const sum = (a) => a.reduce((t, v) => t + v, 0);
+  const mu = sum(d.x) / m;
+  const s = Math.sqrt(sum(d.x.map((v) => (v - mu) ** 2)) / m + d.eps);
+  const dxhat = d.delta.map((v) => d.gamma * v);
+  const dvar = sum(dxhat.map((g, i) => g * (d.x[i] - mu) * -0.5 / s ** 3));
+  const dmu = sum(dxhat.map((g) => -g / s));
+  const dx = dxhat.map((g, i) => g / s + dvar * 2 * (d.x[i] - mu) / m + dmu / m);
+  const dgamma = sum(d.delta.map((v, i) => v * (d.x[i] - mu) / s));
+  return { dxhat, dvar, dmu, dx, dgamma };
 }

@@ -6,6 +6,8 @@ import * as stepNav from './figures/step-nav.js';
 import * as normalize from './figures/normalize.js';
 import * as verify from './figures/verify.js';
 import * as sigmoidRange from './figures/sigmoid-range.js';
+import * as gradientProjection from './figures/gradient-projection.js';
+import * as solvedReveal from './figures/solved-reveal.js';
 import * as exercises from './exercises/exercise-list.js';
 import * as exerciseProgress from './exercises/progress-panel.js';
 
@@ -15,6 +17,8 @@ export const figures = {
   normalize,
   verify,
   'sigmoid-range': sigmoidRange,
+  'gradient-projection': gradientProjection,
+  'solved-reveal': solvedReveal,
   exercises,
   'exercise-progress': exerciseProgress,
 };

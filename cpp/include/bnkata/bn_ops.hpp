@@ -39,7 +39,8 @@ nlohmann::json op_backward(const nlohmann::json& request);
 // is refused, as PyTorch refuses it: the unbiased variance it stores is undefined.
 nlohmann::json op_update_running(const nlohmann::json& request);
 
-// The five ops above as rows of the op table (dispatch.hpp), in this order.
+// The five ops above, then gradient_projection (gradient_projection.hpp), as rows of the op table
+// (dispatch.hpp), in this order.
 const OpTable& batchnorm_ops();
 
 }  // namespace bnkata

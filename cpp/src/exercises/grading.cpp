@@ -106,6 +106,20 @@ const Mistake kMistakes[] = {
      "Each output unit's row of W must be multiplied by its γ/√(running_var + ε)."},
     {"y_instead_of_xhat", "γ and β included",
      "That is y = γ·x̂ + β; the question asks for x̂ itself, before the scale and shift."},
+    {"no_grad_through_mean", "Gradient not propagated through μ_B",
+     "Your ∂ℓ/∂x has the paths through x̂ᵢ and σ²_B but not the one through μ_B: ∂ℓ/∂μ·∂μ/∂xᵢ = ∂ℓ/∂μ/m. "
+     "μ_B depends on every xᵢ; without that term the ∂ℓ/∂xᵢ no longer sum to 0."},
+    {"forgot_one_over_m", "1/m missing",
+     "∂μ/∂xᵢ = 1/m and ∂σ²/∂xᵢ = 2(xᵢ − μ)/m: both statistics are averages, so each xᵢ moves them by 1/m of its "
+     "own change. Your ∂ℓ/∂x has the terms through μ_B and σ²_B without the 1/m."},
+    {"dgamma_with_x", "∂ℓ/∂γ computed with x instead of x̂",
+     "γ multiplies x̂, not x: y = γ·x̂ + β, so ∂ℓ/∂γ = Σ δᵢ·x̂ᵢ."},
+    {"gradient_scales_with_weights", "Gradient grows with the weights",
+     "Without BN, scaling W by a would scale the layer's output; with BN it changes nothing downstream "
+     "(BN(aWu) = BN(Wu)), so ∂ℓ/∂x shrinks by a and ∂ℓ/∂(aW) = (1/a)·∂ℓ/∂W (Ioffe & Szegedy, §3.3)."},
+    {"gradient_unchanged_by_scale", "Gradient unchanged by scaling the weights",
+     "The output does not change, but the gradient does: x is a times larger, so the same change of y needs an "
+     "a times larger change of x, and ∂ℓ/∂(aW) = (1/a)·∂ℓ/∂W (Ioffe & Szegedy, §3.3)."},
 };
 const Mistake kUnknownMistake = {"unknown", "An unrecognised mistake", ""};
 }  // namespace

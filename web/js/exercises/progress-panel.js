@@ -14,6 +14,8 @@ import { instructorSettings } from './instructor.js';
 import { activeSeed } from './exercise-list.js';
 import { buildAnswersFile, downloadJson, readAnswersFile } from './answers-file.js';
 import { listenForRuns } from './run-summary.js';
+import { buildNotebook } from './notebook.js';
+import { offerDownload } from '../ui/download.js';
 import builtCatalog from 'bnkata:exercise-catalog';
 
 export function mount(root, ctx) {
@@ -28,13 +30,14 @@ export function mount(root, ctx) {
   const notices = h('div', { class: 'progress-notices' });
   const importStatus = h('div', { class: 'progress-import-status', role: 'status', 'aria-live': 'polite' });
   const exportButton = h('button', { type: 'button', class: 'button' }, 'Export answers');
+  const notebookButton = h('button', { type: 'button', class: 'button' }, 'Download as a notebook');
   const fileId = uniqueId('import');
   const fileInput = h('input', { type: 'file', id: fileId, accept: '.json,application/json', class: 'visually-hidden-file' });
   const importLabel = h('label', { for: fileId, class: 'button' }, 'Import answers…');
   const section = h('section', { class: 'progress-panel', 'aria-label': 'Your progress' },
     h('h2', { class: 'progress-title' }, 'Your progress'),
     coreCount, count, seedLine, notices,
-    h('div', { class: 'progress-actions' }, exportButton, fileInput, importLabel),
+    h('div', { class: 'progress-actions' }, exportButton, fileInput, importLabel, notebookButton),
     h('p', { class: 'progress-help' },
       'Progress is kept in this browser. Export saves your answers as a JSON file (re-grade it with “bnkata check answers.json”); Import brings such a file back.'),
     importStatus);
@@ -68,6 +71,22 @@ export function mount(root, ctx) {
     downloadJson(file, `bnkata-answers-seed-${seed}.json`);
     const n = Object.keys(file.answers).length;
     importStatus.replaceChildren(h('p', {}, `Exported ${n} answer${n === 1 ? '' : 's'} (seed ${seed}).`));
+  });
+
+  // The kata as a Jupyter notebook for this seed (notebook.js), built now from the core's exercises.
+  notebookButton.addEventListener('click', async () => {
+    const seed = activeSeed(store, settings);
+    try {
+      const engine = await ctx.exerciseEngine();
+      const catalog = engine.compute({ op: 'exercise_catalog' });
+      const exercises = (catalog.exercises || []).map((e) => engine.compute({ op: 'exercise', id: e.id, seed }));
+      const notebook = buildNotebook(seed, exercises);
+      offerDownload(new Blob([JSON.stringify(notebook, null, 1) + '\n'], { type: 'application/x-ipynb+json' }), `bnkata-seed-${seed}.ipynb`);
+      importStatus.replaceChildren(h('p', {}, `Downloaded the notebook for seed ${seed}. Its last cell writes an answers file to import here.`));
+    } catch (error) {
+      importStatus.replaceChildren(h('p', { class: 'progress-import-error', role: 'alert' },
+        `The notebook could not be built (${error && error.message ? error.message : error}). Nothing else changed.`));
+    }
   });
 
   fileInput.addEventListener('change', async () => {

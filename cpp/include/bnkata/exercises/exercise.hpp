@@ -40,6 +40,7 @@ struct ExerciseDefinition {
 std::vector<ExerciseDefinition> step1_exercises();
 std::vector<ExerciseDefinition> step2_exercises();
 std::vector<ExerciseDefinition> step3_exercises();
+std::vector<ExerciseDefinition> step3_backward_exercises();  // the backward pass, worked out
 std::vector<ExerciseDefinition> step4_exercises();
 std::vector<ExerciseDefinition> step5_exercises();
 
