@@ -119,10 +119,18 @@ for (const { what, viewport, hash } of [
       const inView = roots.filter((r) => r.shown && r.bottom > 0 && r.top < viewport.height);
       assert.ok(inView.length > 0, 'some figure is in the first viewport');
       assert.deepEqual(inView.filter((r) => r.state === null).map((r) => r.name), [], 'figures in view not live at bnkata:ready');
-      // The lesson's figures mount lazily: those many screens away have not started.
-      const far = roots.filter((r) => r.shown && r.inLesson && (r.top > 4 * viewport.height || r.bottom < -4 * viewport.height));
+      // The lesson's figures mount lazily: those many screens away have not started, at bnkata:ready (which
+      // may come before the browser has parsed them) nor once the whole lesson is there.
+      const isFar = (r) => r.shown && r.inLesson && (r.top > 4 * viewport.height || r.bottom < -4 * viewport.height);
+      assert.deepEqual(roots.filter((r) => isFar(r) && r.state !== null).map((r) => r.name), [], 'far figures mounted at bnkata:ready');
+      await page.waitForFunction(() => document.readyState !== 'loading');
+      const far = (await page.evaluate(() => Array.from(document.querySelectorAll('[data-figure]'), (root) => {
+        const box = root.getBoundingClientRect();
+        return { name: root.dataset.figure, top: box.top, bottom: box.bottom, shown: root.getClientRects().length > 0,
+          inLesson: !!root.closest('main > section'), state: root.dataset.figureState || null };
+      }))).filter(isFar);
       assert.ok(far.length > 0, 'some figure is far from the first viewport');
-      assert.deepEqual(far.filter((r) => r.state !== null).map((r) => r.name), [], 'far figures mounted at bnkata:ready');
+      assert.deepEqual(far.filter((r) => r.state !== null).map((r) => r.name), [], 'far figures mounted once the lesson is parsed');
       if (hash) {
         const top = await page.locator(hash).getByRole('heading', { level: 2 }).evaluate((h) => h.getBoundingClientRect().top);
         assert.ok(top >= 0 && top < viewport.height / 2, `the linked step’s heading is at the top of the screen (at ${top} px)`);

@@ -149,8 +149,7 @@ async function start() {
   mark('bnkata:figures-start');  // the core is ready (the page may still be parsing)
   coreReady = true;
   for (const root of waiting.splice(0)) mountFigure(root, ctx, mounted);
-  await parsed;
-  await scheduler.firstReport;
+  await scheduler.firstReport;  // often before the browser has parsed the whole lesson
   mark('bnkata:ready');
   document.documentElement.dataset.bnkata = 'ready';
   document.dispatchEvent(new Event('bnkata:ready'));

@@ -7,8 +7,9 @@
 
 const MARGIN = '100% 0px';  // a screen above and below: a figure is there before the reader reaches it
 
-// Calls mountRoot(root) once per root, when it is near. `firstReport` resolves once the document is
-// parsed and the observer has reported on its roots: the figures in or near the viewport have mounted.
+// Calls mountRoot(root) once per root, when it is near. `firstReport` resolves once the figures within a
+// screen of the viewport have mounted: the observer has reported on the parsed document's roots, or
+// (below) the parser is more than a screen past the viewport.
 // mountWithin(element) mounts the roots in (or at) an element now, e.g. a deep link's target.
 export function startMountScheduler(mountRoot, { mountAtOnce = () => false } = {}) {
   const done = new WeakSet();
@@ -62,7 +63,26 @@ export function startMountScheduler(mountRoot, { mountAtOnce = () => false } = {
   if (document.readyState === 'loading') {
     parsing.observe(document, { childList: true, subtree: true });
     document.addEventListener('DOMContentLoaded', whenParsed, { once: true });
+    if (!location.hash) requestAnimationFrame(whileParsing);
   } else whenParsed();
+
+  // While the lesson is parsed, Chromium runs no observer callbacks (it gives loading the priority), and
+  // a first visit would wait for the whole lesson before its first screen's figures start. So each
+  // animation frame until then mounts the parsed roots within a screen of the viewport, and once the
+  // parsed part reaches past that, gives the first report. (Not for a #link: the browser scrolls to its
+  // target when it finds it, and the observer reports once the document is parsed.)
+  function whileParsing() {
+    if (document.readyState !== 'loading') return;
+    const reach = 2 * window.innerHeight;
+    for (const root of document.querySelectorAll('[data-figure]')) {
+      if (done.has(root) || mountAtOnce(root) || !root.getClientRects().length) continue;
+      const box = root.getBoundingClientRect();
+      if (box.bottom >= -window.innerHeight && box.top <= reach) mount(root);
+    }
+    const main = document.querySelector('main');
+    if (main && main.getBoundingClientRect().bottom > reach) reported();
+    else requestAnimationFrame(whileParsing);
+  }
 
   // Keyboard: focus in a step (or before the lesson) mounts that step's roots and the next step's.
   document.addEventListener('focusin', (event) => {
