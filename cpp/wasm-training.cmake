@@ -27,3 +27,14 @@ target_link_options(bnkata_wasm_training PRIVATE
   -O3                           # wasm-opt for speed
   -mbulk-memory                 # memcpy/memset as memory.copy/fill instructions, not calls out to JS
 )
+
+# `bnkata bench` as a WebAssembly program for Node (scripts/bench-wasm-kernels.mjs): the BN kernels of the
+# modules above, timed against a triad compiled into the same module. Not part of the site.
+add_executable(bnkata_bench_kernels_wasm cpp/bench/bench_kernels_wasm.cpp cpp/cli/cmd_bench.cpp)
+set_target_properties(bnkata_bench_kernels_wasm PROPERTIES
+  OUTPUT_NAME bnkata-bench-kernels SUFFIX .js RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+target_link_libraries(bnkata_bench_kernels_wasm PRIVATE bnkata_core)
+bnkata_warnings(bnkata_bench_kernels_wasm)
+target_compile_options(bnkata_bench_kernels_wasm PRIVATE -msimd128 -O3)
+# SINGLE_FILE: Debian's Emscripten would fetch() a separate .wasm, which Node 20's fetch refuses for a path.
+target_link_options(bnkata_bench_kernels_wasm PRIVATE -O3 -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sEXIT_RUNTIME=1 -sSINGLE_FILE=1)
