@@ -4,13 +4,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { openLesson, mountAllFigures, projectRoot } from './lib/index.mjs';
+import { mountAllFigures, projectRoot } from './lib/index.mjs';
 
 export const PROGRESS_KEY = 'bnkata:v1:progress';
 
-// Opens the lesson and mounts every figure, so that every exercise card exists.
-export async function openExercises(browser, url, options) {
-  const opened = await openLesson(browser, url, options);
+// Opens the lesson (site.open's `where`: a full URL or what follows the served address) and mounts
+// every figure, so that every exercise card exists.
+export async function openExercises(site, where, options) {
+  const opened = await site.open(where, options);
   await mountAllFigures(opened.page);
   await opened.page.locator('article[data-exercise]').first().waitFor();
   return opened;

@@ -18,20 +18,13 @@ import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { launchChromium, serveSite, fileUrl, assertNoProblems, runAxe, formatViolations, horizontalOverflow, NARROW } from './lib/index.mjs';
+import { useSite, fileUrl, assertNoProblems, runAxe, formatViolations, horizontalOverflow, NARROW } from './lib/index.mjs';
 import { openExercises, reloadExercises, card, storedProgress, pageSeed, typeInto, cliCompute, cliCheck } from './exercises-helpers.mjs';
 
-let browser, site, tmp;
-before(async () => {
-  browser = await launchChromium();
-  site = await serveSite({ base: '/lesson/' });
-  tmp = mkdtempSync(path.join(tmpdir(), 'bnkata-exercises-'));
-});
-after(async () => {
-  await site?.close();
-  await browser?.close();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+const site = useSite();
+let tmp;
+before(() => { tmp = mkdtempSync(path.join(tmpdir(), 'bnkata-exercises-')); });
+after(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
 
 // ---------------------------------------------------------------------------------------------------
 // The test's own arithmetic (independent of the core)
@@ -277,7 +270,7 @@ async function completeLesson(page) {
 // ---------------------------------------------------------------------------------------------------
 
 test('a learner completes every exercise of the lesson by keyboard, and the page says so', async () => {
-  const { page, problems, close } = await openExercises(browser, site.url);
+  const { page, problems, close } = await openExercises(site, '');
   try {
     // Step 3 asks for a run first: before it, the page says so.
     const predict = card(page, 's3-fig1-accuracy');
@@ -296,7 +289,7 @@ test('a learner completes every exercise of the lesson by keyboard, and the page
 });
 
 test('a wrong answer is not correct and names the mistake, with the tolerance', async () => {
-  const { page, problems, close } = await openExercises(browser, site.url);
+  const { page, problems, close } = await openExercises(site, '');
   try {
     const seed = await pageSeed(page);
     const mv = cliCompute({ op: 'exercise', id: 's1-mean-var', seed });
@@ -330,7 +323,7 @@ test('a wrong answer is not correct and names the mistake, with the tolerance', 
 });
 
 test('progress survives a reload: answers, verdicts, attempts, hints, drafts and the revealed solution', async () => {
-  const { page, problems, close } = await openExercises(browser, site.url);
+  const { page, problems, close } = await openExercises(site, '');
   try {
     const seed = await pageSeed(page);
     const mv = cliCompute({ op: 'exercise', id: 's1-mean-var', seed });
@@ -367,7 +360,7 @@ test('progress survives a reload: answers, verdicts, attempts, hints, drafts and
 });
 
 test('export → import into a fresh browser gives the same verdicts, and bnkata check agrees', async () => {
-  const first = await openExercises(browser, site.url);
+  const first = await openExercises(site, '');
   let exported;
   let verdicts;
   try {
@@ -402,7 +395,7 @@ test('export → import into a fresh browser gives the same verdicts, and bnkata
     assert.ok(line.includes(verdict.replace('_', ' ')) || line.includes(verdict), `${id}: page says ${verdict}, CLI says "${line}"`);
   }
 
-  const second = await openExercises(browser, site.url);
+  const second = await openExercises(site, '');
   try {
     const { page } = second;
     await page.getByLabel('Import answers…').setInputFiles(exported);
@@ -419,7 +412,7 @@ test('export → import into a fresh browser gives the same verdicts, and bnkata
 });
 
 test('instructor URL parameters set the seed, hide solutions and lock steps', async () => {
-  const { page, problems, close } = await openExercises(browser, `${site.url}?seed=4242&solutions=hide&lock=4,5&lock=x`);
+  const { page, problems, close } = await openExercises(site, '?seed=4242&solutions=hide&lock=4,5&lock=x');
   try {
     assert.match(await page.locator('.progress-seed').textContent(), /seed 4242, set by this link/);
     const mv = cliCompute({ op: 'exercise', id: 's1-mean-var', seed: 4242 });
@@ -433,7 +426,7 @@ test('instructor URL parameters set the seed, hide solutions and lock steps', as
     assert.equal(await fold.getByRole('button', { name: 'Check' }).isDisabled(), true);
     assert.equal(await card(page, 's1-mean-var').getByRole('textbox', { name: 'μ_B' }).isDisabled(), false, 'step 1 is open');
     // A bad value is ignored with a notice.
-    const bad = await openExercises(browser, `${site.url}?seed=banana`);
+    const bad = await openExercises(site, '?seed=banana');
     try {
       assert.match(await bad.page.locator('.progress-notices').textContent(), /seed “banana” is not a whole number/);
       assert.match(await bad.page.locator('.progress-seed').textContent(), /your own seed/);
@@ -444,7 +437,7 @@ test('instructor URL parameters set the seed, hide solutions and lock steps', as
 });
 
 test('the sigmoid-range figure: γ and β change the share of near-linear inputs', async () => {
-  const { page, problems, close } = await openExercises(browser, site.url);
+  const { page, problems, close } = await openExercises(site, '');
   try {
     const figure = page.locator('[data-figure="sigmoid-range"]');
     await figure.scrollIntoViewIfNeeded();
@@ -468,7 +461,7 @@ test('the sigmoid-range figure: γ and β change the share of near-linear inputs
 
 test('the exercises pass axe in light and dark and fit 320 px; the runner works from file://', async () => {
   for (const colorScheme of ['light', 'dark']) {
-    const { page, problems, close } = await openExercises(browser, site.url, { colorScheme, bypassCSP: true });
+    const { page, problems, close } = await openExercises(site, '', { colorScheme, bypassCSP: true });
     try {
       const c = card(page, 's5-forward-code');
       await c.scrollIntoViewIfNeeded();
@@ -479,7 +472,7 @@ test('the exercises pass axe in light and dark and fit 320 px; the runner works 
       assertNoProblems(problems, colorScheme);
     } finally { await close(); }
   }
-  const narrow = await openExercises(browser, site.url, { viewport: NARROW });
+  const narrow = await openExercises(site, '', { viewport: NARROW });
   try {
     await answer(narrow.page, 's1-formula', { fields: { xhat: '(x - mu)/sqrt(var + $eps)' } });
     const overflow = await horizontalOverflow(narrow.page);
@@ -487,7 +480,7 @@ test('the exercises pass axe in light and dark and fit 320 px; the runner works 
     assertNoProblems(narrow.problems, '320 px');
   } finally { await narrow.close(); }
 
-  const local = await openExercises(browser, fileUrl());
+  const local = await openExercises(site, fileUrl());
   try {
     const c = card(local.page, 's5-forward-code');
     await c.scrollIntoViewIfNeeded();

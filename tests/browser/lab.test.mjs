@@ -11,17 +11,15 @@
 //     a paused, stepped or reset run continues to exactly the numbers of an uninterrupted one;
 //   - it works from file:// (Blob-URL worker, lab.js and mnist.js loaded by <script>) with no console
 //     errors and no CSP violations; the settings and the speed live in the URL hash.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, serveSite, fileUrl, openLesson, assertNoProblems, horizontalOverflow, runAxe, formatViolations, NARROW } from './lib/index.mjs';
+import { useSite, fileUrl, assertNoProblems, horizontalOverflow, runAxe, formatViolations, NARROW } from './lib/index.mjs';
 
-let browser, site;
-before(async () => { browser = await launchChromium(); site = await serveSite({ base: '/lesson/' }); });
-after(async () => { await site?.close(); await browser?.close(); });
+const site = useSite();
 
 // The main thread's own work per task while training, from a Chromium trace. Each task's *thread time*
 // (CPU time of the page's main thread) is what counts: the Long Tasks API measures wall time, which on a
@@ -30,11 +28,11 @@ after(async () => { await site?.close(); await browser?.close(); });
 const MAIN_THREAD_BUDGET_MS = 50;
 async function startWatchingMainThread(page) {
   const path = join(mkdtempSync(join(tmpdir(), 'bnkata-lab-trace-')), 'trace.json');
-  await browser.startTracing(page, { path, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+  await site.browser.startTracing(page, { path, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
   return path;
 }
 async function mainThreadTasksOverBudget(path) {
-  await browser.stopTracing();
+  await site.browser.stopTracing();
   const events = JSON.parse(await readFile(path, 'utf8')).traceEvents;
   const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
   assert.ok(mains.size >= 1, 'the trace has the page\'s main thread');
@@ -44,7 +42,7 @@ async function mainThreadTasksOverBudget(path) {
 }
 
 async function openLab(url, options) {
-  const opened = await openLesson(browser, url, options);
+  const opened = await site.open(url, options);
   // A #lab?… link scrolls the page to the lab, which then mounts (and loads dist/lab.js).
   const lab = opened.page.locator('[data-figure="training-lab"]');
   await lab.getByRole('button', { name: 'Play', exact: true }).waitFor();

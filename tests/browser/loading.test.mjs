@@ -2,26 +2,17 @@
 // fetches the page, its script and style, the KaTeX fonts in use and bnkata-core.js — not the exercise
 // engine, the code editor, the training lab or the digits. The exercise engine arrives, once, when the
 // first exercise comes near, and an exercise then works with it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, serveSite, openLesson, assertNoProblems } from './lib/index.mjs';
+import { useSite, assertNoProblems } from './lib/index.mjs';
 
-let browser;
-let site;
-before(async () => {
-  browser = await launchChromium();
-  site = await serveSite({ base: '/lesson/' });
-});
-after(async () => {
-  await site?.close();
-  await browser?.close();
-});
+const site = useSite();
 
 const ON_DEMAND = ['bnkata-exercises.js', 'editor.js', 'lab.js', 'mnist.js'];
 
 test('a first visit loads bnkata-core.js but none of the on-demand files; the exercise engine comes once, when an exercise nears', async () => {
   const requested = [];
-  const { page, problems, close } = await openLesson(browser, site.url, {
+  const { page, problems, close } = await site.open('', {
     beforeLoad: (context) => context.on('request', (request) => requested.push(new URL(request.url()).pathname.split('/').pop())),
   });
   try {
@@ -49,7 +40,7 @@ test('a first visit loads bnkata-core.js but none of the on-demand files; the ex
 });
 
 test('when the exercise engine cannot load, the exercises say so where they stand and the rest of the page keeps working', async () => {
-  const { page, problems, close } = await openLesson(browser, site.url, {
+  const { page, problems, close } = await site.open('', {
     beforeLoad: (context) => context.route('**/bnkata-exercises.js', (route) => route.fulfill({ status: 404, body: 'gone' })),
   });
   try {
@@ -83,7 +74,7 @@ for (const { what, viewport, hash } of [
   { what: 'a deep link to step 5', viewport: { width: 1280, height: 800 }, hash: '#step-5' },
 ]) {
   test(`at bnkata:ready on ${what}, the figures and text near the viewport are live and painted, those far from it wait, and then the page lets go`, async () => {
-    const { page, problems, close } = await openLesson(browser, site.url + hash, {
+    const { page, problems, close } = await site.open(hash, {
       viewport,
       beforeLoad: (context) => context.addInitScript(() => {
         window.__shifts = [];
