@@ -7,8 +7,9 @@
 // the worker source text (the WASM module + worker.js) is defined by dist/lab.js. A pool lives for one run:
 // reset, a new configuration or leaving the lab terminates its Workers (and so frees their memory).
 //
-// The MNIST digits are inflated once per page, by the first Worker that needs them; the page keeps that
-// one buffer and sends each later Worker a copy, so no Worker inflates them again.
+// The MNIST digits are inflated once per page, by the first Worker that needs them, which sends the page
+// a copy; the page keeps that one buffer and sends every later Worker (of this pool or a later one) a
+// copy of it, so no Worker inflates them again.
 
 let inflatedMnist = null;  // { buffer, count, train }, once a Worker has inflated the asset
 
@@ -41,7 +42,7 @@ export class TrainingPool {
     this.sweep = this.experiment.schedule === 'sweep';
     this.closed = false;
     this.phase = 'building';     // building | paused | running | pausing | stepping | ended
-    this.wanted = null;          // 'play' | 'step' asked for while building
+    this.wanted = null;          // 'play' | 'step' asked for while building, pausing or stepping: done next
     this.merged = 0;             // together: the merged step; sweep: unused (progress() sums the lanes)
     this.pending = new Map();    // together: step → [chunk report per Worker]
     this.nextLane = 0;           // sweep: the next lane to hand out
@@ -65,7 +66,7 @@ export class TrainingPool {
     worker.onmessage = (event) => { if (!this.closed) this.receive(w, event.data); };
     worker.onerror = (event) => {
       event.preventDefault();
-      if (!this.closed) this.fail(`the training worker failed: ${event.message || 'unknown error'}`, true);
+      if (!this.closed) this.fail(`the training worker failed: ${event.message || 'unknown error'}`);
     };
     return w;
   }
@@ -75,7 +76,7 @@ export class TrainingPool {
     if (inflatedMnist) {
       for (const w of this.workers) this.sendInflated(w);
     } else {
-      this.workers[0].worker.postMessage({ type: 'mnist', ...this.mnist, returnBytes: this.workers.length > 1 });
+      this.workers[0].worker.postMessage({ type: 'mnist', ...this.mnist });
     }
   }
 
@@ -96,7 +97,7 @@ export class TrainingPool {
         if (this.phase === 'building') {
           if (this.workers.some((x) => x.building)) break;
           this.phaseTo('paused');
-          if (this.wanted) this[this.wanted]();
+          this.afterPause();
         } else if (this.phase === 'running' || this.phase === 'stepping') {
           this.run(w, w.runAfterBuild);  // a sweep's new lane; after a pause its 'stop' answers for it
         }
@@ -128,7 +129,7 @@ export class TrainingPool {
   // ---- the learner's controls ----------------------------------------------------------------------
 
   play() {
-    if (this.phase === 'building') { this.wanted = 'play'; return; }
+    if (this.busyBetween()) { this.wanted = 'play'; return; }
     if (this.phase !== 'paused') return;
     this.phaseTo('running');
     if (this.sweep) for (const w of this.workers) this.continueSweep(w);
@@ -136,7 +137,7 @@ export class TrainingPool {
   }
 
   pause() {
-    if (this.phase === 'building') { this.wanted = null; return; }
+    this.wanted = null;
     if (this.phase !== 'running') return;
     this.phaseTo('pausing', false);
     for (const w of this.workers) if (w.busy) this.stop(w);
@@ -144,13 +145,13 @@ export class TrainingPool {
   }
 
   step() {
-    if (this.phase === 'building') { this.wanted = 'step'; return; }
+    if (this.busyBetween()) { this.wanted = 'step'; return; }
     if (this.phase !== 'paused') return;
     this.phaseTo('stepping', false);
     if (this.sweep) {
       for (const w of this.workers) {
-        if (!w.lane && this.nextLane < this.lanes.length) this.assignLane(w, false);
-        else if (w.lane) this.run(w, this.gridAfter(w.step));
+        if (w.lane === null && this.nextLane < this.lanes.length) this.assignLane(w, false);
+        else if (w.lane !== null) this.run(w, this.gridAfter(w.step));
       }
     } else {
       const target = this.gridAfter(this.merged);
@@ -173,6 +174,15 @@ export class TrainingPool {
   }
 
   // ---- internals -------------------------------------------------------------------------------------
+
+  // Building, or on the way to a pause: a Play or Step now is done once paused.
+  busyBetween() { return this.phase === 'building' || this.phase === 'pausing' || this.phase === 'stepping'; }
+
+  afterPause() {
+    const wanted = this.wanted;
+    this.wanted = null;
+    if (wanted) this[wanted]();
+  }
 
   gridAfter(step) { return Math.min(this.total, (Math.floor(step / this.chunkSize) + 1) * this.chunkSize); }
 
@@ -228,6 +238,7 @@ export class TrainingPool {
       if (behind.length) { for (const w of behind) this.run(w, furthest); return; }
     }
     this.phaseTo('paused');
+    this.afterPause();
   }
 
   idle(w) {

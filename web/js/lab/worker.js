@@ -8,8 +8,8 @@
 // (worker-host.js), which works from file:// and http alike and inherits the page's CSP.
 //
 // Protocol (page → worker):
-//   { type: 'mnist', deflated, count, train, test, bytes, returnBytes }   the packed digits: inflated here;
-//                                                     with returnBytes, a copy of the inflated bytes goes back
+//   { type: 'mnist', deflated, count, train, test, bytes }   the packed digits: inflated here, and a copy
+//                                                     of the inflated bytes goes back (the page shares it)
 //   { type: 'mnist-bytes', buffer, count, train }     the digits already inflated (a copy of one buffer)
 //   { type: 'init', experimentId, values, lanes }     build these lanes (indices) at step 0 (a sweep: none)
 //   { type: 'lane', index }                           'sweep': build this lane at step 0 (the previous one goes)
@@ -18,7 +18,7 @@
 //   { type: 'speed', stepsPerSecond }
 // (worker → page):
 //   { type: 'ready' }                                 the module is instantiated
-//   { type: 'mnist-decoded', buffer }                 the inflated digits (when asked for with returnBytes)
+//   { type: 'mnist-decoded', buffer }                 the inflated digits, for the page to share
 //   { type: 'built', step: 0 }                        the lanes of 'init' / 'lane' exist (and the digits)
 //   { type: 'chunk', step, lanes: { key: metrics }, probes: { key: probe } }   one chunk of this worker's lanes
 //   { type: 'idle', step, memory, seq }               stopped (at `until`, on 'stop', or the lane ended);
@@ -169,10 +169,8 @@ async function receiveMnist(message) {
       return;
     }
     const all = await inflateMnist(message);
-    if (message.returnBytes) {
-      const copy = all.slice();
-      post({ type: 'mnist-decoded', buffer: copy.buffer }, [copy.buffer]);
-    }
+    const copy = all.slice();
+    post({ type: 'mnist-decoded', buffer: copy.buffer }, [copy.buffer]);
     haveMnist(all, message.count, message.train);
   } catch (error) {
     post({ type: 'error', message: error.message });
