@@ -269,6 +269,23 @@ test('settings go into the URL hash; bad values are named, not obeyed', async ()
   }
 });
 
+test('a link to the paper-length Fig. 1 run says how it compares with the paper\'s run', async () => {
+  const { page, lab, problems, close } = await openLab(`${site.url}#lab?exp=fig1&steps=50000`);
+  try {
+    assert.equal(await lab.getByRole('combobox', { name: 'Steps' }).inputValue(), '50000', 'the link chose the paper\'s length');
+    const note = lab.locator('.lab-note');
+    assert.match(await note.textContent(), /50,000 steps of 60 examples\. It is not the paper's run/);
+    assert.match(await note.textContent(), /all 60,000 MNIST training digits .* the lab's 8,000 training digits .* plain SGD/);
+    assert.match(await note.textContent(), /each curve has 200 points/);
+    await lab.getByRole('combobox', { name: 'Steps' }).selectOption('3000');
+    await page.waitForFunction(() => !location.hash.includes('steps='));
+    assert.equal(await note.isHidden(), true, 'the reduced run has no such note');
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});
+
 test('the speed lives in the URL too: a link restores it, a bad one is named and not obeyed', async () => {
   const slow = await openLab(`${site.url}#lab?exp=depth&seed=5&speed=slow`);
   try {
