@@ -17,7 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { useSite, fileUrl, assertNoProblems, horizontalOverflow, runAxe, formatViolations, NARROW } from './lib/index.mjs';
+import { useSite, fileUrl, toNumber, assertNoProblems, horizontalOverflow, runAxe, formatViolations, NARROW } from './lib/index.mjs';
 
 const site = useSite();
 
@@ -322,11 +322,11 @@ test('Ioffe §2 in the page: without the gradient through μ_B the bias grows wh
     await lab.getByRole('button', { name: 'Play', exact: true }).click();
     await waitForStatus(page, ['done']);
     const [bias, loss] = await summaries(lab);
-    const grew = bias.match(/bias norm went from ([\d.e+-]+) at step 50 to ([\d.e+-]+) at step 2000, and it is still growing/);
+    const grew = bias.match(/bias norm went from ([\d.e+−]+) at step 50 to ([\d.e+−]+) at step 2000, and it is still growing/);
     assert.ok(grew, `the bias summary says it grew: ${bias}`);
-    assert.ok(Number(grew[2]) > 100 && Number(grew[2]) > 20 * Number(grew[1]), `the bias grew from ${grew[1]} to ${grew[2]}`);
-    const full = bias.match(/With the full gradient it went from ([\d.e+-]+) to ([\d.e+-]+)\./);
-    assert.ok(full && Number(full[2]) < 1e-3, `with the full gradient the bias stays at 0: ${bias}`);
+    assert.ok(toNumber(grew[2]) > 100 && toNumber(grew[2]) > 20 * toNumber(grew[1]), `the bias grew from ${grew[1]} to ${grew[2]}`);
+    const full = bias.match(/With the full gradient it went from ([\d.e+−]+) to ([\d.e+−]+)\./);
+    assert.ok(full && toNumber(full[2]) < 1e-3, `with the full gradient the bias stays at 0: ${bias}`);
     const losses = loss.match(/went from ([\d.]+) to ([\d.]+) with μ_B treated as constant, and from ([\d.]+) to ([\d.]+) with the full gradient/);
     assert.ok(losses, loss);
     assert.equal(losses[2], losses[1], 'the loss is the same to five digits after 2,000 steps of a growing bias');

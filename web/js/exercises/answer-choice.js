@@ -3,7 +3,7 @@
 //
 // Options come without their correctness (docs/exercises.md); after grading, the core explains every
 // option, right or wrong, and each explanation is shown under its option.
-import { h, uniqueId } from './dom.js';
+import { el as h, uniqueId } from '../ui/dom.js';
 
 export function createChoiceWidget(exercise) {
   const multiple = exercise.kind === 'multi';

@@ -3,7 +3,8 @@
 //
 // Data flow (one way): the learner's input → the widget → "Check" → core.compute({op:"grade"}) → the
 // store (answer, attempts, verdict) → the verdict display. The card never decides right or wrong itself.
-import { h, uniqueId, formatNumber, formatVector } from './dom.js';
+import { el as h, uniqueId } from '../ui/dom.js';
+import { formatNumber, formatVector } from '../ui/format.js';
 import { createFieldsWidget } from './answer-fields.js';
 import { createChoiceWidget } from './answer-choice.js';
 import { createCodeWidget } from './answer-code.js';

@@ -7,7 +7,7 @@
 // (exercise-card.js). Until the engine is there the list says it is loading, and the handle's `ready`
 // promise (main.js) settles when the cards are up. The seed is the instructor's ?seed= if given, else the learner's
 // own (kept with their progress). A step locked with ?lock= is shown but cannot be answered.
-import { h } from './dom.js';
+import { el as h } from '../ui/dom.js';
 import { createExerciseCard } from './exercise-card.js';
 import { progressStore } from './progress-store.js';
 import { instructorSettings } from './instructor.js';

@@ -8,7 +8,7 @@
 // re-grades a file, loads the engine when the learner picks one.
 //
 //   <div data-figure="exercise-progress" id="exercise-progress"></div>
-import { h, uniqueId } from './dom.js';
+import { el as h, uniqueId } from '../ui/dom.js';
 import { progressStore } from './progress-store.js';
 import { instructorSettings } from './instructor.js';
 import { activeSeed } from './exercise-list.js';

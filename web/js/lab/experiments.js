@@ -19,6 +19,8 @@
 // The numbers below (learning rates, lengths) were chosen by running each configuration natively with
 // `bnkata train` and in the page; the lesson text states what those runs showed.
 
+import { formatNumber } from '../ui/format.js';
+
 const seed = { type: 'int', default: 1, min: 0, max: 4294967295, label: 'Seed' };
 const mnistFig1 = [784, 100, 100, 100, 10];
 const PAPER_STEPS = 50000;  // Ioffe & Szegedy 2015, §4.1: "50000 steps, with 60 examples per mini-batch"
@@ -32,7 +34,7 @@ function pair(config, bnExtra = {}) {
 }
 
 const pct = (x) => `${(100 * x).toFixed(1)} %`;
-const num = (x) => (x === null || x === undefined || !Number.isFinite(x) ? 'not a number' : Math.abs(x) >= 1000 || (Math.abs(x) < 0.01 && x !== 0) ? x.toExponential(2) : x.toFixed(3));
+const num = (x) => formatNumber(x, { decimals: 3 });  // the page's one number format, to 3 decimals
 const last = (array) => (array.length ? array[array.length - 1] : undefined);
 
 function appendRow(table, x, values) {
