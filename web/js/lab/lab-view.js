@@ -66,11 +66,12 @@ export function mountLab(root, { workerSource }) {
 
   function experiment() { return experiments[state.experimentId]; }
 
-  // A new configuration: new, empty tables and plots; the worker rebuilds the nets when next played.
   function writeUrl() {
     history.replaceState(null, '', writeHash(state.experimentId, experiment(), state.values, { speed: state.speed, workers: state.workers }));
   }
 
+  // A new configuration: new, empty tables and plots; the pool's Workers end, and a new pool builds the
+  // nets when next played.
   function configChanged() {
     writeUrl();
     endPool();
