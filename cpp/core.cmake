@@ -9,6 +9,7 @@ add_library(bnkata_core STATIC
   cpp/src/tensor.cpp
   cpp/src/bn_ops.cpp
   cpp/src/dispatch.cpp
+  cpp/src/gradient_check.cpp
 )
 add_library(bnkata::core ALIAS bnkata_core)
 target_include_directories(bnkata_core PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/cpp/include)
@@ -24,6 +25,7 @@ if(NOT EMSCRIPTEN)
   add_executable(bnkata_tests_core
     tests/test_batchnorm.cpp
     tests/test_json_contract.cpp
+    tests/test_text.cpp
   )
   target_link_libraries(bnkata_tests_core PRIVATE bnkata_doctest_main bnkata_core bnkata_api)
   # Expected numbers from the committed python3-numpy generator (tests/fixtures/generate.py).

@@ -17,6 +17,7 @@ add_library(bnkata_training STATIC
   cpp/src/training/synthetic_data.cpp
   cpp/src/training/config.cpp
   cpp/src/training/session.cpp
+  cpp/src/training/mnist.cpp
   cpp/src/training/lab.cpp
 )
 add_library(bnkata::training ALIAS bnkata_training)

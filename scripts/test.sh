@@ -16,7 +16,7 @@ cmake --preset wasm >/dev/null
 cmake --build --preset wasm
 node scripts/build-site.mjs
 
-echo "== node tests (WASM) and browser tests (Chromium)"
+echo "== node tests (WASM) and browser tests (Chromium; a pass in Firefox ESR)"
 # A test file that hangs fails after 10 minutes, naming itself, instead of holding the run up for good
 # (with several files, node's timeout applies to each file; the longest, exercises.test.mjs, takes 1–2.5
 # minutes on this VM). Once, Chromium stopped answering a key press Playwright sent it, with the CPU idle.

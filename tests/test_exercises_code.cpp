@@ -10,11 +10,14 @@
 #include <vector>
 
 #include "bnkata/compute.hpp"
+#include "bnkata/exercises/numpy_print.hpp"
 #include "exercise_requests.hpp"
 
 using nlohmann::json;
 using namespace exercise_requests;
 using Vec = std::vector<double>;
+using bnkata::exercises::print_numpy_array;
+using bnkata::exercises::read_printed_array;
 
 namespace {
 
@@ -253,18 +256,15 @@ TEST_CASE("s5-backward-code: the closed form passes with a gradient check; missi
     }
 }
 
-namespace {
-// y as NumPy 1.24 prints a float64 array by default: 8 decimals, space-separated, in brackets.
-std::string numpy_print(const Vec& y) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < y.size(); ++i) {
-        char buf[40];
-        std::snprintf(buf, sizeof buf, "%s%.8f", i ? " " : "", y[i]);
-        s += buf;
-    }
-    return s + "]";
+TEST_CASE("an array printed as NumPy prints it reads back to 8 decimals") {
+    const Vec y = {1.030517414, -0.862139293, 0.0, -1e-9, 12.5};
+    const std::string printed = print_numpy_array(y);
+    CHECK(printed == "[1.03051741 -0.86213929 0.00000000 -0.00000000 12.50000000]");
+    const auto read = read_printed_array("Normalized y: " + printed, "Normalized y:");
+    REQUIRE(read.error.empty());
+    REQUIRE(read.values.size() == y.size());
+    for (std::size_t i = 0; i < y.size(); ++i) CHECK(std::fabs(read.values[i] - y[i]) <= 0.5e-8);
 }
-}  // namespace
 
 TEST_CASE("s5-numpy-paste: for many seeds, each mistake's printout is named") {
     for (std::uint64_t seed = 0; seed < 30; ++seed) {
@@ -280,7 +280,7 @@ TEST_CASE("s5-numpy-paste: for many seeds, each mistake's printout is named") {
         auto printed = [&](auto f) {
             Vec y;
             for (double v : x) y.push_back(f(v));
-            return json{{"numpy_output", "Normalized y: " + numpy_print(y) + ", Mean: 0.0, Var: 1.0"}};
+            return json{{"numpy_output", "Normalized y: " + print_numpy_array(y) + ", Mean: 0.0, Var: 1.0"}};
         };
         CAPTURE(seed);
         CHECK(grade("s5-numpy-paste", seed, printed([&](double v) { return g * (v - mu) / std::sqrt(var + eps) + b; }))["verdict"] == "correct");

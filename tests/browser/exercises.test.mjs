@@ -1,8 +1,8 @@
 // The exercises of all five steps, driven by keyboard as a learner drives them (issue 4):
 //
 //   - the whole lesson can be completed: every exercise gets a "correct" verdict. The answers are worked
-//     out here, from each exercise's own data (asked from the native CLI with the page's seed), by this
-//     file's own arithmetic — never from the exercise's solution. The NumPy paste is what python3's
+//     out from each exercise's own data (asked from the native CLI with the page's seed), by the tests'
+//     own arithmetic (exercises-helpers.mjs) — never from the exercise's solution. The NumPy paste is what python3's
 //     NumPy really prints for the seed's script. Step 3's runs are handed over with the lab's event;
 //   - a wrong answer names the mistake (unbiased variance, ε outside the root, flipped momentum);
 //   - progress (answers, verdicts, attempts, hints) survives a reload;
@@ -14,134 +14,19 @@
 //   - no console error, no CSP violation, no request outside the page's own files, anywhere.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { useSite, fileUrl, assertNoProblems, runAxe, formatViolations, horizontalOverflow, NARROW } from './lib/index.mjs';
-import { openExercises, reloadExercises, card, storedProgress, pageSeed, typeInto, cliCompute, cliCheck } from './exercises-helpers.mjs';
+import {
+  openExercises, reloadExercises, card, storedProgress, pageSeed, typeInto, cliCompute, cliCheck,
+  meanOf, biasedVar, unbiasedVar, num, FORWARD_SOURCE, RUNS, answerFor,
+} from './exercises-helpers.mjs';
 
 const site = useSite();
 let tmp;
 before(() => { tmp = mkdtempSync(path.join(tmpdir(), 'bnkata-exercises-')); });
 after(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
-
-// ---------------------------------------------------------------------------------------------------
-// The test's own arithmetic (independent of the core)
-
-const sum = (a) => a.reduce((s, v) => s + v, 0);
-const meanOf = (a) => sum(a) / a.length;
-const biasedVar = (a) => { const m = meanOf(a); return sum(a.map((v) => (v - m) ** 2)) / a.length; };
-const unbiasedVar = (a) => biasedVar(a) * a.length / (a.length - 1);
-const num = (v) => String(Number(v.toPrecision(10)));
-
-// The JS a learner writes for step 5 (two-pass statistics, so a batch near 1e8 still normalises).
-const FORWARD_SOURCE = `function batch_norm_forward(x, gamma, beta, eps) {
-const m = x.length;
-let mean = 0;
-for (const v of x) mean += v;
-mean /= m;
-let variance = 0;
-for (const v of x) variance += (v - mean) * (v - mean);
-variance /= m;
-const y = x.map((v) => gamma * (v - mean) / Math.sqrt(variance + eps) + beta);
-return { y, mean, var: variance };
-}`;
-// cs231n's compact backward: dx = γ·rstd/m · (m·dy − Σdy − x̂·Σ(dy·x̂)).
-const BACKWARD_SOURCE = `function batch_norm_backward(dy, x, gamma, beta, eps) {
-const m = x.length;
-const mean = x.reduce((s, v) => s + v, 0) / m;
-const variance = x.reduce((s, v) => s + (v - mean) * (v - mean), 0) / m;
-const rstd = 1 / Math.sqrt(variance + eps);
-const xhat = x.map((v) => (v - mean) * rstd);
-const dbeta = dy.reduce((s, v) => s + v, 0);
-const dgamma = dy.reduce((s, v, i) => s + v * xhat[i], 0);
-const dx = x.map((v, i) => gamma * rstd / m * (m * dy[i] - dbeta - xhat[i] * dgamma));
-return { dx, dgamma, dbeta };
-}`;
-
-// The seed kata's NumPy function, run on the exercise's own script by python3 (NumPy): what it prints.
-const SEED_FUNCTION = `def batch_norm_forward(x_batch, gamma, beta, epsilon=1e-5):
-    mean_b = np.mean(x_batch)
-    var_b = np.var(x_batch)
-    x_hat = (x_batch - mean_b) / np.sqrt(var_b + epsilon)
-    y = gamma * x_hat + beta
-    return y, mean_b, var_b
-`;
-function numpyPrints(script) {
-  const program = script.replace(/^# your batch_norm_forward.*$/m, SEED_FUNCTION);
-  assert.notEqual(program, script, 'the script has the place for the seed function');
-  // Debian's python3 with python3-numpy (scripts/setup.sh installs it); BNKATA_PYTHON to use another.
-  const out = spawnSync(process.env.BNKATA_PYTHON || '/usr/bin/python3', ['-c', program], { encoding: 'utf8' });
-  assert.equal(out.status, 0, out.stderr);
-  return out.stdout;
-}
-
-// Step 3: the runs the lab would hand over, and the predictions they make right.
-const RUNS = {
-  fig1: { experiment: 'fig1', with_bn: { final_accuracy: 0.95, final_loss: 0.17, diverged: false, p50_drift: 0.04 },
-    without_bn: { final_accuracy: 0.81, final_loss: 0.62, diverged: false, p50_drift: 0.9 } },
-  'lr-sweep': { experiment: 'lr-sweep', max_stable_lr: { with_bn: 3.2, without_bn: 0.4 } },
-  'bias-blowup': { experiment: 'bias-blowup', bias_blowup: { bias_norm_start: 0.1, bias_norm_end: 38, loss_start: 2.3, loss_end: 2.29 } },
-};
-
-// What the learner answers for each exercise: { fields: {name: text} } | { option: RegExp } |
-// { options: [RegExp] } | { code } | { paste }. From the exercise's data only.
-function answerFor(ex) {
-  const d = ex.data;
-  switch (ex.id) {
-    case 's1-mean-var': return { fields: { mean: num(meanOf(d.x)), var: num(biasedVar(d.x)) } };
-    case 's1-xhat': {
-      const column = d.x.map((row) => row[d.feature - 1]);
-      const x = d.x[d.example - 1][d.feature - 1];
-      return { fields: { xhat: num((x - meanOf(column)) / Math.sqrt(biasedVar(column) + d.eps)) } };
-    }
-    case 's1-formula': return { fields: { xhat: '(x - mu)/sqrt(var + eps)' } };
-    case 's1-constant-batch': {
-      // x − μ_B = 0 for a constant batch, and √(0 + ε) > 0: x̂ is exactly 0.
-      assert.equal(biasedVar(d.x), 0);
-      return { option: /^x̂ = 0 for every element/ };
-    }
-    case 's2-identity': return { fields: { gamma: num(Math.sqrt(biasedVar(d.x) + d.eps)), beta: num(meanOf(d.x)) } };
-    case 's2-sigmoid': return { option: /nonlinearity/ };
-    case 's2-bias': return { options: [/shifts every example/, /gradient is exactly zero/, /β takes over/] };
-    case 's3-fig1-accuracy': return { option: /^The network with batch norm/, run: 'fig1' };
-    case 's3-fig1-drift': return { option: /^Without batch norm/, run: 'fig1' };
-    case 's3-lr-sweep': return { option: /^The network with batch norm/, run: 'lr-sweep' };
-    case 's3-bias-blowup': return { option: /grows and grows, while the loss stays about the same/, run: 'bias-blowup' };
-    case 's4-running-pytorch': case 's4-running-keras': {
-      let rm = d.initial.running_mean;
-      let rv = d.initial.running_var;
-      for (const b of d.batches) {
-        if (d.convention === 'pytorch') {  // r ← (1 − m)·r + m·batch, the unbiased variance stored
-          rm = (1 - d.momentum) * rm + d.momentum * meanOf(b);
-          rv = (1 - d.momentum) * rv + d.momentum * unbiasedVar(b);
-        } else {                           // r ← m·r + (1 − m)·batch, the biased variance
-          rm = d.momentum * rm + (1 - d.momentum) * meanOf(b);
-          rv = d.momentum * rv + (1 - d.momentum) * biasedVar(b);
-        }
-      }
-      return { fields: { running_mean: num(rm), running_var: num(rv) } };
-    }
-    case 's4-eval-single':
-      return { fields: { y: num(d.gamma * (d.x - d.running_mean) / Math.sqrt(d.running_var + d.eps) + d.beta) } };
-    case 's4-batch-of-one': return { options: [/PyTorch refuses/, /Keras silently outputs β/, /^x̂ = 0/, /In eval mode a single example is fine/] };
-    case 's4-fold': {
-      const W = [];
-      const b = [];
-      d.W.forEach((row, j) => {
-        const scale = d.gamma[j] / Math.sqrt(d.running_var[j] + d.eps);
-        for (const w of row) W.push(num(w * scale));
-        b.push(num((d.b[j] - d.running_mean[j]) * scale + d.beta[j]));
-      });
-      return { fields: { W: W.join(', '), b: b.join(', ') } };
-    }
-    case 's5-forward-code': return { code: FORWARD_SOURCE };
-    case 's5-backward-code': return { code: BACKWARD_SOURCE };
-    case 's5-numpy-paste': return { paste: numpyPrints(d.script) };
-    default: throw new Error(`this test does not know how to answer ${ex.id}: add it`);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Keyboard driving

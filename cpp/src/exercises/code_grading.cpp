@@ -5,6 +5,8 @@
 #include <cmath>
 #include <optional>
 
+#include "bnkata/gradient_check.hpp"
+
 namespace bnkata::exercises {
 
 json case_json(const ForwardCase& c) {

@@ -100,13 +100,6 @@ json mistake_json(std::string_view id) {
     return {{"id", m.id}, {"name", m.name}, {"explanation", m.explanation}};
 }
 
-std::string shorten(const std::string& text, std::size_t max_bytes) {
-    if (text.size() <= max_bytes) return text;
-    std::size_t cut = max_bytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a sequence
-    return text.substr(0, cut) + "…";
-}
-
 json verdict_json(Verdict verdict, const std::string& message, const std::string& tolerance_text, json mistake) {
     return {{"verdict", verdict_name(verdict)},
             {"message", message},
@@ -155,12 +148,12 @@ Reading one_number(const json& v) {
 }
 }  // namespace
 
-Reading read_number(const json* value) {
+Reading read_typed_number(const json* value) {
     if (value == nullptr) return Reading{};
     return one_number(*value);
 }
 
-Reading read_vector(const json* value, std::size_t length) {
+Reading read_typed_vector(const json* value, std::size_t length) {
     if (value == nullptr || value->is_null()) return Reading{};
     std::vector<json> items;
     if (value->is_array()) {
@@ -276,7 +269,7 @@ json grade_numeric(const json& answer, const NumericGrading& g) {
     for (const NumericField& f : g.fields) {
         const auto it = answer.find(f.name);
         const json* value = it == answer.end() ? nullptr : &*it;
-        Reading r = f.is_vector ? read_vector(value, f.expected.size()) : read_number(value);
+        Reading r = f.is_vector ? read_typed_vector(value, f.expected.size()) : read_typed_number(value);
         std::string verdict, message;
         if (r.status == Reading::Status::empty) {
             verdict = "not_attempted";

@@ -2,9 +2,10 @@
 #include "bnkata/exercises/numpy_print.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
-#include "bnkata/exercises/grading.hpp"
+#include "bnkata/text.hpp"
 
 namespace bnkata::exercises {
 
@@ -91,6 +92,16 @@ PrintedArray read_printed_array(std::string_view text, std::string_view label) {
     }
     if (out.values.empty()) out.error = "the printed array is empty";
     return out;
+}
+
+std::string print_numpy_array(const std::vector<double>& values) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%s%.8f", i ? " " : "", values[i]);
+        s += buf;
+    }
+    return s + "]";
 }
 
 }  // namespace bnkata::exercises

@@ -287,8 +287,8 @@ Generated fold(std::uint64_t seed) {
         // Show the verification the question promises: equal eval outputs on the check inputs.
         const auto Wf = answer.find("W");
         const auto bf = answer.find("b");
-        const Reading Wr = read_vector(Wf == answer.end() ? nullptr : &*Wf, kOut * kIn);
-        const Reading br = read_vector(bf == answer.end() ? nullptr : &*bf, kOut);
+        const Reading Wr = read_typed_vector(Wf == answer.end() ? nullptr : &*Wf, kOut * kIn);
+        const Reading br = read_typed_vector(bf == answer.end() ? nullptr : &*bf, kOut);
         if (Wr.status == Reading::Status::ok && br.status == Reading::Status::ok) {
             result["eval_check"] = {{"inputs", kCheckInputs},
                                     {"expected", unfolded_outputs(d, kCheckInputs)},

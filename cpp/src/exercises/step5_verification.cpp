@@ -118,17 +118,6 @@ PasteDraw draw_paste(Rng& rng) {
     return d;
 }
 
-// y as NumPy prints it: "[ 1.03051741 -0.86213929 …]" (8 decimals, ASCII minus, spaces).
-std::string numpy_style(const Vec& y) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < y.size(); ++i) {
-        char buf[40];
-        std::snprintf(buf, sizeof buf, "%s%.8f", i ? " " : "", y[i]);
-        s += buf;
-    }
-    return s + "]";
-}
-
 std::string python_list(const Vec& x) {
     std::string s = "[";
     for (std::size_t i = 0; i < x.size(); ++i) {
@@ -164,7 +153,7 @@ Generated numpy_paste(std::uint64_t seed) {
           "np.var divides by m (ddof = 0) — that is the variance batch norm uses.",
           "ε goes inside the square root: np.sqrt(var_b + epsilon)."}},
         {"solution",
-         {{"answer", {{"numpy_output", "Normalized y: " + numpy_style(d.grading.fields[0].expected)}}},
+         {{"answer", {{"numpy_output", "Normalized y: " + print_numpy_array(d.grading.fields[0].expected)}}},
           {"explanation",
            "The seed's batch_norm_forward prints y = γ·(x − μ_B)/√(σ²_B + ε) + β = " +
                show(d.grading.fields[0].expected, 9) + "."}}},

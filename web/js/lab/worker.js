@@ -49,7 +49,7 @@ self.addEventListener('securitypolicyviolation', (event) => {
 
 function call(lab, method, ...args) {
   const result = JSON.parse(lab[method](...args));
-  if (!result.ok) throw new Error(`${method}: ${result.error.field ? result.error.field + ': ' : ''}${result.error.message}`);
+  if (result.error) throw new Error(`${method}: ${result.error.field ? result.error.field + ': ' : ''}${result.error.message}`);
   return result;
 }
 

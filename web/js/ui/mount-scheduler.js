@@ -50,12 +50,14 @@ export function startMountScheduler(mountRoot, { mountAtOnce = () => false } = {
   const whenParsed = () => {
     parsing.disconnect();
     mountClosed(true);
+    let waiting = 0;
     for (const root of document.querySelectorAll('[data-figure]')) {
       if (done.has(root) || mountAtOnce(root)) continue;
       observer?.unobserve(root);
       watch(root);
+      waiting += 1;
     }
-    if (!observer) reported();
+    if (!observer || waiting === 0) reported();  // nothing left for the observer to report on
   };
   if (document.readyState === 'loading') {
     parsing.observe(document, { childList: true, subtree: true });

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bnkata/exercises/expression.hpp"
+#include "bnkata/text.hpp"
 
 namespace bnkata::exercises {
 
@@ -57,10 +58,10 @@ struct Reading {
 };
 // A number: a JSON number, or a string holding a constant expression ("5/4", "−0.5"). value may be
 // nullptr (field missing). Empty string / null / missing → empty.
-Reading read_number(const json* value);
+Reading read_typed_number(const json* value);
 // A vector of exactly `length` numbers: a JSON array (numbers or strings), or one string of numbers
 // separated by commas, semicolons or spaces, brackets optional ("[1, 2, 3]", "1 2 3").
-Reading read_vector(const json* value, std::size_t length);
+Reading read_typed_vector(const json* value, std::size_t length);
 
 // --- Numeric and vector answers ----------------------------------------------------------------------
 struct NumericField {
@@ -114,10 +115,6 @@ struct FormulaGrading {
 std::vector<Variables> formula_points();
 // answer {field: "text"}: parsed, then evaluated against the reference at every point.
 json grade_formula(const json& answer, const FormulaGrading& grading);
-
-// At most max_bytes of text, cut at a character boundary, with "…" when shortened (for echoing
-// learner text in messages without splitting a UTF-8 sequence).
-std::string shorten(const std::string& text, std::size_t max_bytes);
 
 // --- Building responses --------------------------------------------------------------------------------
 json verdict_json(Verdict verdict, const std::string& message, const std::string& tolerance_text,
