@@ -2,8 +2,11 @@
 //
 //   - a short run shows its plots and a text summary for every plot;
 //   - the main thread never blocks for more than 50 ms while training: no task on the page's main thread
-//     does more than 50 ms of work between Play and the end of the run (thread time from a Chromium
-//     trace; a structural property of the page, not a speed);
+//     does more than 50 ms of work between Play and the end of the run, with a full pool of Workers
+//     (thread time from a Chromium trace; a structural property of the page, not a speed);
+//   - the numbers do not depend on how many Workers train the run (a link's workers= setting), for an
+//     experiment whose lanes train together and for a sweep;
+//   - 20 start/reset cycles leave as many live Workers, and as much memory, as one;
 //   - pausing mid-run stops at a whole chunk (every lane at the same step, the plots at that step), and
 //     a paused, stepped or reset run continues to exactly the numbers of an uninterrupted one;
 //   - it works from file:// (Blob-URL worker, lab.js and mnist.js loaded by <script>) with no console
@@ -53,7 +56,7 @@ async function waitForStatus(page, states, timeout = 60000) {
 const summaries = (lab) => lab.locator('.lab-summary').allTextContents();
 
 test('a short run shows its plots and a words summary of each, without blocking the page', async () => {
-  const { page, lab, problems, close } = await openLab(`${site.url}#lab?exp=depth&steps=200`);
+  const { page, lab, problems, close } = await openLab(`${site.url}#lab?exp=depth&steps=200&workers=2`);
   try {
     assert.equal(await lab.getByRole('textbox', { name: 'Steps' }).inputValue(), '200', 'the URL hash set the steps');
     const trace = await startWatchingMainThread(page);
@@ -61,6 +64,7 @@ test('a short run shows its plots and a words summary of each, without blocking 
     await waitForStatus(page, ['done', 'diverged', 'error']);
     const overBudget = await mainThreadTasksOverBudget(trace);
     assert.equal(await status(lab), 'done', await lab.getByRole('status').textContent());
+    assert.equal(await lab.getAttribute('data-lab-workers'), '2', 'each of the two networks trained in a Worker of its own');
     assert.deepEqual(overBudget, [], `main-thread tasks with over ${MAIN_THREAD_BUDGET_MS} ms of work while training`);
 
     const figures = lab.locator('figure');
@@ -90,7 +94,7 @@ test('a short run shows its plots and a words summary of each, without blocking 
     assert.equal(json.experiment, 'depth');
     assert.equal(json.values.steps, 200);
     assert.equal(json.lanes[1].config.batchnorm, 'before');
-    assert.match(json.link, /#lab\?exp=depth&steps=200$/);
+    assert.match(json.link, /#lab\?exp=depth&steps=200&workers=2$/);
     assert.equal(json.tables.accuracy.x.at(-1), 200);
     const png = await save('Plots as PNG');
     assert.equal(png.bytes.subarray(1, 4).toString('latin1'), 'PNG', 'a PNG file');
@@ -101,7 +105,8 @@ test('a short run shows its plots and a words summary of each, without blocking 
 });
 
 test('pause, step and reset leave whole steps, and the run continues to the same numbers', async () => {
-  const { page, lab, problems, close } = await openLab(`${site.url}#lab?exp=depth&steps=400&seed=5`);
+  // Two Workers, one network each: a pause stops both at the same step.
+  const { page, lab, problems, close } = await openLab(`${site.url}#lab?exp=depth&steps=400&seed=5&workers=2`);
   try {
     // The reference: one uninterrupted run.
     await lab.getByRole('button', { name: 'Play', exact: true }).click();
@@ -149,6 +154,83 @@ test('pause, step and reset leave whole steps, and the run continues to the same
   }
 });
 
+// Runs a link to the end and returns what the lab exports as JSON (its tables hold every plotted number).
+async function exportedRun(url, { trace = false } = {}) {
+  const { page, lab, problems, close } = await openLab(url);
+  try {
+    const watching = trace ? await startWatchingMainThread(page) : null;
+    await lab.getByRole('button', { name: 'Play', exact: true }).click();
+    await waitForStatus(page, ['done', 'diverged', 'error'], 180000);
+    const overBudget = watching ? await mainThreadTasksOverBudget(watching) : [];
+    assert.equal(await status(lab), 'done', await lab.getByRole('status').textContent());
+    const [download] = await Promise.all([page.waitForEvent('download'), lab.getByRole('button', { name: 'JSON', exact: true }).click()]);
+    const json = JSON.parse(await readFile(await download.path(), 'utf8'));
+    const workers = Number(await lab.getAttribute('data-lab-workers'));
+    assertNoProblems(problems);
+    return { json, workers, overBudget, summaries: await summaries(lab) };
+  } finally {
+    await close();
+  }
+}
+
+test('one Worker or two: the same numbers, bit for bit, for lanes trained together and for a sweep', async () => {
+  for (const hash of ['exp=batch-size&steps=100', 'exp=lr-sweep&steps=50']) {
+    const one = await exportedRun(`${site.url}#lab?${hash}&workers=1`);
+    const two = await exportedRun(`${site.url}#lab?${hash}&workers=2`, { trace: true });
+    assert.equal(one.workers, 1);
+    assert.equal(two.workers, 2);
+    assert.deepEqual(two.overBudget, [], `${hash}: main-thread tasks with over ${MAIN_THREAD_BUDGET_MS} ms of work with two Workers (the digits shared)`);
+    assert.ok(one.json.tables && Object.keys(one.json.tables).length >= 1);
+    assert.deepEqual(two.json.tables, one.json.tables, `${hash}: every plotted number is the same with two Workers`);
+    assert.deepEqual(two.summaries, one.summaries);
+    assert.equal(two.json.status.step, one.json.status.step);
+    // A sweep's points arrive in lane order whichever Worker finished first.
+    if (hash.includes('sweep')) assert.deepEqual(two.json.tables.lr.x, [0.03, 0.1, 0.3, 1, 3, 10, 30, 100]);
+  }
+});
+
+test('20 start/reset cycles leave two live Workers and no more memory than one cycle', async () => {
+  const { page, lab, problems, close } = await openLab(`${site.url}#lab?exp=fig1&workers=2`);
+  try {
+    const cdp = await page.context().newCDPSession(page);
+    const pageHeap = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+    };
+    // Playwright sees every dedicated Worker the page starts, and forgets it once it is terminated.
+    const liveWorkers = async (expected) => {
+      for (let i = 0; i < 200 && page.workers().length !== expected; i++) await page.waitForTimeout(50);
+      return page.workers().length;
+    };
+    const cycle = async () => {
+      await lab.getByRole('button', { name: 'Play', exact: true }).click();
+      await page.waitForFunction(() => Number(document.querySelector('[data-figure="training-lab"]').dataset.labStep) >= 50, null, { timeout: 60000 });  // trained a chunk
+      await lab.getByRole('button', { name: 'Reset', exact: true }).click();
+      await waitForStatus(page, ['paused']);
+      assert.equal(await lab.getAttribute('data-lab-step'), '0');
+    };
+    // A pool's Workers report their memory each time they stop: after one Step, every live Worker has.
+    const measure = async () => {
+      await lab.getByRole('button', { name: 'Step', exact: true }).click();
+      await page.waitForFunction(() => document.querySelector('[data-figure="training-lab"]').dataset.labWasmBytes, null, { timeout: 60000 });
+      return { workers: await liveWorkers(2), wasm: Number(await lab.getAttribute('data-lab-wasm-bytes')), heap: await pageHeap() };
+    };
+    await cycle();
+    const first = await measure();
+    assert.equal(first.workers, 2, 'after a reset, the new pool\'s two Workers are the only ones alive');
+    for (let i = 2; i <= 20; i++) await cycle();
+    const last = await measure();
+    assert.equal(last.workers, 2, 'after 20 cycles, still two Workers alive (each reset terminated the old pool)');
+    assert.ok(first.wasm > 0, `the Workers reported their WebAssembly memory (${first.wasm} bytes)`);
+    assert.ok(last.wasm <= first.wasm, `the live Workers' WebAssembly memory did not grow: ${first.wasm} → ${last.wasm} bytes`);
+    // One pool's digits alone are 7.8 MB: a pool kept alive per cycle would show many times over.
+    assert.ok(last.heap - first.heap < 4e6, `the page's JavaScript heap after 20 cycles: ${first.heap} → ${last.heap} bytes`);
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});
+
 test('from file:// an MNIST run loads its digits, trains in the worker, hands its summary on, with no CSP violations', async () => {
   const { page, lab, problems, close } = await openLab(fileUrl('#lab?exp=landscape&steps=100'));
   try {
@@ -181,6 +263,23 @@ test('settings go into the URL hash; bad values are named, not obeyed', async ()
     await seed.fill('forty');
     await seed.press('Enter');
     assert.match(await lab.locator('#lab-error-seed').textContent(), /Seed: expected a whole number/);
+    assertNoProblems(problems);
+  } finally {
+    await close();
+  }
+});
+
+test('a link to the paper-length Fig. 1 run says how it compares with the paper\'s run', async () => {
+  const { page, lab, problems, close } = await openLab(`${site.url}#lab?exp=fig1&steps=50000`);
+  try {
+    assert.equal(await lab.getByRole('combobox', { name: 'Steps' }).inputValue(), '50000', 'the link chose the paper\'s length');
+    const note = lab.locator('.lab-note');
+    assert.match(await note.textContent(), /50,000 steps of 60 examples\. It is not the paper's run/);
+    assert.match(await note.textContent(), /all 60,000 MNIST training digits .* the lab's 8,000 training digits .* plain SGD/);
+    assert.match(await note.textContent(), /each curve has 200 points/);
+    await lab.getByRole('combobox', { name: 'Steps' }).selectOption('3000');
+    await page.waitForFunction(() => !location.hash.includes('steps='));
+    assert.equal(await note.isHidden(), true, 'the reduced run has no such note');
     assertNoProblems(problems);
   } finally {
     await close();

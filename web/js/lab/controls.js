@@ -5,6 +5,7 @@
 export function buildControls(root, handlers) {
   const panel = el('div', 'lab-controls');
   const intro = el('p', 'lab-intro');
+  const note = el('p', 'lab-intro lab-note');  // the experiment's words for the chosen values (note(v))
 
   const pickerLabel = el('label', 'lab-field');
   pickerLabel.append(el('span', '', 'Experiment'));
@@ -64,7 +65,7 @@ export function buildControls(root, handlers) {
     exports.append(b);
   }
 
-  panel.append(pickerLabel, intro, fields, buttons, progress, status, notice);
+  panel.append(pickerLabel, intro, note, fields, buttons, progress, status, notice);
   root.append(panel);
   const exportRow = exports;
 
@@ -77,6 +78,8 @@ export function buildControls(root, handlers) {
       picker.value = experimentId;
       intro.textContent = experiment.explain || '';
       intro.hidden = !experiment.explain;
+      note.textContent = experiment.note ? experiment.note(values) : '';
+      note.hidden = !note.textContent;
       fields.replaceChildren();
       for (const [name, spec] of Object.entries(experiment.params)) {
         const label = el('label', 'lab-field');

@@ -10,6 +10,7 @@
 //                   chunks are at most 250 steps, so Pause (which waits for the chunk) answers within a second
 //                   'sweep'    — lanes train one after another for `steps` each; each lane gives one point
 //   probe(v)        → { etas } | null            Santurkar probe after every chunk
+//   note(v)         → text (optional)            said under `explain` for these values (e.g. the paper's length)
 //   plots(v)        → [{ id, title, x: { label, log }, y: { label, log }, series: [{ key, label, lane, dash }] }]
 //   record(tables, report, v)                   appends the chunk's numbers to the plot tables
 //   summarise(tables, v, status) → { plotId: text } the words a screen reader gets for each plot
@@ -32,6 +33,7 @@ function defaultLabSeed() {
 }
 const seed = { type: 'int', default: defaultLabSeed(), min: 0, max: LAB_SEEDS - 1, label: 'Seed' };
 const mnistFig1 = [784, 100, 100, 100, 10];
+const PAPER_STEPS = 50000;  // Ioffe & Szegedy 2015, §4.1: "50000 steps, with 60 examples per mini-batch"
 
 // One experiment's two lanes: the same config with and without BN (before the nonlinearity, as Ioffe).
 function pair(config, bnExtra = {}) {
@@ -69,7 +71,7 @@ const fig1 = {
     seed,
     steps: {
       type: 'choice', default: 3000, label: 'Steps',
-      choices: [{ value: 3000, label: '3,000 (reduced)' }, { value: 10000, label: '10,000' }, { value: 50000, label: '50,000 (the paper\'s full run)' }],
+      choices: [{ value: 3000, label: '3,000 (reduced)' }, { value: 10000, label: '10,000' }, { value: PAPER_STEPS, label: '50,000 (the paper\'s length)' }],
     },
     lr: { type: 'number', default: 0.1, min: 1e-6, max: 100, label: 'Learning rate' },
   },
@@ -77,7 +79,15 @@ const fig1 = {
     seed: v.seed, sizes: mnistFig1, activation: 'sigmoid', init_scale: 0.1, learning_rate: v.lr,
     batch_size: 60, test_examples: 2000, monitor_layer: -1, monitor_unit: 0, data: { kind: 'external' },
   }),
+  // The paper's length (steps=50000 in a link) next to the paper's run: what is the same, what is not.
+  note: (v) => (v.steps < PAPER_STEPS ? '' : 'This run has the paper\'s length: 50,000 steps of 60 examples. It is not the ' +
+    'paper\'s run. Ioffe & Szegedy trained on all 60,000 MNIST training digits with an optimizer and learning rate they do ' +
+    'not state, and tested on its 10,000 test digits; here both networks see the lab\'s 8,000 training digits (375 passes ' +
+    'over them, so they can learn those digits by heart, which the paper\'s networks could not), with plain SGD at the ' +
+    'learning rate above, and are tested on 2,000 other digits. The networks are measured every 250 steps, so each curve ' +
+    'has 200 points.'),
   totalSteps: (v) => v.steps,
+  // At most 250 steps per chunk (Pause answers within one), and at most 200 measurements per run.
   chunk: (v) => Math.min(250, Math.max(50, Math.round(v.steps / 60))),
   probe: () => null,
   plots: () => [

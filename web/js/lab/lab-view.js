@@ -1,9 +1,10 @@
 // The training lab's view: controls, plots with their text summaries, status and export. It owns the
 // lab's one state object (experiment, values, run status, plot tables) and keeps data flowing one way:
-// control → state (→ URL hash) → worker (the engine trains) → report → tables → plots and words.
+// control → state (→ URL hash) → a pool of Workers (the engine trains; worker-host.js) → report → tables →
+// plots and words.
 import { experiments, defaultExperiment, withDefaults, emptyTables } from './experiments.js';
 import { readHash, writeHash, parseValue, labParams } from './url-state.js';
-import { TrainingWorker } from './worker-host.js';
+import { TrainingPool, poolSize } from './worker-host.js';
 import { loadScript } from '../ui/load-script.js';
 import { createPlot, plotToPng, readColours } from './plots.js';
 import { toCsv, toJson, download } from './export.js';
@@ -21,13 +22,13 @@ export function mountLab(root, { workerSource }) {
     experimentId: fromHash.experimentId,
     values: withDefaults(experiments[fromHash.experimentId], fromHash.values),
     speed: fromHash.lab.speed ?? labParams.speed.default,  // a key of SPEEDS
+    workers: fromHash.lab.workers ?? labParams.workers.default,  // null: one per core but one (poolSize)
     status: 'idle',        // idle | starting | paused | running | done | diverged | error
     step: 0, total: 0,
-    runId: 0,              // the run the worker is building; reports of older runs are ignored
     tables: null,
     stopReason: null,
   };
-  let worker = null;
+  let pool = null;         // the Workers of the current run (one pool per run: reset makes a new one)
   let plots = [];
   let colours = null;
 
@@ -49,7 +50,7 @@ export function mountLab(root, { workerSource }) {
     onPlay: play, onPause: pause, onStep: step, onReset: reset,
     onSpeed: (speed) => {
       state.speed = speed;
-      if (worker) worker.speed(SPEEDS[speed]);
+      if (pool) pool.speed(SPEEDS[speed]);
       writeUrl();
     },
     onExport: exportRun,
@@ -65,15 +66,15 @@ export function mountLab(root, { workerSource }) {
 
   function experiment() { return experiments[state.experimentId]; }
 
-  // A new configuration: new, empty tables and plots; the worker rebuilds the nets when next played.
   function writeUrl() {
-    history.replaceState(null, '', writeHash(state.experimentId, experiment(), state.values, { speed: state.speed }));
+    history.replaceState(null, '', writeHash(state.experimentId, experiment(), state.values, { speed: state.speed, workers: state.workers }));
   }
 
+  // A new configuration: new, empty tables and plots; the pool's Workers end, and a new pool builds the
+  // nets when next played.
   function configChanged() {
     writeUrl();
-    state.runId = 0;
-    if (worker) worker.pause();
+    endPool();
     setStatus('idle', 0, experiment().totalSteps(state.values));
     rebuildPlots();
   }
@@ -170,40 +171,46 @@ export function mountLab(root, { workerSource }) {
     window.dispatchEvent(new CustomEvent('bnkata:run-summary', { detail: summary }));
   }
 
-  function ensureWorker() {
-    if (!worker) {
-      worker = new TrainingWorker(workerSource(), {
-        onReport: (report, runId) => {
-          if (runId !== state.runId) return;
-          experiment().record(state.tables, report, state.values);
-          scheduleRedraw();
-          if (report.step !== undefined) setStatus(state.status, report.step, state.total);
-        },
-        onState: (message) => {
-          if (message.runId !== null && message.runId !== state.runId) return;
-          setStatus(message.state, message.step, message.total, message.reason);
-        },
-        onFatal: (message) => setStatus('error', state.step, state.total, { message }),
-      });
-      worker.speed(SPEEDS[state.speed]);
+  // The run's pool of Workers: made on the first Play or Step after a new configuration or a reset,
+  // built at step 0 (paused); its reports and states reach the view only while it is the current pool.
+  async function ensureRun() {
+    if (pool) return pool;
+    const current = experiment();
+    setStatus('starting', 0, current.totalSteps(state.values));
+    let mnist = null;
+    if (current.needsMnist) {
+      await loadScript('mnist.js', () => Boolean(window.BNKATA_MNIST));
+      mnist = window.BNKATA_MNIST;
     }
-    return worker;
+    if (pool) return pool;  // a second click while the digits loaded
+    state.tables = emptyTables(current, state.values);
+    redraw();
+    const made = new TrainingPool({
+      source: workerSource(), experimentId: state.experimentId, experiment: current, values: state.values, mnist,
+      size: poolSize(current.lanes(state.values).length, navigator.hardwareConcurrency, state.workers),
+      onReport: (report) => {
+        if (pool !== made) return;
+        current.record(state.tables, report, state.values);
+        scheduleRedraw();
+        if (report.step !== undefined) setStatus(state.status, report.step, state.total);
+      },
+      onState: ({ state: status, step, total, reason }) => { if (pool === made) setStatus(status, step, total, reason); },
+      onMemory: ({ workers, wasmBytes }) => {
+        root.dataset.labWorkers = String(workers);  // for tests: the live Workers and their memory
+        if (wasmBytes === null) delete root.dataset.labWasmBytes;
+        else root.dataset.labWasmBytes = String(wasmBytes);
+      },
+    });
+    pool = made;
+    root.dataset.labWorkers = String(made.size);
+    pool.speed(SPEEDS[state.speed]);
+    return pool;
   }
 
-  // Makes sure the worker has a run for the current configuration (built at step 0, paused).
-  async function ensureRun() {
-    const w = ensureWorker();
-    if (state.runId) return w;
-    setStatus('starting', 0, experiment().totalSteps(state.values));
-    if (experiment().needsMnist) {
-      await loadScript('mnist.js', () => Boolean(window.BNKATA_MNIST));
-      w.sendMnist(window.BNKATA_MNIST);
-    }
-    state.runId = nextRunId++;
-    state.tables = emptyTables(experiment(), state.values);
-    redraw();
-    w.start(state.runId, state.experimentId, state.values);
-    return w;
+  function endPool() {
+    if (!pool) return;
+    pool.destroy();
+    pool = null;
   }
 
   async function play() {
@@ -212,19 +219,20 @@ export function mountLab(root, { workerSource }) {
       (await ensureRun()).play();
     } catch (error) { setStatus('error', state.step, state.total, { message: error.message }); }
   }
-  function pause() { if (worker) worker.pause(); }
+  function pause() { if (pool) pool.pause(); }
   async function step() {
     try { (await ensureRun()).step(); } catch (error) { setStatus('error', state.step, state.total, { message: error.message }); }
   }
+  // Back to step 0 with the same configuration: the old pool's Workers are terminated (their memory
+  // goes with them) and a new pool builds the networks from the seed.
   async function resetRun() {
-    state.runId = 0;
+    endPool();
     state.tables = emptyTables(experiment(), state.values);
     redraw();
     await ensureRun();
   }
   async function reset() {
-    if (!worker) return;
-    worker.pause();
+    if (!pool) return;
     try { await resetRun(); } catch (error) { setStatus('error', 0, 0, { message: error.message }); }
   }
 
@@ -249,7 +257,7 @@ export function mountLab(root, { workerSource }) {
     destroy() {
       resizeObserver.disconnect();
       scheme.removeEventListener('change', onScheme);
-      if (worker) worker.destroy();
+      endPool();
       for (const p of plots) p.plot.destroy();
       root.replaceChildren();
     },
