@@ -46,12 +46,17 @@ const tableRows = (table) => table.evaluate((t) => Object.fromEntries(Array.from
   return [head ? head.textContent.trim() : '', Array.from(tr.querySelectorAll('td'), (td) => td.textContent)];
 })));
 
-// Types `text` into a text field as a learner does: focus it, select what is there, type over it.
-async function typeInto(page, field, text) {
-  await field.focus();
+// Control+A: selects everything in the focused field or editor.
+async function selectAll(page) {
   await page.keyboard.down('Control');
   await page.keyboard.press('KeyA');
   await page.keyboard.up('Control');
+}
+
+// Types `text` into a text field as a learner does: focus it, select what is there, type over it.
+async function typeInto(page, field, text) {
+  await field.focus();
+  await selectAll(page);
   await page.keyboard.type(text);
 }
 
@@ -170,9 +175,7 @@ describe('the lesson in Firefox ESR', () => {
         const content = await page.waitForFunction((el) => el.querySelector('.code-editor')?.shadowRoot?.querySelector('.cm-content'),
           { timeout: 30000 }, c);
         await content.click();
-        await page.keyboard.down('Control');
-        await page.keyboard.press('KeyA');
-        await page.keyboard.up('Control');
+        await selectAll(page);
         await page.keyboard.type(given.code);
       } else if (given.paste) {
         await typeInto(page, await byRole(c, 'textbox', 'What your script printed'), given.paste);
