@@ -1,5 +1,6 @@
 # The BatchNorm core (issue: core). Owner of this fragment: the core.
-#   bnkata_core — the kernels, tensors ↔ JSON, and the Batch Normalization ops (bn_ops.hpp) (no Emscripten headers).
+#   bnkata_core — the kernels, tensors ↔ JSON, the Batch Normalization ops (bn_ops.hpp) and the normalization
+#                 family's (normalize.hpp, normalize_ops.hpp) (no Emscripten headers).
 #   bnkata_tests_core — its doctest suite.
 # The dispatcher (bnkata_api) and the CLI are defined in cpp/api.cmake, after every area's fragment.
 add_library(bnkata_core STATIC
@@ -8,6 +9,8 @@ add_library(bnkata_core STATIC
   cpp/src/json_fields.cpp
   cpp/src/tensor.cpp
   cpp/src/bn_ops.cpp
+  cpp/src/normalize.cpp
+  cpp/src/normalize_ops.cpp
   cpp/src/dispatch.cpp
 )
 add_library(bnkata::core ALIAS bnkata_core)
@@ -24,6 +27,7 @@ if(NOT EMSCRIPTEN)
   add_executable(bnkata_tests_core
     tests/test_batchnorm.cpp
     tests/test_json_contract.cpp
+    tests/test_normalize.cpp
   )
   target_link_libraries(bnkata_tests_core PRIVATE bnkata_doctest_main bnkata_core bnkata_api)
   # Expected numbers from the committed python3-numpy generator (tests/fixtures/generate.py).

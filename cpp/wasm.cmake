@@ -66,16 +66,16 @@ endforeach()
 
 # Size: these modules are downloaded by the page (bnkata-core.js on every first visit), so code that runs
 # once per click (exercise generation and grading, JSON in and out) is compiled for size (-Oz). Only the
-# loops that run per element keep -O3: the batch-norm kernels (batchnorm.cpp, forward_stages.cpp). The
-# exercises were ~290 KB of code at -O3, most of it nlohmann/json and std::function bodies inlined into
-# every generator. (A later -O option wins, so this overrides CMAKE_CXX_FLAGS_RELEASE's -O3.) The training
+# loops that run per element keep -O3: the normalization kernels (batchnorm.cpp, forward_stages.cpp,
+# normalize.cpp). The exercises were ~290 KB of code at -O3, most of it nlohmann/json and std::function
+# bodies inlined into every generator. (A later -O option wins, so this overrides CMAKE_CXX_FLAGS_RELEASE's -O3.) The training
 # engine is the lab's own module, compiled for speed (cpp/wasm-training.cmake).
 target_compile_options(bnkata_exercises PRIVATE -Oz)
 target_compile_options(bnkata_api PRIVATE -Oz)
 target_compile_options(bnkata_wasm PRIVATE -Oz)
 target_compile_options(bnkata_wasm_exercises PRIVATE -Oz)
 set_source_files_properties(
-  cpp/src/json_fields.cpp cpp/src/tensor.cpp cpp/src/bn_ops.cpp cpp/src/dispatch.cpp
+  cpp/src/json_fields.cpp cpp/src/tensor.cpp cpp/src/bn_ops.cpp cpp/src/normalize_ops.cpp cpp/src/dispatch.cpp
   PROPERTIES COMPILE_OPTIONS -Oz)
 
 # Link at -Oz: it sets wasm-opt's level for the whole module. The hot loops were already optimised by
