@@ -30,7 +30,7 @@ test('a first visit loads bnkata-core.js but none of the on-demand files; the ex
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 300))));
     assert.deepEqual(requested.filter((file) => ON_DEMAND.includes(file)), [], 'on-demand files fetched by a first visit');
     const progress = page.locator('.progress-count');
-    assert.match(await progress.textContent(), /^0 of 19 exercises correct/, 'the progress panel counts the built-in catalog without the engine');
+    assert.match(await progress.textContent(), /^0 of 22 exercises correct/, 'the progress panel counts the built-in catalog without the engine');
 
     // Step 1's exercises come into view: the engine loads, and its cards appear.
     const step1 = page.locator('[data-figure="exercises"][data-step="1"]');
