@@ -1,17 +1,16 @@
-# The JSON dispatcher and the CLI (issue: core). Included after every area's fragment, so that
-# BNKATA_API_LIBS holds all their libraries by now.
-#   bnkata_api — cpp/src/compute.cpp only: request → the op's handler → response. The CLI and the WASM
-#                module link this.
-#   bnkata     — the command-line tool (native only).
+# Every op in one table, and the command line.
+#   bnkata_api — cpp/src/compute.cpp: the Batch Normalization ops and the exercises' in one dispatcher
+#                table (compute.hpp). The CLI and the exercises' WebAssembly module link it.
+#   bnkata     — the command-line tool (native only): one file per subcommand, listed in cpp/cli/main.cpp.
+#   tests: cli_core (the CLI as the README's example uses it).
 add_library(bnkata_api STATIC
   cpp/src/compute.cpp
 )
-target_link_libraries(bnkata_api PUBLIC bnkata_core ${BNKATA_API_LIBS})
+target_link_libraries(bnkata_api PUBLIC bnkata_core bnkata_exercises)
 bnkata_warnings(bnkata_api)
-list(APPEND BNKATA_WASM_LIBS bnkata_api)
+bnkata_wasm_code(bnkata_api SIZE)
 
 if(NOT EMSCRIPTEN)
-  # One file per subcommand; cpp/cli/main.cpp lists them in its table.
   add_executable(bnkata
     cpp/cli/main.cpp
     cpp/cli/cmd_compute.cpp
@@ -21,9 +20,6 @@ if(NOT EMSCRIPTEN)
   )
   target_link_libraries(bnkata PRIVATE bnkata_api bnkata_training)
   bnkata_warnings(bnkata)
-endif()
 
-if(NOT EMSCRIPTEN)
-  # The CLI as a newcomer uses it (the README's example), run by ctest.
   add_test(NAME cli_core COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/cli_core_test.sh $<TARGET_FILE:bnkata>)
 endif()

@@ -1,38 +1,34 @@
-# The BatchNorm core (issue: core). Owner of this fragment: the core.
-#   bnkata_core — the kernels, tensors ↔ JSON, the Batch Normalization ops (bn_ops.hpp) and the normalization
-#                 family's (normalize.hpp, normalize_ops.hpp) (no Emscripten headers).
-#   bnkata_tests_core — its doctest suite.
-# The dispatcher (bnkata_api) and the CLI are defined in cpp/api.cmake, after every area's fragment.
-add_library(bnkata_core STATIC
+# The Batch Normalization core (no Emscripten headers).
+#   bnkata_kernels — the kernels: statistics, forward (train/eval), backward, running statistics, stages,
+#                    and the normalization family's (normalize.hpp).
+#   bnkata_core    — tensors ↔ JSON, the Batch Normalization ops (bn_ops.hpp, normalize_ops.hpp) and their dispatcher, and
+#                    the finite-difference gradient checker the tests and the grading use.
+#   tests: core (doctest).
+add_library(bnkata_kernels STATIC
   cpp/src/batchnorm.cpp
   cpp/src/forward_stages.cpp
+  cpp/src/normalize.cpp
+)
+target_include_directories(bnkata_kernels PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/cpp/include)
+bnkata_warnings(bnkata_kernels)
+bnkata_wasm_code(bnkata_kernels SPEED)  # per-element loops
+
+add_library(bnkata_core STATIC
   cpp/src/json_fields.cpp
   cpp/src/tensor.cpp
   cpp/src/bn_ops.cpp
-  cpp/src/normalize.cpp
   cpp/src/normalize_ops.cpp
   cpp/src/dispatch.cpp
+  cpp/src/gradient_check.cpp
 )
-add_library(bnkata::core ALIAS bnkata_core)
-target_include_directories(bnkata_core PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/cpp/include)
-target_link_libraries(bnkata_core PUBLIC bnkata_json)
+target_link_libraries(bnkata_core PUBLIC bnkata_kernels bnkata_json)
 bnkata_warnings(bnkata_core)
-list(APPEND BNKATA_WASM_LIBS bnkata_core)
-
-# Libraries whose ops the dispatcher (cpp/src/compute.cpp) lists. Each later fragment appends its own
-# library here and adds its rows to compute.cpp's table; cpp/api.cmake links them into bnkata_api.
-set(BNKATA_API_LIBS "")
+bnkata_wasm_code(bnkata_core SIZE)  # once per request
 
 if(NOT EMSCRIPTEN)
-  add_executable(bnkata_tests_core
-    tests/test_batchnorm.cpp
-    tests/test_json_contract.cpp
-    tests/test_normalize.cpp
-  )
-  target_link_libraries(bnkata_tests_core PRIVATE bnkata_doctest_main bnkata_core bnkata_api)
-  # Expected numbers from the committed python3-numpy generator (tests/fixtures/generate.py).
-  target_compile_definitions(bnkata_tests_core PRIVATE
-    BNKATA_FIXTURES_DIR="${CMAKE_CURRENT_SOURCE_DIR}/tests/fixtures")
-  bnkata_warnings(bnkata_tests_core)
-  add_test(NAME core COMMAND bnkata_tests_core)
+  bnkata_add_test_suite(core
+    SOURCES tests/test_batchnorm.cpp tests/test_json_contract.cpp tests/test_text.cpp tests/test_normalize.cpp
+    LIBRARIES bnkata_core bnkata_api
+    # Expected numbers from the committed python3-numpy generator (tests/fixtures/generate.py).
+    DEFINITIONS BNKATA_FIXTURES_DIR="${CMAKE_CURRENT_SOURCE_DIR}/tests/fixtures")
 endif()

@@ -1,13 +1,14 @@
-# The exercise engine (issue: self-checking exercises). Owner of this fragment: the exercises.
+# The exercise engine (no Emscripten headers).
 #   bnkata_exercises — generation from (id, seed), grading, the expression language, the answers file.
 #                      Its ops (exercise_catalog, exercise, grade, check_answers) are rows in compute.cpp.
-#   bnkata_tests_exercises — its doctest suite.
+#   tests: exercises (doctest), exercises_cli (`bnkata check` as a learner or instructor runs it).
 add_library(bnkata_exercises STATIC
   cpp/src/exercises/rng.cpp
   cpp/src/exercises/expression.cpp
   cpp/src/exercises/grading.cpp
   cpp/src/exercises/reference.cpp
   cpp/src/exercises/authoring.cpp
+  cpp/src/exercises/option_order.cpp
   cpp/src/exercises/numpy_print.cpp
   cpp/src/exercises/code_grading.cpp
   cpp/src/exercises/step1_normalization.cpp
@@ -22,26 +23,21 @@ add_library(bnkata_exercises STATIC
 )
 target_link_libraries(bnkata_exercises PUBLIC bnkata_core)
 bnkata_warnings(bnkata_exercises)
-list(APPEND BNKATA_API_LIBS bnkata_exercises)
-list(APPEND BNKATA_WASM_LIBS bnkata_exercises)
+bnkata_wasm_code(bnkata_exercises SIZE)  # once per click: generation and grading
 
 if(NOT EMSCRIPTEN)
-  add_executable(bnkata_tests_exercises
-    tests/test_exercises_expression.cpp
-    tests/test_exercises_catalog.cpp
-    tests/test_exercises_steps.cpp
-    tests/test_exercises_feature_maps.cpp
-    tests/test_exercises_code.cpp
-    tests/test_exercises_answers_file.cpp
-  )
-  target_link_libraries(bnkata_tests_exercises PRIVATE bnkata_doctest_main bnkata_exercises bnkata_api)
-  target_compile_definitions(bnkata_tests_exercises PRIVATE
-    BNKATA_EXERCISE_FIXTURES="${CMAKE_CURRENT_SOURCE_DIR}/tests/fixtures/exercises")
-  bnkata_warnings(bnkata_tests_exercises)
-  add_test(NAME exercises COMMAND bnkata_tests_exercises)
+  bnkata_add_test_suite(exercises
+    SOURCES
+      tests/test_exercises_expression.cpp
+      tests/test_exercises_catalog.cpp
+      tests/test_exercises_steps.cpp
+      tests/test_exercises_feature_maps.cpp
+      tests/test_exercises_code.cpp
+      tests/test_exercises_answers_file.cpp
+    LIBRARIES bnkata_exercises bnkata_api
+    DEFINITIONS BNKATA_EXERCISE_FIXTURES="${CMAKE_CURRENT_SOURCE_DIR}/tests/fixtures/exercises")
 
-  # `bnkata check` as a learner or instructor runs it (exit codes, refused files, a 50 MB file). The
-  # bnkata target is defined in cpp/api.cmake, after this fragment; generator expressions resolve late.
+  # Exit codes, refused files, a 50 MB file.
   add_test(NAME exercises_cli
     COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tests/test_exercises_cli.sh $<TARGET_FILE:bnkata>
             ${CMAKE_CURRENT_SOURCE_DIR}/tests/fixtures/exercises)

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// How long a learner waits for the reduced Ioffe & Szegedy Fig. 1 run (issue 5's "done when": within 30 s
-// the two networks' accuracy and percentile plots have diverged). A benchmark, not a test: it prints a
+// How long a learner waits for the reduced Ioffe & Szegedy Fig. 1 run (the target: within 30 s the two
+// networks' accuracy and percentile plots have diverged). A benchmark, not a test: it prints a
 // table and says whether each run finished within 30 s.
 //
 //   node scripts/bench-lab-run.mjs [--runs 3] [--dir dist]

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Steps per second of the Ioffe & Szegedy Fig. 1 configuration (784-100-100-100-10 sigmoid, batch 60,
-// MNIST), with and without BN: natively (training-core's bnkata_bench_training) and in headless Chromium,
+// MNIST), with and without BN: natively (bnkata_bench_training) and in headless Chromium,
 // in a Web Worker started from a Blob URL exactly as the lab starts it. Prints a table with ratios.
 // A benchmark, not a test: it asserts nothing; the targets (≥ 600 steps/s in the page, ≥ 0.9× native)
 // are printed next to the numbers.
@@ -16,8 +16,7 @@
 // lab makes them, after a warm-up of 1,000 steps (and 2 s in the page, for V8's optimising tier); each call
 // also measures 100 test examples). The two sides take turns: in each of `repeats` rounds, each network is
 // timed natively and in the page back to back (which side goes first alternates from round to round), so
-// a drift in the machine's speed (a shared VM: ±30 % within a minute) falls on both sides alike instead of
-// on whichever ran second. The table gives the best of the rounds on each side (the least disturbed run)
+// a drift in the machine's speed falls on both sides alike instead of on whichever ran second. The table gives the best of the rounds on each side (the least disturbed run)
 // and their ratio; below it, each round's own ratios and their median. "(per CPU s)": steps per second of
 // the CPU time the timing thread got (natively the process's clock(); in the page the worker thread's
 // time on a CPU, from /proc/…/schedstat, Linux only). Where it matches the elapsed-time rate, the thread
@@ -95,7 +94,7 @@ self.onmessage = async (event) => {
     const t0 = performance.now();
     for (let done = 0; done < steps; done += 50) {
       const out = JSON.parse(lab.step(50));
-      if (!out.ok) throw new Error(JSON.stringify(out.error));
+      if (out.error) throw new Error(JSON.stringify(out.error));
     }
     postMessage(steps / ((performance.now() - t0) / 1000));
   } finally { lab.delete(); }

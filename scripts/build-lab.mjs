@@ -3,7 +3,7 @@
 //   lab.js    web/js/lab/lab-entry.js bundled as one minified IIFE (uPlot included), with the Web Worker's
 //             whole script inlined as a string: the training module bnkata-training.js (from --wasm-dir),
 //             then web/js/lab/worker.js bundled as an IIFE. The page starts the worker from a Blob URL of
-//             that string, which works from file:// and http (BUILD-NOTES.md).
+//             that string, which works from file:// and http (docs/toolchain.md).
 //   mnist.js  the 10,000 MNIST digits, packed (scripts/build-mnist.mjs)
 //
 //   node scripts/build-lab.mjs [--out DIR] [--wasm-dir DIR]    (defaults: dist, build/wasm)
@@ -12,20 +12,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { buildMnist } from './build-mnist.mjs';
+import { SCRIPT_BUNDLE } from './esbuild-options.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const labDir = path.join(root, 'web', 'js', 'lab');
 
 async function bundleText(entry) {
   const result = await esbuild.build({
-    entryPoints: [entry], bundle: true, format: 'iife', minify: true, target: 'es2020',
-    legalComments: 'none', logLevel: 'warning', write: false,
+    entryPoints: [entry], ...SCRIPT_BUNDLE, write: false,
   });
   return result.outputFiles[0].text;
 }
 
 // The worker also needs the training engine: the lab's own WebAssembly module, bnkata-training.js
-// (cpp/wasm-training.cmake, SINGLE_FILE + MODULARIZE: one classic script, wasm inlined). Its text goes into
+// (cpp/wasm.cmake, SINGLE_FILE + MODULARIZE: one classic script, wasm inlined). Its text goes into
 // the worker's script ahead of worker.js, so the worker needs no second request (file:// works) and does
 // not depend on the page's module. The module's script declares `var createBnKataTraining = (() => …)();`;
 // this check makes the build fail loudly if it is missing or a new Emscripten emits something else.
@@ -41,7 +41,7 @@ export function readTrainingModule(wasmDir) {
   const text = readFileSync(modulePath, 'utf8');
   if (!FACTORY_SHAPE.test(text.slice(0, 200))) {
     throw new Error(`${modulePath}: does not start with the MODULARIZE wrapper defining createBnKataTraining ` +
-      '(see cpp/wasm-training.cmake and scripts/build-lab.mjs)');
+      '(see cpp/wasm.cmake and scripts/build-lab.mjs)');
   }
   return text;
 }
@@ -53,7 +53,7 @@ export async function buildLab({ out, wasmDir }) {
   await esbuild.build({
     entryPoints: [path.join(labDir, 'lab-entry.js')],
     outfile: path.join(out, 'lab.js'),
-    bundle: true, format: 'iife', minify: true, target: 'es2020', legalComments: 'none', logLevel: 'warning',
+    ...SCRIPT_BUNDLE,
     plugins: [{
       name: 'lab-worker-script',
       setup(build) {

@@ -21,22 +21,12 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../web/js/ui/rng.js';  // the page's one seeded generator
 
 const require = createRequire(import.meta.url);
 const ROWS = 28, COLS = 28, PIXELS = ROWS * COLS;
 const TRAIN = 8000, TEST = 2000;
 const SHUFFLE_SEED = 20150211; // Ioffe & Szegedy's arXiv date; any fixed number would do
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Reads all ten digit files; returns { images: Uint8Array(count·784), labels: Uint8Array(count) }. */
 export function readMnistPackage() {

@@ -28,7 +28,8 @@ import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 import { buildLab } from './build-lab.mjs';  // dist/lab.js and dist/mnist.js: the step 3 lab, loaded on demand
 import { subsetKatexFonts } from './subset-katex-fonts.mjs';  // dist/katex/fonts: only the glyphs used
-import { trimKatexCss } from './trim-katex-css.mjs';  // dist/katex/katex.min.css: only rules the page can match
+import { pageClasses, trimKatexCss } from './trim-katex-css.mjs';  // dist/katex/katex.min.css: only rules the page can match
+import { BUNDLE, SCRIPT_BUNDLE } from './esbuild-options.mjs';
 
 const require = createRequire(import.meta.url);
 const katex = require('katex');
@@ -191,12 +192,6 @@ function decodeEntities(tex) {
 
 const KATEX_DIST = path.join(path.dirname(require.resolve('katex/package.json')), 'dist');
 
-function usedClasses(html) {
-  const classes = new Set();
-  for (const m of html.matchAll(/\sclass\s*=\s*"([^"]*)"/g)) for (const c of m[1].split(/\s+/)) if (c) classes.add(c);
-  return classes;
-}
-
 function neededFaces(css, classes) {
   const faces = new Set(['KaTeX_Main/400/normal']);
   const add = (family, weight, style) => faces.add(`${family}/${weight}/${style}`);
@@ -224,7 +219,7 @@ function neededFaces(css, classes) {
 
 function buildKatexAssets(html, outDir) {
   const css = readFileSync(path.join(KATEX_DIST, 'katex.min.css'), 'utf8');
-  const faces = neededFaces(css, usedClasses(html));
+  const faces = neededFaces(css, pageClasses(html));
   const fonts = [];
   const trimmed = css.replace(/@font-face\{([^}]*)\}/g, (_, body) => {
     const family = /font-family:\s*"?([A-Za-z0-9_]+)/.exec(body)[1];
@@ -250,12 +245,7 @@ async function bundleScript(outDir, catalog) {
   await esbuild.build({
     entryPoints: [path.join(webDir, 'js', 'main.js')],
     outfile: path.join(outDir, 'app.js'),
-    bundle: true,
-    format: 'iife',
-    minify: true,
-    target: 'es2020',
-    legalComments: 'none',
-    logLevel: 'warning',
+    ...SCRIPT_BUNDLE,
     plugins: [{
       name: 'exercise-catalog',
       setup(build) {
@@ -268,7 +258,7 @@ async function bundleScript(outDir, catalog) {
   await esbuild.build({
     entryPoints: [path.join(webDir, 'js', 'exercises', 'editor-bundle.js')],
     outfile: path.join(outDir, 'editor.js'),
-    bundle: true, format: 'iife', minify: true, target: 'es2020', legalComments: 'none', logLevel: 'warning',
+    ...SCRIPT_BUNDLE,
   });
 }
 
@@ -283,11 +273,7 @@ async function bundleStyle(outDir) {
   await esbuild.build({
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    minify: true,
-    target: 'es2020',
-    legalComments: 'none',
-    logLevel: 'warning',
+    ...BUNDLE,
     // Files a stylesheet refers to are copied next to it under assets/, with a content hash.
     loader: { '.woff2': 'file', '.woff': 'file', '.svg': 'file', '.png': 'file' },
     assetNames: 'assets/[name]-[hash]',
@@ -351,7 +337,7 @@ async function main() {
     `katex/ (${fonts.length} fonts)${core ? ', ' + MODULES.join(', ') + ' from ' + path.relative(root, options.wasmDir) : ''}`);
 }
 
-export { typesetHtml, neededFaces, usedClasses, BuildError };
+export { typesetHtml, neededFaces, BuildError };
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main().catch((error) => {
   if (error instanceof BuildError) console.error(`build-site: ${error.message}`);

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 declare -A NEED=(
   [emscripten]=/usr/bin/em++
   [chromium]=/usr/bin/chromium
+  [firefox-esr]=/usr/bin/firefox-esr  # tests/browser/firefox.test.mjs
   [doctest-dev]=/usr/include/doctest/doctest.h
   [nlohmann-json3-dev]=/usr/include/nlohmann/json.hpp
   [python3-numpy]=/usr/lib/python3/dist-packages/numpy/__init__.py

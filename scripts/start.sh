@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# npm start — installs what is missing, builds the core (native CLI and WebAssembly), builds the lesson
-# into dist/ and serves it on http://127.0.0.1:8080/.
+# npm start — installs what is missing, builds the core (native CLI and WebAssembly) and the lesson into
+# dist/ (npm run build), and serves it on http://127.0.0.1:8080/.
 #   npm start                      port 8080
 #   PORT=9000 npm start            or: npm start -- --port 9000
 #   npm start -- --base /lesson/   serve under a subpath, as a static host would
@@ -20,17 +20,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-bash scripts/setup.sh
-export NODE_PATH=/usr/share/nodejs  # Debian's em++ needs Node's acorn from here (BUILD-NOTES.md)
-
-echo "== native build (the bnkata CLI)"
-cmake --preset native >/dev/null
-cmake --build --preset native --target bnkata
-echo "== wasm build (build/wasm: bnkata-core.js, bnkata-exercises.js, bnkata-training.js)"
-cmake --preset wasm >/dev/null
-cmake --build --preset wasm  # every target: the page's modules and the lab's (the site needs all three)
-echo "== site (dist/)"
-node scripts/build-site.mjs
+bash scripts/build.sh  # setup, the native CLI, the WebAssembly modules, dist/
 
 echo
 echo "dist/ is self-contained: it also opens straight from disk — file://$PWD/dist/index.html — and can be"

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include "bnkata/batchnorm.hpp"
+#include "bnkata/gradient_check.hpp"
 #include "fixtures.hpp"
 #include "tensor_checker.hpp"
 

@@ -37,8 +37,8 @@ TEST_CASE("a file of right answers (hand-made from NumPy's numbers for seed 7) i
     CHECK(response["summary"]["correct"] == 12);
     CHECK(response["summary"]["incorrect"] == 0);
     CHECK(response["summary"]["invalid"] == 0);
-    CHECK(response["summary"]["not_attempted"] == 10);  // 22 exercises, 12 answered
-    CHECK(response["results"].size() == 22);
+    CHECK(response["summary"]["not_attempted"] == 11);  // 23 exercises, 12 answered
+    CHECK(response["results"].size() == 23);
     CHECK(result_for(response, "s4-running-keras")["attempts"] == 4);
     CHECK(result_for(response, "s5-forward-code")["verdict"] == "not_attempted");
     CHECK(response["results"][0]["id"] == "s1-mean-var");  // lesson order

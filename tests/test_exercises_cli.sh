@@ -28,7 +28,7 @@ contains() {
 }
 
 expect 0 "a file of right answers passes" "$bnkata" check "$fixtures/answers-seed7-correct.json"
-contains out.txt "summary: 12 correct, 0 incorrect, 10 not attempted, 0 invalid" "the summary line counts every verdict"
+contains out.txt "summary: 12 correct, 0 incorrect, 11 not attempted, 0 invalid" "the summary line counts every verdict"
 contains out.txt "^correct        s1-mean-var" "one line per exercise"
 
 expect 1 "a wrong answer fails the check" "$bnkata" check "$fixtures/answers-seed7-one-wrong.json"

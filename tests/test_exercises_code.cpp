@@ -10,11 +10,14 @@
 #include <vector>
 
 #include "bnkata/compute.hpp"
+#include "bnkata/exercises/numpy_print.hpp"
 #include "exercise_requests.hpp"
 
 using nlohmann::json;
 using namespace exercise_requests;
 using Vec = std::vector<double>;
+using bnkata::exercises::print_numpy_array;
+using bnkata::exercises::read_printed_array;
 
 namespace {
 
@@ -116,7 +119,7 @@ TEST_CASE("s5-forward-code: a correct implementation passes every case, for many
         CHECK(g["first_failure"].is_null());
         for (const json& c : g["cases"]) CHECK(c["passed"] == true);
     }
-    // The seed's example as NumPy printed it (expected_seed7.txt), at the contract's 1e-6.
+    // The kata's example as NumPy printed it (expected_seed7.txt), at the contract's 1e-6.
     const json cases = exercise("s5-forward-code", 7)["cases"];
     json answer = forward_outputs(cases, Bug::none);
     answer["outputs"][0]["y"] = {-1.341635419969, -0.447211806656, 0.447211806656, 1.341635419969};
@@ -131,9 +134,9 @@ TEST_CASE("s5-forward-code: each classic mistake fails with a report and is name
         const json g = grade("s5-forward-code", 7, forward_outputs(cases, Bug::unbiased));
         CHECK(g["verdict"] == "incorrect");
         CHECK(mistake_of(g) == "unbiased_variance");
-        CHECK(g["first_failure"]["case"] == "the seed's example");
+        CHECK(g["first_failure"]["case"] == "the kata's example");
     }
-    SUBCASE("ε omitted: NaN on the constant batch, and already off on the seed's example") {
+    SUBCASE("ε omitted: NaN on the constant batch, and already off on the kata's example") {
         const json g = grade("s5-forward-code", 7, forward_outputs(cases, Bug::eps_omitted));
         CHECK(mistake_of(g) == "eps_omitted");
         bool constant_failed = false;
@@ -143,7 +146,7 @@ TEST_CASE("s5-forward-code: each classic mistake fails with a report and is name
     SUBCASE("ε outside the square root") {
         CHECK(mistake_of(grade("s5-forward-code", 7, forward_outputs(cases, Bug::eps_outside))) == "eps_outside_sqrt");
     }
-    SUBCASE("β forgotten: passes the seed's example (β = 0), fails on the learner's batch") {
+    SUBCASE("β forgotten: passes the kata's example (β = 0), fails on the learner's batch") {
         const json g = grade("s5-forward-code", 7, forward_outputs(cases, Bug::forgot_beta));
         CHECK(mistake_of(g) == "forgot_beta");
         CHECK(g["cases"][0]["passed"] == true);
@@ -225,7 +228,7 @@ TEST_CASE("s5-backward-code: the closed form passes with a gradient check; missi
         }
     }
     const json cases = exercise("s5-backward-code", 7)["cases"];
-    // The seed's example by NumPy (expected_seed7.txt): dx = [0.080497749543, −0.21913391048, 0.196773320147,
+    // The kata's example by NumPy (expected_seed7.txt): dx = [0.080497749543, −0.21913391048, 0.196773320147,
     // −0.05813715921], dγ = 0.15652413233, dβ = 0.25.
     json answer = backward_outputs(cases, GradBug::none);
     answer["outputs"][0] = {{"dx", {0.080497749543, -0.21913391048, 0.196773320147, -0.05813715921}}, {"dgamma", 0.15652413233}, {"dbeta", 0.25}};
@@ -243,7 +246,7 @@ TEST_CASE("s5-backward-code: the closed form passes with a gradient check; missi
     CHECK(mistake_of(grade("s5-backward-code", 7, backward_outputs(cases, GradBug::mean_only))) == "no_grad_through_var");
     const json no_gamma = grade("s5-backward-code", 7, backward_outputs(cases, GradBug::forgot_gamma));
     CHECK(mistake_of(no_gamma) == "forgot_gamma");
-    CHECK(no_gamma["first_failure"]["case"] == "your batch");  // the seed's example has γ = 1
+    CHECK(no_gamma["first_failure"]["case"] == "your batch");  // the kata's example has γ = 1
     for (std::uint64_t seed = 0; seed < 20; ++seed) {
         const json c = exercise("s5-backward-code", seed)["cases"];
         CAPTURE(seed);
@@ -253,18 +256,15 @@ TEST_CASE("s5-backward-code: the closed form passes with a gradient check; missi
     }
 }
 
-namespace {
-// y as NumPy 1.24 prints a float64 array by default: 8 decimals, space-separated, in brackets.
-std::string numpy_print(const Vec& y) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < y.size(); ++i) {
-        char buf[40];
-        std::snprintf(buf, sizeof buf, "%s%.8f", i ? " " : "", y[i]);
-        s += buf;
-    }
-    return s + "]";
+TEST_CASE("an array printed as NumPy prints it reads back to 8 decimals") {
+    const Vec y = {1.030517414, -0.862139293, 0.0, -1e-9, 12.5};
+    const std::string printed = print_numpy_array(y);
+    CHECK(printed == "[1.03051741 -0.86213929 0.00000000 -0.00000000 12.50000000]");
+    const auto read = read_printed_array("Normalized y: " + printed, "Normalized y:");
+    REQUIRE(read.error.empty());
+    REQUIRE(read.values.size() == y.size());
+    for (std::size_t i = 0; i < y.size(); ++i) CHECK(std::fabs(read.values[i] - y[i]) <= 0.5e-8);
 }
-}  // namespace
 
 TEST_CASE("s5-numpy-paste: for many seeds, each mistake's printout is named") {
     for (std::uint64_t seed = 0; seed < 30; ++seed) {
@@ -280,7 +280,15 @@ TEST_CASE("s5-numpy-paste: for many seeds, each mistake's printout is named") {
         auto printed = [&](auto f) {
             Vec y;
             for (double v : x) y.push_back(f(v));
-            return json{{"numpy_output", "Normalized y: " + numpy_print(y) + ", Mean: 0.0, Var: 1.0"}};
+            // What np.mean and np.var of this y print (Python's repr: shortest round-trip, 17 digits suffice).
+            double ym = 0, yv = 0;
+            for (double v : y) ym += v;
+            ym /= m;
+            for (double v : y) yv += (v - ym) * (v - ym);
+            yv /= m;
+            char stats[80];
+            std::snprintf(stats, sizeof stats, ", Mean: %.17g, Var: %.17g", ym, yv);
+            return json{{"numpy_output", "Normalized y: " + print_numpy_array(y) + stats}};
         };
         CAPTURE(seed);
         CHECK(grade("s5-numpy-paste", seed, printed([&](double v) { return g * (v - mu) / std::sqrt(var + eps) + b; }))["verdict"] == "correct");
@@ -302,11 +310,16 @@ TEST_CASE("s5-numpy-paste: NumPy's printing is read and graded") {
     SUBCASE("line wraps, an earlier print line, repr with commas, scientific notation") {
         CHECK(grade("s5-numpy-paste", 7, {{"numpy_output",
             "Original x: [ 0.7 -1.5  0.1 -0.6  0.4  1.4], Mean: 0.0, Var: 0.8\n"
-            "Normalized y: [ 1.03051741 -0.86213929  0.51433831\n -0.08787064  0.77242786  1.63272636], Mean: 0.5"}})["verdict"] == "correct");
-        CHECK(grade("s5-numpy-paste", 7, {{"numpy_output",
-            "array([ 1.03051741, -0.86213929,  0.51433831, -0.08787064,  0.77242786,  1.63272636])"}})["verdict"] == "correct");
-        CHECK(grade("s5-numpy-paste", 7, {{"numpy_output",
-            "[ 1.03051741e+00 -8.62139292e-01  5.14338308e-01 -8.78706419e-02  7.72427858e-01  1.63272636e+00]"}})["verdict"] == "correct");
+            "Normalized y: [ 1.03051741 -0.86213929  0.51433831\n -0.08787064  0.77242786  1.63272636], Mean: 0.5, "
+            "Var: 0.6399925988649021"}})["verdict"] == "correct");
+        // An array alone is read (y is right), but the step also asks for the printed Mean and Var.
+        for (const char* alone : {"array([ 1.03051741, -0.86213929,  0.51433831, -0.08787064,  0.77242786,  1.63272636])",
+                                  "[ 1.03051741e+00 -8.62139292e-01  5.14338308e-01 -8.78706419e-02  7.72427858e-01  1.63272636e+00]"}) {
+            const json g = grade("s5-numpy-paste", 7, {{"numpy_output", alone}});
+            CAPTURE(alone);
+            CHECK(g["verdict"] == "invalid");
+            CHECK(g["message"].get<std::string>().find("Your y is right") == 0);
+        }
     }
     SUBCASE("np.var(ddof=1) is named") {
         // expected_seed7.txt, unbiased: [0.984294386417, −0.743458559719, 0.513089037471, −0.0366505363, 0.748691711944, 1.534033960188]
@@ -321,9 +334,45 @@ TEST_CASE("s5-numpy-paste: NumPy's printing is read and graded") {
             const json g = grade("s5-numpy-paste", 7, {{"numpy_output", bad}});
             CAPTURE(bad);
             CHECK(g["verdict"] == "invalid");
-            CHECK(g["message"].get<std::string>().find("numpy_output") == 0);
+            CHECK(g["message"].get<std::string>().find("The pasted") == 0);
+            CHECK(g["message"].get<std::string>().find("numpy_output") == std::string::npos);
         }
         CHECK(grade("s5-numpy-paste", 7, {{"numpy_output", std::string(30000, '[')}})["verdict"] == "invalid");
         CHECK(grade("s5-numpy-paste", 7, {{"numpy_output", "[nan nan nan nan nan nan]"}})["verdict"] == "incorrect");
     }
+}
+
+TEST_CASE("s5-numpy-paste: the printed Mean and Var are graded too, not only y") {
+    // Seed 7 as NumPy 1.24 printed it: mean β = 0.5, variance γ²·σ²/(σ² + ε) = 0.6399925988649021.
+    const std::string y = "Normalized y: [ 1.03051741 -0.86213929  0.51433831 -0.08787064  0.77242786  1.63272636]";
+    CHECK(grade("s5-numpy-paste", 7, {{"numpy_output", y + ", Mean: 0.5, Var: 0.6399925988649021"}})["verdict"] == "correct");
+    // The right y with the variance a learner expects without thinking of ε (γ² = 0.64): not correct.
+    const json no_eps = grade("s5-numpy-paste", 7, {{"numpy_output", y + ", Mean: 0.5, Var: 0.64"}});
+    CHECK(no_eps["verdict"] == "incorrect");
+    CHECK(no_eps["message"].get<std::string>().find("0.6399925988649021") != std::string::npos);
+    const json wrong_mean = grade("s5-numpy-paste", 7, {{"numpy_output", y + ", Mean: 0.0, Var: 0.6399925988649021"}});
+    CHECK(wrong_mean["verdict"] == "incorrect");
+    // Only the array pasted: the learner is asked for the whole line, and the message names no internal field.
+    const json only_y = grade("s5-numpy-paste", 7, {{"numpy_output", y}});
+    CHECK(only_y["verdict"] == "invalid");
+    CHECK(only_y["message"].get<std::string>().find("numpy_output") == std::string::npos);
+    CHECK(only_y["message"].get<std::string>().find("Mean and Var") != std::string::npos);
+}
+
+TEST_CASE("s5-var-predict: ε is the reason var(x̂) is 0.999992, and a wrong pick explains only itself") {
+    const json e = exercise("s5-var-predict", 7);
+    std::string right, rounding;
+    for (const json& o : e["options"]) {
+        const std::string text = o["text"];
+        if (text.find("0.999992:") != std::string::npos) right = o["id"];
+        if (text.find("rounding") != std::string::npos) rounding = o["id"];
+    }
+    REQUIRE(!right.empty());
+    REQUIRE(!rounding.empty());
+    CHECK(grade("s5-var-predict", 7, {{"choice", right}})["verdict"] == "correct");
+    const json g = grade("s5-var-predict", 7, {{"choice", rounding}});
+    CHECK(g["verdict"] == "incorrect");
+    CHECK(g["options"].size() == 1);
+    // The solution's number is the one NumPy printed for the kata's example (step 5 of the lesson).
+    CHECK(e["solution"]["explanation"].get<std::string>().find("0.9999920000639994") != std::string::npos);
 }

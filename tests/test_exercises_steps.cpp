@@ -6,6 +6,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,23 @@ double var(const Vec& v) { const double m = mean(v); double s = 0; for (double e
 double var_unbiased(const Vec& v) { return var(v) * static_cast<double>(v.size()) / static_cast<double>(v.size() - 1); }
 
 const std::uint64_t kSeeds = 40;  // seeds checked for "every variant is diagnosed"
+
+// The letter under which (id, seed) shows the option whose text contains `needle` ("" if none does): the
+// order of the options is drawn from the seed, so tests find an option by what it says.
+std::string letter(const std::string& id, std::uint64_t seed, const std::string& needle) {
+    const json e = exercise(id, seed);
+    for (const json& o : e["options"])
+        if (o["text"].get<std::string>().find(needle) != std::string::npos) return o["id"];
+    return "";
+}
+// The letters of the options whose explanation in the solution starts with `verdict` ("True." / "False.").
+std::vector<std::string> letters_judged(const std::string& id, std::uint64_t seed, const std::string& verdict) {
+    std::vector<std::string> out;
+    const json explained = exercise(id, seed)["solution"]["options"];
+    for (auto it = explained.begin(); it != explained.end(); ++it)
+        if (it.value().get<std::string>().rfind(verdict, 0) == 0) out.push_back(it.key());
+    return out;
+}
 }  // namespace
 
 // --- Step 1 -------------------------------------------------------------------------------------------------
@@ -39,7 +58,7 @@ TEST_CASE("s1-mean-var: μ_B and σ²_B of seed 7's batch [1, 2, 0, 0, 6]") {
         CHECK(mistake_of(g) == "unbiased_variance");
         CHECK(g["fields"]["mean"]["verdict"] == "correct");
         CHECK(g["fields"]["var"]["verdict"] == "incorrect");
-        CHECK(g["tolerance"] == "within 0.1 % (or 0.001 near zero)");
+        CHECK(g["tolerance"] == "accepted if it differs from the right value by at most 0.001 + 0.1 % of the right value");
     }
     SUBCASE("σ instead of σ²: √4.96 = 2.2271") {
         CHECK(mistake_of(grade("s1-mean-var", 7, {{"mean", 1.8}, {"var", 2.2271}})) == "std_instead_of_var");
@@ -155,11 +174,20 @@ TEST_CASE("s1-constant-batch: x̂ = 0, and ε is why") {
     const Vec x = e["data"]["x"];
     CHECK(x[0] == x[1]);
     CHECK(x[0] == x[3]);
-    CHECK(grade("s1-constant-batch", 7, {{"choice", "a"}})["verdict"] == "correct");
-    const json wrong = grade("s1-constant-batch", 7, {{"choice", "b"}});
+    const std::string right = letter("s1-constant-batch", 7, "x̂ = 0 for every element");
+    const std::string nan = letter("s1-constant-batch", 7, "NaN");
+    REQUIRE(!right.empty());
+    REQUIRE(!nan.empty());
+    const json correct = grade("s1-constant-batch", 7, {{"choice", right}});
+    CHECK(correct["verdict"] == "correct");
+    CHECK(correct["options"].size() == 4);  // once right, every option is explained
+    const json wrong = grade("s1-constant-batch", 7, {{"choice", nan}});
     CHECK(wrong["verdict"] == "incorrect");
     CHECK(wrong["message"].get<std::string>().find("√ε") != std::string::npos);
-    CHECK(wrong["options"].size() == 4);  // every option explained after grading
+    // A wrong answer does not give the right one away: only the picked option is explained.
+    CHECK(wrong["options"].size() == 1);
+    CHECK(wrong["options"].contains(nan));
+    CHECK(exercise("s1-constant-batch", 7)["solution"]["options"].size() == 4);  // "Reveal the solution" explains all
     CHECK(grade("s1-constant-batch", 7, {{"choice", "z"}})["verdict"] == "invalid");
     CHECK(grade("s1-constant-batch", 7, {{"choice", ""}})["verdict"] == "not_attempted");
 }
@@ -188,16 +216,31 @@ TEST_CASE("s2-identity: γ = √(σ² + ε), β = μ give x back; each mistake n
     }
 }
 
-TEST_CASE("s2-sigmoid and s2-bias: the right choices pass, every option is explained") {
-    CHECK(grade("s2-sigmoid", 1, {{"choice", "a"}})["verdict"] == "correct");
-    for (const char* wrong : {"b", "c", "d"}) CHECK(grade("s2-sigmoid", 1, {{"choice", wrong}})["verdict"] == "incorrect");
-    const json right = grade("s2-bias", 1, {{"choices", {"c", "a", "b"}}});  // order does not matter
-    CHECK(right["verdict"] == "correct");
-    CHECK(right["options"].size() == 5);
-    const json partial = grade("s2-bias", 1, {{"choices", {"a", "b"}}});
-    CHECK(partial["verdict"] == "incorrect");
-    CHECK(partial["message"].get<std::string>().find("1 statement") != std::string::npos);
-    CHECK(grade("s2-bias", 1, {{"choices", {"a", "b", "c", "d"}}})["verdict"] == "incorrect");
+TEST_CASE("s2-sigmoid and s2-bias: the right choices pass; a wrong answer explains only what was picked") {
+    const std::string right = letter("s2-sigmoid", 1, "Most of its nonlinearity");
+    CHECK(grade("s2-sigmoid", 1, {{"choice", right}})["verdict"] == "correct");
+    for (const std::string wrong : {"a", "b", "c", "d"})
+        if (wrong != right) CHECK(grade("s2-sigmoid", 1, {{"choice", wrong}})["verdict"] == "incorrect");
+    for (std::uint64_t seed = 0; seed < kSeeds; ++seed) {
+        CAPTURE(seed);
+        const std::vector<std::string> truths = letters_judged("s2-bias", seed, "True.");
+        const std::vector<std::string> falsehoods = letters_judged("s2-bias", seed, "False.");
+        REQUIRE(truths.size() + falsehoods.size() == 5);
+        REQUIRE(!truths.empty());
+        json reversed = json::array();  // order does not matter
+        for (auto it = truths.rbegin(); it != truths.rend(); ++it) reversed.push_back(*it);
+        const json ok = grade("s2-bias", seed, {{"choices", reversed}});
+        CHECK(ok["verdict"] == "correct");
+        CHECK(ok["options"].size() == 5);
+        if (!falsehoods.empty()) {
+            json too_many = truths;
+            too_many.push_back(falsehoods[0]);
+            const json g = grade("s2-bias", seed, {{"choices", too_many}});
+            CHECK(g["verdict"] == "incorrect");
+            CHECK(g["message"].get<std::string>().find("1 statement") != std::string::npos);
+            CHECK(g["options"].size() == too_many.size());  // the unpicked ones wait for the solution
+        }
+    }
     CHECK(grade("s2-bias", 1, {{"choices", json::array()}})["verdict"] == "not_attempted");
     CHECK(grade("s2-bias", 1, {{"choices", "a"}})["verdict"] == "invalid");
     CHECK(grade("s2-bias", 1, {{"choices", {"a", 3}}})["verdict"] == "invalid");
@@ -208,54 +251,71 @@ TEST_CASE("s2-sigmoid and s2-bias: the right choices pass, every option is expla
 namespace {
 json fig1_run(double acc_with, double acc_without, double drift_with, double drift_without) {
     return {{"experiment", "fig1"},
-            {"with_bn", {{"final_accuracy", acc_with}, {"final_loss", 0.3}, {"diverged", false}, {"p50_drift", drift_with}}},
-            {"without_bn", {{"final_accuracy", acc_without}, {"final_loss", 0.6}, {"diverged", false}, {"p50_drift", drift_without}}}};
+            {"with_bn", {{"final_accuracy", acc_with}, {"final_loss", 0.3}, {"diverged", false}, {"span_drift", drift_with}}},
+            {"without_bn", {{"final_accuracy", acc_without}, {"final_loss", 0.6}, {"diverged", false}, {"span_drift", drift_without}}}};
 }
+// The letter of the option the paper supports, and of the others, for a predict exercise at seed 1.
+std::string paper(const std::string& id) { return exercise(id, 1)["solution"]["paper"]["prediction"]; }
 }  // namespace
 
 TEST_CASE("step 3: a prediction is graded against what the learner's own run showed") {
     SUBCASE("no run yet: not attempted, and told to run it") {
-        const json g = grade("s3-fig1-accuracy", 1, {{"prediction", "a"}});
+        const json g = grade("s3-fig1-accuracy", 1, {{"prediction", paper("s3-fig1-accuracy")}});
         CHECK(g["verdict"] == "not_attempted");
         CHECK(g["message"].get<std::string>().find("Run the experiment first") != std::string::npos);
     }
     SUBCASE("fig1 accuracy: BN ahead by more than a point") {
         const json run = fig1_run(0.93, 0.81, 0.05, 0.9);
-        CHECK(grade("s3-fig1-accuracy", 1, {{"prediction", "a"}, {"run", run}})["verdict"] == "correct");
-        const json wrong = grade("s3-fig1-accuracy", 1, {{"prediction", "b"}, {"run", run}});
+        CHECK(grade("s3-fig1-accuracy", 1, {{"prediction", paper("s3-fig1-accuracy")}, {"run", run}})["verdict"] == "correct");
+        const json wrong = grade("s3-fig1-accuracy", 1, {{"prediction", letter("s3-fig1-accuracy", 1, "without batch norm")}, {"run", run}});
         CHECK(wrong["verdict"] == "incorrect");
         CHECK(wrong["message"].get<std::string>().find("93 %") != std::string::npos);
-        CHECK(grade("s3-fig1-accuracy", 1, {{"prediction", "c"}, {"run", fig1_run(0.905, 0.9, 0, 0)}})["verdict"] == "correct");
-        CHECK(grade("s3-fig1-accuracy", 1, {{"prediction", "b"}, {"run", fig1_run(0.5, 0.9, 0, 0)}})["verdict"] == "correct");
+        CHECK(grade("s3-fig1-accuracy", 1, {{"prediction", letter("s3-fig1-accuracy", 1, "About the same")}, {"run", fig1_run(0.905, 0.9, 0, 0)}})["verdict"] == "correct");
+        CHECK(grade("s3-fig1-accuracy", 1, {{"prediction", letter("s3-fig1-accuracy", 1, "without batch norm")}, {"run", fig1_run(0.5, 0.9, 0, 0)}})["verdict"] == "correct");
     }
     SUBCASE("fig1 drift") {
-        CHECK(grade("s3-fig1-drift", 1, {{"prediction", "a"}, {"run", fig1_run(0.9, 0.8, 0.05, 0.9)}})["verdict"] == "correct");
-        CHECK(grade("s3-fig1-drift", 1, {{"prediction", "c"}, {"run", fig1_run(0.9, 0.8, 0.30, 0.31)}})["verdict"] == "correct");
-        CHECK(grade("s3-fig1-drift", 1, {{"prediction", "b"}, {"run", fig1_run(0.9, 0.8, 0.9, 0.05)}})["verdict"] == "correct");
+        CHECK(grade("s3-fig1-drift", 1, {{"prediction", paper("s3-fig1-drift")}, {"run", fig1_run(0.9, 0.8, 0.05, 0.9)}})["verdict"] == "correct");
+        CHECK(grade("s3-fig1-drift", 1, {{"prediction", letter("s3-fig1-drift", 1, "About the same")}, {"run", fig1_run(0.9, 0.8, 0.30, 0.31)}})["verdict"] == "correct");
+        CHECK(grade("s3-fig1-drift", 1, {{"prediction", letter("s3-fig1-drift", 1, "With batch norm")}, {"run", fig1_run(0.9, 0.8, 0.9, 0.05)}})["verdict"] == "correct");
     }
     SUBCASE("learning-rate sweep") {
         const json run = {{"experiment", "lr-sweep"}, {"max_stable_lr", {{"with_bn", 3.0}, {"without_bn", 0.3}}}};
-        CHECK(grade("s3-lr-sweep", 1, {{"prediction", "a"}, {"run", run}})["verdict"] == "correct");
-        CHECK(grade("s3-lr-sweep", 1, {{"prediction", "c"}, {"run", run}})["verdict"] == "incorrect");
+        CHECK(grade("s3-lr-sweep", 1, {{"prediction", paper("s3-lr-sweep")}, {"run", run}})["verdict"] == "correct");
+        CHECK(grade("s3-lr-sweep", 1, {{"prediction", letter("s3-lr-sweep", 1, "Both up to")}, {"run", run}})["verdict"] == "incorrect");
     }
     SUBCASE("bias blow-up") {
         const json run = {{"experiment", "bias-blowup"},
                           {"bias_blowup", {{"bias_norm_start", 0.1}, {"bias_norm_end", 25.0}, {"loss_start", 0.40}, {"loss_end", 0.41}}}};
-        CHECK(grade("s3-bias-blowup", 1, {{"prediction", "a"}, {"run", run}})["verdict"] == "correct");
-        CHECK(grade("s3-bias-blowup", 1, {{"prediction", "b"}, {"run", run}})["verdict"] == "incorrect");
+        CHECK(grade("s3-bias-blowup", 1, {{"prediction", paper("s3-bias-blowup")}, {"run", run}})["verdict"] == "correct");
+        CHECK(grade("s3-bias-blowup", 1, {{"prediction", letter("s3-bias-blowup", 1, "loss changes along")}, {"run", run}})["verdict"] == "incorrect");
+    }
+    SUBCASE("a choice first made after the run is recorded as such and never counts") {
+        const json run = fig1_run(0.93, 0.81, 0.9, 2.1);
+        const json g = grade("s3-fig1-accuracy", 1, {{"prediction", paper("s3-fig1-accuracy")}, {"run", run}, {"made_after_run", true}});
+        CHECK(g["verdict"] == "incorrect");
+        CHECK(g["made_after_run"] == true);
+        CHECK(g["message"].get<std::string>().find("after the run") != std::string::npos);
+    }
+    SUBCASE("a wrong prediction explains only the option picked") {
+        const json run = fig1_run(0.93, 0.81, 0.9, 2.1);
+        const std::string picked = letter("s3-fig1-accuracy", 1, "without batch norm");
+        const json g = grade("s3-fig1-accuracy", 1, {{"prediction", picked}, {"run", run}});
+        CHECK(g["options"].size() == 1);
+        CHECK(g["options"].contains(picked));
+        CHECK(g["observed"] == paper("s3-fig1-accuracy"));
     }
     SUBCASE("a run from another experiment, or with a broken field, is invalid and says which") {
-        const json other = grade("s3-fig1-accuracy", 1, {{"prediction", "a"}, {"run", {{"experiment", "lr-sweep"}}}});
+        const json other = grade("s3-fig1-accuracy", 1, {{"prediction", paper("s3-fig1-accuracy")}, {"run", {{"experiment", "lr-sweep"}}}});
         CHECK(other["verdict"] == "invalid");
         CHECK(other["message"].get<std::string>().find("fig1") != std::string::npos);
         json broken = fig1_run(0.9, 0.8, 0, 0);
         broken["with_bn"]["final_accuracy"] = 1.7;
-        const json g = grade("s3-fig1-accuracy", 1, {{"prediction", "a"}, {"run", broken}});
+        const json g = grade("s3-fig1-accuracy", 1, {{"prediction", paper("s3-fig1-accuracy")}, {"run", broken}});
         CHECK(g["verdict"] == "invalid");
         CHECK(g["message"].get<std::string>().find("run.with_bn.final_accuracy") != std::string::npos);
         broken["with_bn"] = "fast";
-        CHECK(grade("s3-fig1-accuracy", 1, {{"prediction", "a"}, {"run", broken}})["verdict"] == "invalid");
-        CHECK(grade("s3-fig1-accuracy", 1, {{"prediction", "a"}, {"run", "yes"}})["verdict"] == "invalid");
+        CHECK(grade("s3-fig1-accuracy", 1, {{"prediction", paper("s3-fig1-accuracy")}, {"run", broken}})["verdict"] == "invalid");
+        CHECK(grade("s3-fig1-accuracy", 1, {{"prediction", paper("s3-fig1-accuracy")}, {"run", "yes"}})["verdict"] == "invalid");
     }
 }
 
@@ -324,10 +384,23 @@ TEST_CASE("s4-eval-single: the running statistics decide; batch statistics give 
 }
 
 TEST_CASE("s4-batch-of-one: PyTorch refuses, Keras returns β, eval mode is fine") {
-    CHECK(grade("s4-batch-of-one", 7, {{"choices", {"a", "b", "c", "f"}}})["verdict"] == "correct");
-    CHECK(grade("s4-batch-of-one", 7, {{"choices", {"a", "b", "c", "d", "f"}}})["verdict"] == "incorrect");
+    for (std::uint64_t seed = 0; seed < kSeeds; ++seed) {
+        CAPTURE(seed);
+        const std::vector<std::string> truths = letters_judged("s4-batch-of-one", seed, "True.");
+        const std::vector<std::string> falsehoods = letters_judged("s4-batch-of-one", seed, "False.");
+        CHECK(grade("s4-batch-of-one", seed, {{"choices", truths}})["verdict"] == "correct");
+        if (!falsehoods.empty()) {
+            json too_many = truths;
+            too_many.push_back(falsehoods[0]);
+            CHECK(grade("s4-batch-of-one", seed, {{"choices", too_many}})["verdict"] == "incorrect");
+        }
+    }
+    // Whichever statements a seed draws, the β in them is the drawn one (seed 7: β = −0.8).
     const json e = exercise("s4-batch-of-one", 7);
-    CHECK(e["options"][1]["text"].get<std::string>().find("β = −0.8") != std::string::npos);
+    for (const json& o : e["options"])
+        if (o["text"].get<std::string>().find("Keras") != std::string::npos)
+            CHECK(o["text"].get<std::string>().find("β = −0.8") != std::string::npos);
+    CHECK(e["data"]["beta"] == -0.8);
 }
 
 TEST_CASE("s4-fold: W' and b' verified by equal eval outputs; each mistake named") {
@@ -368,4 +441,40 @@ TEST_CASE("s4-fold: W' and b' verified by equal eval outputs; each mistake named
         CHECK(mistake_of(grade("s4-fold", seed, {{"W", Wunscaled}, {"b", bf}})) == "fold_unscaled_weights");
         CHECK(mistake_of(grade("s4-fold", seed, {{"W", Wnoroot}, {"b", bnoroot}})) == "var_instead_of_std");
     }
+}
+
+TEST_CASE("the stated tolerance says exactly what is accepted") {
+    // hand_tolerance accepts |got − want| ≤ 0.001 + 0.001·|want|; the sentence is made from those numbers.
+    const json e = exercise("s1-mean-var", 7);
+    CHECK(e["tolerance"]["text"] == "accepted if it differs from the right value by at most 0.001 + 0.1 % of the right value");
+    // μ = 1.8: accepted up to 1.8 + 0.001 + 0.0018 = 1.8028, refused beyond.
+    CHECK(grade("s1-mean-var", 7, {{"mean", 1.8027}, {"var", 4.96}})["verdict"] == "correct");
+    CHECK(grade("s1-mean-var", 7, {{"mean", 1.8029}, {"var", 4.96}})["verdict"] == "incorrect");
+}
+
+// --- Step 3 against real runs --------------------------------------------------------------------------------
+
+namespace {
+// A run summary made by a real native run of the lab's defaults (tests/fixtures/exercises/run-*.json, written
+// by make-run-summaries.mjs there, with the commands that made it).
+json real_run(const std::string& name) {
+    std::ifstream in(std::string(BNKATA_EXERCISE_FIXTURES) + "/" + name);
+    REQUIRE(in);
+    std::stringstream text;
+    text << in.rdbuf();
+    return json::parse(text.str())["summary"];
+}
+}  // namespace
+
+TEST_CASE("on the lab's default runs, the paper's answer to every step-3 question is graded correct") {
+    const json fig1 = real_run("run-fig1-seed1.json");
+    const json bias = real_run("run-bias-blowup-seed1.json");
+    CHECK(grade("s3-fig1-accuracy", 1, {{"prediction", paper("s3-fig1-accuracy")}, {"run", fig1}})["verdict"] == "correct");
+    const json drift = grade("s3-fig1-drift", 1, {{"prediction", paper("s3-fig1-drift")}, {"run", fig1}});
+    CHECK(drift["verdict"] == "correct");
+    CHECK(drift["message"].get<std::string>().find("15th to the 85th percentile") != std::string::npos);
+    CHECK(grade("s3-bias-blowup", 1, {{"prediction", paper("s3-bias-blowup")}, {"run", bias}})["verdict"] == "correct");
+    // What the lesson says of the run: the medians barely move, so judged on them the paper's answer would
+    // not be clearly right; the span is what differs.
+    CHECK(fig1["without_bn"]["span_drift"].get<double>() > 1.5 * fig1["with_bn"]["span_drift"].get<double>());
 }

@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include "bnkata/compute.hpp"
+#include "bnkata/gradient_check.hpp"
 #include "bnkata/normalize.hpp"
 #include "bnkata/tensor.hpp"
 #include "fixtures.hpp"

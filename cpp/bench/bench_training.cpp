@@ -7,8 +7,8 @@
 // the lab and scripts/bench-training.mjs make them — each call also measures 100 test examples and writes
 // its JSON report — so both sides time the same work. Each timing runs N steps after 1,000 warm-up steps;
 // the best of R repeats is reported (the machine is shared: the best run is the least
-// disturbed). --mnist FILE: the inflated bytes of dist/mnist.js (10,000 × 784 uint8 pixels, then 10,000
-// labels; the first 8,000 train). Without it: synthetic 784-pixel inputs with MNIST's sparsity (~19 % of
+// disturbed). --mnist FILE: the inflated bytes of dist/mnist.js (layout in bnkata/training/mnist.hpp:
+// the first 8,000 digits train). Without it: synthetic 784-pixel inputs with MNIST's sparsity (~19 % of
 // pixels non-zero) — the zero-skipping matmul makes sparsity matter, so the table says which was used.
 // A benchmark, not a test: it prints numbers and asserts nothing. Compiled for the baseline x86-64
 // instruction set (SSE2, 128-bit vectors), like the WASM build's SIMD128: "the same code".
@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "bnkata/training/lab.hpp"
+#include "bnkata/training/mnist.hpp"
 #include "bnkata/training/random.hpp"
 #include "bnkata/training/session.hpp"
 
@@ -39,22 +40,11 @@ struct Data {
 
 Data load_mnist(const char* path) {
     std::ifstream in(path, std::ios::binary);
-    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const std::size_t count = 10000, pixels = 784, train = 8000;
-    if (bytes.size() != count * (pixels + 1)) {
-        std::fprintf(stderr, "bench: %s: expected %zu bytes (10,000 digits), got %zu\n", path, count * (pixels + 1), bytes.size());
+    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    Data d{nullptr, nullptr, "MNIST (dist/mnist.js)"};
+    if (bnkata::Problem p = mnist::datasets_from_bytes(bytes.data(), bytes.size(), d.train, d.test)) {
+        std::fprintf(stderr, "bench: %s: %s\n", path, p->message.c_str());
         std::exit(2);
-    }
-    Data d{std::make_shared<Dataset>(), std::make_shared<Dataset>(), "MNIST (dist/mnist.js)"};
-    for (int part = 0; part < 2; ++part) {
-        Dataset& set = part == 0 ? *d.train : *d.test;
-        const std::size_t first = part == 0 ? 0 : train, n = part == 0 ? train : count - train;
-        set.count = n;
-        set.features = pixels;
-        set.x.resize(n * pixels);
-        set.labels.resize(n);
-        for (std::size_t i = 0; i < n * pixels; ++i) set.x[i] = static_cast<float>(bytes[first * pixels + i]) / 255.0f;
-        for (std::size_t i = 0; i < n; ++i) set.labels[i] = bytes[count * pixels + first + i];
     }
     return d;
 }
@@ -65,15 +55,15 @@ Data synthetic_mnist() {
     Rng rng(42, Stream::data);
     for (int part = 0; part < 2; ++part) {
         Dataset& set = part == 0 ? *d.train : *d.test;
-        set.count = part == 0 ? 8000 : 2000;
-        set.features = 784;
-        set.x.assign(set.count * 784, 0.0f);
+        set.count = part == 0 ? mnist::kTrain : mnist::kDigits - mnist::kTrain;
+        set.features = mnist::kPixels;
+        set.x.assign(set.count * mnist::kPixels, 0.0f);
         set.labels.resize(set.count);
         for (std::size_t i = 0; i < set.count; ++i) {
             set.labels[i] = static_cast<int32_t>(rng.below(10));
             for (std::size_t r = 4; r < 24; ++r)
                 for (std::size_t c = 6; c < 22; ++c)
-                    if (rng.uniform() < 0.46) set.x[i * 784 + r * 28 + c] = static_cast<float>(rng.uniform());
+                    if (rng.uniform() < 0.46) set.x[i * mnist::kPixels + r * 28 + c] = static_cast<float>(rng.uniform());
         }
     }
     return d;
@@ -97,7 +87,7 @@ Rate steps_per_second(const Data& data, const char* batchnorm, std::size_t steps
     for (int r = 0; r < repeats; ++r) {
         Lab lab;
         std::string answer = lab.configure(config);
-        if (answer.find("\"ok\":true") == std::string::npos) {
+        if (answer.find("\"error\"") != std::string::npos) {
             std::fprintf(stderr, "bench: configure failed: %s\n", answer.c_str());
             std::exit(1);
         }

@@ -22,12 +22,8 @@
 #include <cstring>
 #include <vector>
 
-// The triad gets the same instruction-set choice as the kernels (batchnorm.cpp), so the ratio is fair.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define BNKATA_MULTIVERSION __attribute__((target_clones("avx2", "default")))
-#else
-#define BNKATA_MULTIVERSION
-#endif
+// The triad gets the same instruction-set choice as the kernels, so the ratio is fair.
+#include "bnkata/multiversion.hpp"
 
 namespace bnkata::cli {
 namespace {

@@ -5,8 +5,8 @@
 // CONFIG.json is the config the page's TrainingLab takes (docs/training.md; "-" reads stdin). Prints one
 // JSON line — the lab's step(K) response — every K steps (default N = 1000, K = 100), so a test can
 // compare native and WASM runs line by line. Stops after the line that reports a divergence.
-// --mnist FILE: the inflated bytes of dist/mnist.js (10,000 × 784 uint8 pixels, then 10,000 labels; the
-// first 8,000 train, the last 2,000 test), scaled by 1/255 exactly as the page's setData does.
+// --mnist FILE: the inflated bytes of dist/mnist.js (layout in bnkata/training/mnist.hpp), loaded by the
+// same Lab::load_mnist_bytes the page's pixels go through.
 // Exit codes: 0 ran, 1 bad config or data (the error JSON is printed), 2 bad usage.
 #include "commands.hpp"
 
@@ -43,28 +43,7 @@ bool read_file(const std::string& path, std::string& out) {
 
 int print(const nlohmann::json& response) {
     std::cout << response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-    return response.value("ok", false) ? 0 : 1;
-}
-
-// Sets MNIST's train and test splits from the raw asset bytes.
-int set_mnist(training::Lab& lab, const std::string& bytes) {
-    const std::size_t count = 10000, train = 8000, pixels = 784;
-    if (bytes.size() != count * (pixels + 1))
-        return print(training::error_json("mnist", "expected " + std::to_string(count * (pixels + 1)) +
-                                                       " bytes (10,000 digits of 784 pixels, then 10,000 labels), got " +
-                                                       std::to_string(bytes.size())));
-    for (int part = 0; part < 2; ++part) {
-        const std::size_t first = part == 0 ? 0 : train, n = part == 0 ? train : count - train;
-        std::vector<float> x(n * pixels);
-        std::vector<int32_t> labels(n);
-        for (std::size_t i = 0; i < x.size(); ++i)
-            x[i] = static_cast<float>(static_cast<unsigned char>(bytes[first * pixels + i])) / 255.0f;
-        for (std::size_t i = 0; i < n; ++i) labels[i] = static_cast<unsigned char>(bytes[count * pixels + first + i]);
-        const nlohmann::json r = nlohmann::json::parse(lab.set_data(part == 0 ? "train" : "test", x.data(), x.size(),
-                                                                    labels.data(), n));
-        if (!r.value("ok", false)) return print(r);
-    }
-    return 0;
+    return response.contains("error") ? 1 : 0;
 }
 
 }  // namespace
@@ -91,14 +70,16 @@ int cmd_train(int argc, char** argv) {
     }
     training::Lab lab;
     const nlohmann::json configured = nlohmann::json::parse(lab.configure(text));
-    if (!configured.value("ok", false)) return print(configured);
+    if (configured.contains("error")) return print(configured);
     if (mnist) {
         std::string bytes;
         if (!read_file(mnist, bytes)) {
             std::fprintf(stderr, "bnkata train: cannot read %s\n", mnist);
             return 2;
         }
-        if (const int code = set_mnist(lab, bytes)) return code;
+        const nlohmann::json loaded =
+            lab.load_mnist_bytes(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+        if (loaded.contains("error")) return print(loaded);
     }
     for (long done = 0; done < steps;) {
         const long k = std::min(every, steps - done);

@@ -6,7 +6,7 @@ namespace bnkata::cli {
 // Each returns the process's exit code: 0 on success, 1 on bad input, 2 on bad usage.
 int cmd_compute(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
-int cmd_train(int argc, char** argv);  // training lab (issue 5), cmd_train.cpp
+int cmd_train(int argc, char** argv);  // the training lab's engine, cmd_train.cpp
 int cmd_check(int argc, char** argv);  // exercises: re-grade an exported answers file
 
 }  // namespace bnkata::cli

@@ -19,15 +19,7 @@
 #include <cmath>
 #include <limits>
 
-// On x86-64 with GCC, the kernels are compiled twice — for the baseline instruction set and for AVX2 — and
-// the loader picks the one the CPU supports (function multiversioning). Results are identical: AVX2 only
-// widens the independent per-position lanes, it does not reorder any sum (and no FMA is enabled).
-// Elsewhere (Clang, Emscripten) this is empty.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define BNKATA_MULTIVERSION __attribute__((target_clones("avx2", "default")))
-#else
-#define BNKATA_MULTIVERSION
-#endif
+#include "bnkata/multiversion.hpp"  // the kernels are built for the baseline and for AVX2
 
 namespace bnkata {
 namespace {
@@ -313,33 +305,6 @@ void update_running(double* running_mean, double* running_var, const double* bat
         running_mean[c] = (1 - w_new) * running_mean[c] + w_new * batch_mean[c];
         running_var[c] = (1 - w_new) * running_var[c] + w_new * batch_var;
     }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Gradient checking: central differences, (f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h, whose error is O(h²).
-GradientCheck check_gradient(const std::function<double(const std::vector<double>&)>& f,
-                             const std::vector<double>& x, const std::vector<double>& analytic, double h) {
-    GradientCheck check;
-    check.numeric.resize(x.size());
-    std::vector<double> probe = x;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        probe[i] = x[i] + h;
-        const double f_plus = f(probe);
-        probe[i] = x[i] - h;
-        const double f_minus = f(probe);
-        probe[i] = x[i];
-        check.numeric[i] = (f_plus - f_minus) / (2 * h);
-
-        const double a = i < analytic.size() ? analytic[i] : 0.0;
-        const double n = check.numeric[i];
-        // cs231n's relative error; the 1e-8 floor keeps two tiny gradients from looking far apart.
-        const double rel = std::fabs(a - n) / std::fmax(1e-8, std::fabs(a) + std::fabs(n));
-        if (rel > check.max_relative_error || i == 0) {
-            check.max_relative_error = rel;
-            check.worst_index = i;
-        }
-    }
-    return check;
 }
 
 // The two element types the project uses: double for the lesson, float for the training lab.

@@ -42,8 +42,8 @@ struct Inputs {
 Problem read_x_gamma_beta_eps(const json& request, Inputs& in) {
     if (Problem problem = read_tensor(request, "x", in.x)) return problem;
     const std::size_t C = in.x.layout.C;
-    if (Problem problem = read_per_channel(request, "gamma", C, in.gamma, true, 1.0)) return problem;
-    if (Problem problem = read_per_channel(request, "beta", C, in.beta, true, 0.0)) return problem;
+    if (Problem problem = read_per_channel(request, "gamma", C, in.gamma, 1.0)) return problem;
+    if (Problem problem = read_per_channel(request, "beta", C, in.beta, 0.0)) return problem;
     return read_eps(request, in.eps);
 }
 
@@ -95,9 +95,10 @@ json op_forward_eval(const json& request) {
     if (Problem problem = read_x_gamma_beta_eps(request, in)) return error_response(*problem);
     const Layout L = in.x.layout;
     std::vector<double> running_mean, running_var;
-    if (Problem problem = read_per_channel(request, "running_mean", L.C, running_mean, false, 0.0))
+    if (Problem problem = read_per_channel(request, "running_mean", L.C, running_mean))
         return error_response(*problem);
-    if (Problem problem = read_per_channel(request, "running_var", L.C, running_var, false, 0.0, true))
+    if (Problem problem = read_per_channel(request, "running_var", L.C, running_var, std::nullopt,
+                                              PerChannelValues::non_negative))
         return error_response(*problem);
 
     std::vector<double> y(L.size());
@@ -134,9 +135,10 @@ json op_update_running(const json& request) {
     if (Problem problem = read_tensor(request, "x", x)) return error_response(*problem);
     const Layout L = x.layout;
     std::vector<double> running_mean, running_var;
-    if (Problem problem = read_per_channel(request, "running_mean", L.C, running_mean, false, 0.0))
+    if (Problem problem = read_per_channel(request, "running_mean", L.C, running_mean))
         return error_response(*problem);
-    if (Problem problem = read_per_channel(request, "running_var", L.C, running_var, false, 0.0, true))
+    if (Problem problem = read_per_channel(request, "running_var", L.C, running_var, std::nullopt,
+                                              PerChannelValues::non_negative))
         return error_response(*problem);
 
     std::string name;

@@ -21,12 +21,7 @@
 #include <cmath>
 #include <vector>
 
-// Compiled for the baseline instruction set and AVX2, as batchnorm.cpp's kernels (see there).
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define BNKATA_MULTIVERSION __attribute__((target_clones("avx2", "default")))
-#else
-#define BNKATA_MULTIVERSION
-#endif
+#include "bnkata/multiversion.hpp"  // the kernels are built for the baseline and for AVX2
 
 namespace bnkata {
 

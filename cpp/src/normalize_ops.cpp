@@ -81,8 +81,8 @@ Problem read_norm_inputs(const json& request, NormInputs& in) {
                                    "normalises over (for one feature, write [[x1],[x2],...])"};
     const std::size_t C = in.x.layout.C;
     if (Problem problem = read_groups(request, C, in.norm)) return problem;
-    if (Problem problem = read_per_channel(request, "gamma", C, in.gamma, true, 1.0)) return problem;
-    if (Problem problem = read_per_channel(request, "beta", C, in.beta, true, 0.0)) return problem;
+    if (Problem problem = read_per_channel(request, "gamma", C, in.gamma, 1.0)) return problem;
+    if (Problem problem = read_per_channel(request, "beta", C, in.beta, 0.0)) return problem;
     return read_eps(request, in.eps);
 }
 

@@ -104,13 +104,13 @@ Problem read_tensor(const json& request, const char* name, Tensor& out) {
 }
 
 Problem read_per_channel(const json& request, const char* name, std::size_t C, std::vector<double>& out,
-                         bool has_fallback, double fallback, bool non_negative) {
+                         std::optional<double> fallback, PerChannelValues accepted) {
     const std::string expected = "expected " + std::to_string(C) + (C == 1 ? " value" : " values") +
                                  " (one per channel)";
     const json* value = find_field(request, name);
     if (!value) {
-        if (!has_fallback) return FieldError{name, "missing; " + expected};
-        out.assign(C, fallback);
+        if (!fallback) return FieldError{name, "missing; " + expected};
+        out.assign(C, *fallback);
         return std::nullopt;
     }
     if (!value->is_array()) return FieldError{name, expected + " in an array, got " + describe_type(*value)};
@@ -123,7 +123,7 @@ Problem read_per_channel(const json& request, const char* name, std::size_t C, s
         out[c] = v.get<double>();
         if (!std::isfinite(out[c]))
             return FieldError{name, "element [" + std::to_string(c) + "] is not a finite number"};
-        if (non_negative && out[c] < 0)
+        if (accepted == PerChannelValues::non_negative && out[c] < 0)
             return FieldError{name, "element [" + std::to_string(c) + "] is " + format_number(out[c]) +
                                         "; a variance cannot be negative"};
     }

@@ -9,9 +9,9 @@
 //   x = [2, 4, 6, 8], γ = 2, β = 0.5, ε = 1e-3: σ² = 5, var x̂ = 5 / 5.001 = 0.99980004, y mean 0.5,
 //     y var = 4 × 0.99980004 = 3.99920016
 //   x = [5, 6]: μ = 5.5, σ² = 0.25
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertNoProblems, fileUrl, launchChromium, openLesson, serveSite } from './lib/index.mjs';
+import { assertNoProblems, fileUrl, useSite } from './lib/index.mjs';
 
 const toNumber = (text) => Number(text.trim().replace(/\u2212/g, '-'));
 
@@ -64,20 +64,10 @@ async function landedOn(page, id) {
 }
 
 describe('figure state in the URL hash', () => {
-  let browser, site;
-
-  before(async () => {
-    browser = await launchChromium();
-    site = await serveSite({ base: '/lesson/' });
-  });
-
-  after(async () => {
-    await site?.close();
-    await browser?.close();
-  });
+  const site = useSite();
 
   test('#step-1?x=1,2,3,100&eps=1e-3 lands on step 1 and shows the core’s numbers for that batch', async () => {
-    const { page, problems, close: done } = await openLesson(browser, `${site.url}#step-1?x=1,2,3,100&eps=1e-3`);
+    const { page, problems, close: done } = await site.open('#step-1?x=1,2,3,100&eps=1e-3');
     try {
       await landedOn(page, 'step-1');
       const one = stepOne(page);
@@ -97,7 +87,7 @@ describe('figure state in the URL hash', () => {
 
   test('editing step 1 (typing a batch, moving ε) updates the hash; the new link restores the same state', async () => {
     let link;
-    const first = await openLesson(browser, `${site.url}#step-1`);
+    const first = await site.open('#step-1');
     try {
       const one = stepOne(first.page);
       await one.batch.fill('5, 6');
@@ -110,7 +100,7 @@ describe('figure state in the URL hash', () => {
     } finally {
       await first.close();
     }
-    const again = await openLesson(browser, link);
+    const again = await site.open(link);
     try {
       const restored = stepOne(again.page);
       assert.equal(await restored.batch.inputValue(), '5, 6');
@@ -125,7 +115,7 @@ describe('figure state in the URL hash', () => {
   });
 
   test('a bad batch or ε in a step 1 link gets the field’s message; the default batch stays', async () => {
-    const { page, problems, close: done } = await openLesson(browser, `${site.url}#step-1?x=1,abc,3&eps=2e-4&colour=red`);
+    const { page, problems, close: done } = await site.open('#step-1?x=1,abc,3&eps=2e-4&colour=red');
     try {
       await landedOn(page, 'step-1');
       const one = stepOne(page);
@@ -143,7 +133,7 @@ describe('figure state in the URL hash', () => {
   });
 
   test('#step-5?x=2,4,6,8&gamma=2&beta=0.5&eps=1e-3 restores step 5 (from disk too), and editing updates the hash', async () => {
-    const { page, problems, close: done } = await openLesson(browser, fileUrl('#step-5?x=2,4,6,8&gamma=2&beta=0.5&eps=1e-3'));
+    const { page, problems, close: done } = await site.open(fileUrl('#step-5?x=2,4,6,8&gamma=2&beta=0.5&eps=1e-3'));
     try {
       await landedOn(page, 'step-5');
       const five = stepFive(page);
@@ -170,7 +160,7 @@ describe('figure state in the URL hash', () => {
   });
 
   test('a bad value in a step 5 link gets that field’s message and the seed’s example stays', async () => {
-    const { page, problems, close: done } = await openLesson(browser, `${site.url}#step-5?x=1,2,3,4,5&gamma=abc`);
+    const { page, problems, close: done } = await site.open('#step-5?x=1,2,3,4,5&gamma=abc');
     try {
       await landedOn(page, 'step-5');
       const five = stepFive(page);
@@ -185,7 +175,7 @@ describe('figure state in the URL hash', () => {
   });
 
   test('a link followed on the open page (the hash changes) restores that batch too', async () => {
-    const { page, problems, close: done } = await openLesson(browser, `${site.url}#step-5`);
+    const { page, problems, close: done } = await site.open('#step-5');
     try {
       await page.evaluate(() => { location.hash = '#step-5?x=3,5&beta=2'; });
       const five = stepFive(page);
@@ -201,7 +191,7 @@ describe('figure state in the URL hash', () => {
 
   test('plain #step-1 and #step-5 links still land on their step and leave the hash alone until an edit', async () => {
     for (const id of ['step-1', 'step-5']) {
-      const { page, problems, close: done } = await openLesson(browser, `${site.url}#${id}`);
+      const { page, problems, close: done } = await site.open(`#${id}`);
       try {
         await landedOn(page, id);
         const current = await page.getByRole('navigation', { name: 'Kata steps' }).locator('[aria-current="step"]').getAttribute('href');

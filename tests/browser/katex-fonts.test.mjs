@@ -5,12 +5,12 @@
 // drawn from a system font. And the faces the formulas use must load, none fail. KaTeX's stylesheet is
 // trimmed to the rules the page can match (scripts/trim-katex-css.mjs): every KaTeX element's computed
 // style must be the same as under the whole stylesheet.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { assertNoProblems, distDir, launchChromium, mountAllFigures, openLesson, serveSite } from './lib/index.mjs';
+import { assertNoProblems, distDir, mountAllFigures, useSite } from './lib/index.mjs';
 import { fontFaces, readCmaps } from '../../scripts/subset-katex-fonts.mjs';
 
 const require = createRequire(import.meta.url);
@@ -35,21 +35,14 @@ function facesOfKatexText() {
 }
 
 describe('KaTeX fonts: subset to the page, and complete for it', () => {
-  let browser, site, lesson, shipped, byFace;
+  const site = useSite();
+  let lesson, shipped, byFace;
 
   before(async () => {
-    browser = await launchChromium();
-    site = await serveSite({ base: '/lesson/' });
-    lesson = await openLesson(browser, `${site.url}#step-1`);
+    lesson = await site.open('#step-1');
     const css = readFileSync(path.join(distDir(), 'katex', 'katex.min.css'), 'utf8');
     shipped = new Map(fontFaces(css).map((f) => [f.face, f.url]));
     byFace = await lesson.page.evaluate(facesOfKatexText);
-  });
-
-  after(async () => {
-    await lesson?.close();
-    await site?.close();
-    await browser?.close();
   });
 
   test('every character KaTeX draws with a KaTeX face is in that face’s shipped font (unless KaTeX’s own font lacks it too)', () => {

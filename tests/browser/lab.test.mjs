@@ -8,17 +8,15 @@
 //     a paused, stepped or reset run continues to exactly the numbers of an uninterrupted one;
 //   - it works from file:// (Blob-URL worker, lab.js and mnist.js loaded by <script>) with no console
 //     errors and no CSP violations; the settings and the speed live in the URL hash.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, serveSite, fileUrl, openLesson, assertNoProblems, horizontalOverflow, runAxe, formatViolations, NARROW } from './lib/index.mjs';
+import { useSite, fileUrl, toNumber, assertNoProblems, horizontalOverflow, runAxe, formatViolations, NARROW } from './lib/index.mjs';
 
-let browser, site;
-before(async () => { browser = await launchChromium(); site = await serveSite({ base: '/lesson/' }); });
-after(async () => { await site?.close(); await browser?.close(); });
+const site = useSite();
 
 // The main thread's own work per task while training, from a Chromium trace. Each task's *thread time*
 // (CPU time of the page's main thread) is what counts: the Long Tasks API measures wall time, which on a
@@ -27,11 +25,11 @@ after(async () => { await site?.close(); await browser?.close(); });
 const MAIN_THREAD_BUDGET_MS = 50;
 async function startWatchingMainThread(page) {
   const path = join(mkdtempSync(join(tmpdir(), 'bnkata-lab-trace-')), 'trace.json');
-  await browser.startTracing(page, { path, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+  await site.browser.startTracing(page, { path, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
   return path;
 }
 async function mainThreadTasksOverBudget(path) {
-  await browser.stopTracing();
+  await site.browser.stopTracing();
   const events = JSON.parse(await readFile(path, 'utf8')).traceEvents;
   const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
   assert.ok(mains.size >= 1, 'the trace has the page\'s main thread');
@@ -41,7 +39,7 @@ async function mainThreadTasksOverBudget(path) {
 }
 
 async function openLab(url, options) {
-  const opened = await openLesson(browser, url, options);
+  const opened = await site.open(url, options);
   // A #lab?… link scrolls the page to the lab, which then mounts (and loads dist/lab.js).
   const lab = opened.page.locator('[data-figure="training-lab"]');
   await lab.getByRole('button', { name: 'Play', exact: true }).waitFor();
@@ -225,11 +223,11 @@ test('Ioffe §2 in the page: without the gradient through μ_B the bias grows wh
     await lab.getByRole('button', { name: 'Play', exact: true }).click();
     await waitForStatus(page, ['done']);
     const [bias, loss] = await summaries(lab);
-    const grew = bias.match(/bias norm went from ([\d.e+-]+) at step 50 to ([\d.e+-]+) at step 2000, and it is still growing/);
+    const grew = bias.match(/bias norm went from ([\d.e+−]+) at step 50 to ([\d.e+−]+) at step 2000, and it is still growing/);
     assert.ok(grew, `the bias summary says it grew: ${bias}`);
-    assert.ok(Number(grew[2]) > 100 && Number(grew[2]) > 20 * Number(grew[1]), `the bias grew from ${grew[1]} to ${grew[2]}`);
-    const full = bias.match(/With the full gradient it went from ([\d.e+-]+) to ([\d.e+-]+)\./);
-    assert.ok(full && Number(full[2]) < 1e-3, `with the full gradient the bias stays at 0: ${bias}`);
+    assert.ok(toNumber(grew[2]) > 100 && toNumber(grew[2]) > 20 * toNumber(grew[1]), `the bias grew from ${grew[1]} to ${grew[2]}`);
+    const full = bias.match(/With the full gradient it went from ([\d.e+−]+) to ([\d.e+−]+)\./);
+    assert.ok(full && toNumber(full[2]) < 1e-3, `with the full gradient the bias stays at 0: ${bias}`);
     const losses = loss.match(/went from ([\d.]+) to ([\d.]+) with μ_B treated as constant, and from ([\d.]+) to ([\d.]+) with the full gradient/);
     assert.ok(losses, loss);
     assert.equal(losses[2], losses[1], 'the loss is the same to five digits after 2,000 steps of a growing bias');

@@ -1,23 +1,14 @@
 // The built lesson as a learner meets it: from a static host under a subpath and straight from disk,
 // clean (no console errors, no CSP violations, no request beyond its own files), deep-linkable, usable
 // by keyboard alone, accessible in light and dark, and readable on a 320 px wide phone.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchChromium, serveSite, fileUrl, openLesson, mountAllFigures, assertNoProblems,
+  useSite, fileUrl, mountAllFigures, assertNoProblems,
   runAxe, formatViolations, tabThrough, horizontalOverflow, NARROW,
 } from './lib/index.mjs';
 
-let browser;
-let site;
-before(async () => {
-  browser = await launchChromium();
-  site = await serveSite({ base: '/lesson/' });
-});
-after(async () => {
-  await site?.close();
-  await browser?.close();
-});
+const site = useSite();
 
 // Figures near the viewport that load something first (the exercises load their engine) grow when it
 // arrives; step-nav.js keeps a deep link's step in place before the next paint, but a measurement taken
@@ -38,7 +29,7 @@ const ways = [
 
 for (const [way, urlOf] of ways) {
   test(`over ${way} the lesson loads, every figure starts, and nothing errs, breaks the CSP or leaves its own files`, async () => {
-    const { page, problems, close } = await openLesson(browser, urlOf());
+    const { page, problems, close } = await site.open(urlOf());
     try {
       const states = await mountAllFigures(page);
       const failed = Object.entries(states).filter(([, state]) => state === 'failed');
@@ -52,7 +43,7 @@ for (const [way, urlOf] of ways) {
 
   test(`over ${way} the deep links #step-1 … #step-5 land on their section, its heading in view and uncovered`, async () => {
     for (let n = 1; n <= 5; n++) {
-      const { page, problems, close } = await openLesson(browser, `${urlOf()}#step-${n}`);
+      const { page, problems, close } = await site.open(`${urlOf()}#step-${n}`);
       try {
         await figuresNearViewSettled(page);
         const where = await page.evaluate((id) => {
@@ -93,7 +84,7 @@ async function settledOnStep(page, n) {
   }, `step-${n}`, { timeout: 10000 });
   // Then settled: no figure anywhere still loading (an exercise list waits for the exercise engine), and
   // the heading in the same place for 30 frames in a row. (Not Playwright's "networkidle", which in this
-  // test sometimes never came: 2 runs in 11, on #step-2 and #step-3; the cause was not found.)
+  // test sometimes never came.)
   await page.waitForFunction((id) => {
     const loading = document.querySelector('[data-figure][data-figure-state="loading"]');
     const top = Math.round(document.getElementById(id).querySelector('h2').getBoundingClientRect().top);
@@ -106,7 +97,7 @@ async function settledOnStep(page, n) {
 
 test('with smooth scrolling on, deep links and the step navigator land on their step after the figures mount', async () => {
   for (let n = 2; n <= 5; n++) {
-    const { page, problems, close } = await openLesson(browser, `${fileUrl()}#step-${n}`, { reducedMotion: 'no-preference' });
+    const { page, problems, close } = await site.open(`${fileUrl()}#step-${n}`, { reducedMotion: 'no-preference' });
     try {
       await settledOnStep(page, n);
       assertNoProblems(problems, `#step-${n} with smooth scrolling`);
@@ -114,7 +105,7 @@ test('with smooth scrolling on, deep links and the step navigator land on their 
       await close();
     }
   }
-  const { page, problems, close } = await openLesson(browser, `${fileUrl()}#step-1`, { reducedMotion: 'no-preference' });
+  const { page, problems, close } = await site.open(`${fileUrl()}#step-1`, { reducedMotion: 'no-preference' });
   try {
     await page.getByRole('navigation', { name: 'Kata steps' }).getByRole('link', { name: /Verify/ }).click();
     await page.waitForFunction(() => location.hash === '#step-5');
@@ -126,7 +117,7 @@ test('with smooth scrolling on, deep links and the step navigator land on their 
 });
 
 test('the whole page is reachable by Tab alone, every stop shows a visible focus indicator, and Tab never gets trapped', async () => {
-  const { page, problems, close } = await openLesson(browser, site.url);
+  const { page, problems, close } = await site.open('');
   try {
     await mountAllFigures(page);
     const walk = await tabThrough(page);
@@ -145,7 +136,7 @@ test('the whole page is reachable by Tab alone, every stop shows a visible focus
 for (const colorScheme of ['light', 'dark']) {
   test(`axe-core finds no accessibility violations in the ${colorScheme} colour scheme, every figure mounted`, async () => {
     // bypassCSP only so that axe can be injected; the CSP itself is checked by the load tests above.
-    const { page, close } = await openLesson(browser, site.url, { colorScheme, bypassCSP: true });
+    const { page, close } = await site.open('', { colorScheme, bypassCSP: true });
     try {
       assert.equal(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), colorScheme === 'dark');
       await mountAllFigures(page);
@@ -158,7 +149,7 @@ for (const colorScheme of ['light', 'dark']) {
 }
 
 test('at 320 px wide nothing scrolls horizontally, every figure mounted', async () => {
-  const { page, problems, close } = await openLesson(browser, site.url, { viewport: NARROW });
+  const { page, problems, close } = await site.open('', { viewport: NARROW });
   try {
     await mountAllFigures(page);
     const overflow = await horizontalOverflow(page);
@@ -171,7 +162,7 @@ test('at 320 px wide nothing scrolls horizontally, every figure mounted', async 
 });
 
 test('when the core cannot load, the page says so in an alert and the lesson text and formulas stay', async () => {
-  const { page, problems, close } = await openLesson(browser, site.url, {
+  const { page, problems, close } = await site.open('', {
     ready: false,
     beforeLoad: (context) => context.route('**/bnkata-core.js', (route) => route.fulfill({ status: 404, body: 'gone' })),
   });
@@ -189,7 +180,7 @@ test('when the core cannot load, the page says so in an alert and the lesson tex
 
 test('an unknown or malformed #fragment does not stop the page from becoming interactive', async () => {
   for (const hash of ['#no-such-step', '#%E0%A4%A', '#step-9']) {
-    const { problems, close } = await openLesson(browser, site.url + hash);  // waits for data-bnkata="ready"
+    const { problems, close } = await site.open(hash);  // waits for data-bnkata="ready"
     try {
       assertNoProblems(problems, hash);
     } finally {

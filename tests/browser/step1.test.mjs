@@ -1,35 +1,19 @@
 // Step 1 — normalization, driven as a learner would: by role and label. The expected numbers are the
-// seed's (REFERENCES.md: x = [1, 2, 3, 4], ε = 1e-5 → μ 2.5, σ² 1.25, x̂ ≈ [−1.341635, −0.447212, 0.447212,
+// seed's (the kata's worked example: x = [1, 2, 3, 4], ε = 1e-5 → μ 2.5, σ² 1.25, x̂ ≈ [−1.341635, −0.447212, 0.447212,
 // 1.341635]) and others derived by hand and checked with NumPy 1.24 (quoted next to each).
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertNoProblems, launchChromium, openLesson, serveSite } from './lib/index.mjs';
-
-// Page numbers use a real minus sign (U+2212) and exponents like 1e−5.
-const toNumber = (text) => Number(text.trim().replace(/\u2212/g, '-'));
-
-function close(actual, expected, tolerance, label) {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${label}: expected ${expected} ± ${tolerance}, got ${actual}`);
-}
+import { assertClose, assertNoProblems, toNumber, useSite } from './lib/index.mjs';
 
 describe('step 1: normalize a batch', () => {
-  let browser;
-  let site;
+  const site = useSite();
   let lesson;
   let step;
 
   before(async () => {
-    browser = await launchChromium();
-    site = await serveSite({ base: '/lesson/' });
-    lesson = await openLesson(browser, `${site.url}#step-1`);
+    lesson = await site.open('#step-1');
     step = lesson.page.locator('#step-1');
     await step.getByRole('table', { name: 'Batch statistics' }).waitFor();
-  });
-
-  after(async () => {
-    await lesson?.close();
-    await site?.close();
-    await browser?.close();
   });
 
   const batchField = () => step.getByRole('textbox', { name: 'Batch x' });
@@ -54,9 +38,9 @@ describe('step 1: normalize a batch', () => {
     await step.getByRole('button', { name: 'The seed’s batch 1, 2, 3, 4' }).click();
     assert.equal(await statistic('Mean μB'), 2.5);
     assert.equal(await statistic('Variance σ²B'), 1.25);
-    close(await statistic('Denominator √(σ²B + ε)'), Math.sqrt(1.25001), 1e-6, '√(σ² + ε)');
+    assertClose(await statistic('Denominator √(σ²B + ε)'), Math.sqrt(1.25001), 1e-6, '√(σ² + ε)');
     const xhat = await normalizedValues();
-    [-1.341635, -0.447212, 0.447212, 1.341635].forEach((want, i) => close(xhat[i], want, 1e-6, `x̂${i + 1}`));
+    [-1.341635, -0.447212, 0.447212, 1.341635].forEach((want, i) => assertClose(xhat[i], want, 1e-6, `x̂${i + 1}`));
     assert.equal(await statistic('Mean of x̂'), 0);
     assert.equal(await statistic('Variance of x̂'), 0.999992);
   });
@@ -66,7 +50,7 @@ describe('step 1: normalize a batch', () => {
     assert.equal(await statistic('Mean μB'), 5);
     assert.equal(await statistic('Variance σ²B'), 5);
     const xhat = await normalizedValues();
-    [-1.341639, -0.447213, 0.447213, 1.341639].forEach((want, i) => close(xhat[i], want, 1e-6, `x̂${i + 1}`));
+    [-1.341639, -0.447213, 0.447213, 1.341639].forEach((want, i) => assertClose(xhat[i], want, 1e-6, `x̂${i + 1}`));
   });
 
   test('pasted lists with commas, spaces and new lines all read as the same batch', async () => {
@@ -87,8 +71,8 @@ describe('step 1: normalize a batch', () => {
       await lesson.page.waitForFunction(() => document.querySelector('#step-1 textarea').value === '1.1, 2, 3, 4');
     });
     assert.equal(await statistic('Mean μB'), 2.525);                 // (1.1 + 2 + 3 + 4) / 4
-    close(await statistic('Variance σ²B'), 1.176875, 1e-9, 'σ²');  // NumPy: np.var([1.1, 2, 3, 4])
-    close((await normalizedValues())[0], -1.313554, 1e-6, 'x̂₁');
+    assertClose(await statistic('Variance σ²B'), 1.176875, 1e-9, 'σ²');  // NumPy: np.var([1.1, 2, 3, 4])
+    assertClose((await normalizedValues())[0], -1.313554, 1e-6, 'x̂₁');
     assert.equal(await point.getAttribute('aria-valuenow'), '1.1');
   });
 
@@ -104,11 +88,11 @@ describe('step 1: normalize a batch', () => {
     const values = (await batchField().inputValue()).split(',').map(Number);
     assert.deepEqual(values.slice(0, 3), [1, 2, 3]);
     assert.ok(values[3] > 4, `x₄ moved right: ${values[3]}`);
-    close(await statistic('Mean μB'), values.reduce((a, b) => a + b) / 4, 1e-9, 'μ after the drag');
+    assertClose(await statistic('Mean μB'), values.reduce((a, b) => a + b) / 4, 1e-9, 'μ after the drag');
   });
 
   test('dragging a point with a finger works too (touch events, in a context with a touch screen)', async () => {
-    const context = await browser.newContext({ hasTouch: true, viewport: { width: 390, height: 800 }, reducedMotion: 'reduce' });
+    const context = await site.browser.newContext({ hasTouch: true, viewport: { width: 390, height: 800 }, reducedMotion: 'reduce' });
     try {
       const page = await context.newPage();
       await page.goto(`${site.url}#step-1`);
@@ -135,7 +119,7 @@ describe('step 1: normalize a batch', () => {
   test('a constant batch: σ²_B = 0, the denominator is √ε, x̂ = 0 whatever ε is', async () => {
     await step.getByRole('button', { name: 'Constant 3, 3, 3, 3', exact: true }).click();
     assert.equal(await statistic('Variance σ²B'), 0);
-    close(await statistic('Denominator √(σ²B + ε)'), 0.00316228, 1e-8, '√1e-5 (NumPy: 0.0031622776601683794)');
+    assertClose(await statistic('Denominator √(σ²B + ε)'), 0.00316228, 1e-8, '√1e-5 (NumPy: 0.0031622776601683794)');
     assert.deepEqual(await normalizedValues(), [0, 0, 0, 0]);
     assert.match(await step.locator('.figure-note').textContent(), /Without ε this would be 0 \/ 0/);
 
@@ -143,7 +127,7 @@ describe('step 1: normalize a batch', () => {
     await eps.focus();
     for (let i = 0; i < 10; i++) await lesson.page.keyboard.press('ArrowLeft');  // 10 half-decades: 1e-5 → 1e-10
     assert.equal(await eps.getAttribute('aria-valuetext'), 'ε = 1e−10');
-    close(await statistic('Denominator √(σ²B + ε)'), 1e-5, 1e-12, '√1e-10');
+    assertClose(await statistic('Denominator √(σ²B + ε)'), 1e-5, 1e-12, '√1e-10');
     assert.deepEqual(await normalizedValues(), [0, 0, 0, 0]);
     for (let i = 0; i < 10; i++) await lesson.page.keyboard.press('ArrowRight');
     assert.equal(await eps.getAttribute('aria-valuetext'), 'ε = 1e−5');
@@ -151,10 +135,10 @@ describe('step 1: normalize a batch', () => {
 
   test('a nearly constant batch: ε decides how far the tiny difference is blown up (NumPy: 0.234978 at 1e-5, 1.731589 at 1e-10)', async () => {
     await step.getByRole('button', { name: 'Nearly constant 3, 3, 3, 3.001' }).click();
-    close((await normalizedValues())[3], 0.234978, 1e-6, 'x̂₄ at ε = 1e-5');
+    assertClose((await normalizedValues())[3], 0.234978, 1e-6, 'x̂₄ at ε = 1e-5');
     const eps = step.getByRole('slider', { name: /ε \(epsilon\)/ });
     await eps.fill('-10');
-    close((await normalizedValues())[3], 1.731589, 1e-6, 'x̂₄ at ε = 1e-10');
+    assertClose((await normalizedValues())[3], 1.731589, 1e-6, 'x̂₄ at ε = 1e-10');
     await eps.fill('-5');
   });
 
@@ -163,7 +147,7 @@ describe('step 1: normalize a batch', () => {
     assert.equal(await statistic('Mean μB'), 100000002.5);
     assert.equal(await statistic('Variance σ²B'), 1.25);
     const xhat = await normalizedValues();
-    [-1.341635, -0.447212, 0.447212, 1.341635].forEach((want, i) => close(xhat[i], want, 1e-6, `x̂${i + 1}`));
+    [-1.341635, -0.447212, 0.447212, 1.341635].forEach((want, i) => assertClose(xhat[i], want, 1e-6, `x̂${i + 1}`));
   });
 
   test('a seed reproduces its random batch', async () => {

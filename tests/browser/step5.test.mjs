@@ -2,34 +2,19 @@
 // NumPy code prints (NumPy 1.24: mean 2.5, var 1.25; x̂ = [−1.34163542 −0.44721181 0.44721181
 // 1.34163542], mean 0.0, var 0.9999920000639994) and, for γ = 2, β = 0.5, NumPy's
 // y.mean() = 0.5, y.var() = 3.9999680002559974.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertNoProblems, launchChromium, openLesson, serveSite } from './lib/index.mjs';
-
-const toNumber = (text) => Number(text.trim().replace(/\u2212/g, '-'));
-
-function close(actual, expected, tolerance, label) {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${label}: expected ${expected} ± ${tolerance}, got ${actual}`);
-}
+import { assertClose, assertNoProblems, toNumber, useSite } from './lib/index.mjs';
 
 describe('step 5: verify the forward pass stage by stage', () => {
-  let browser;
-  let site;
+  const site = useSite();
   let lesson;
   let step;
 
   before(async () => {
-    browser = await launchChromium();
-    site = await serveSite({ base: '/lesson/' });
-    lesson = await openLesson(browser, `${site.url}#step-5`);
+    lesson = await site.open('#step-5');
     step = lesson.page.locator('#step-5');
     await step.getByRole('table', { name: 'Mean and variance after each stage' }).waitFor();
-  });
-
-  after(async () => {
-    await lesson?.close();
-    await site?.close();
-    await browser?.close();
   });
 
   const field = (name) => step.getByRole('textbox', { name });
@@ -53,8 +38,8 @@ describe('step 5: verify the forward pass stage by stage', () => {
   });
 
   test('the deep link #step-5 lands on step 5', async () => {
-    const top = await step.evaluate((section) => section.getBoundingClientRect().top);
-    assert.ok(top >= 0 && top < 120, `step 5 starts ${top}px from the top of the viewport`);
+    const top = await step.getByRole('heading', { level: 2 }).evaluate((heading) => heading.getBoundingClientRect().top);
+    assert.ok(top >= 0 && top < 160, `step 5's heading is ${top}px from the top of the viewport`);
   });
 
   test('the seed’s batch: x has mean 2.5 and variance 1.25', async () => {
@@ -73,7 +58,7 @@ describe('step 5: verify the forward pass stage by stage', () => {
 
   test('normalizing: x̂ ≈ [−1.341635, −0.447212, 0.447212, 1.341635], mean 0, variance 0.999992 — not 1', async () => {
     const xhat = await stage('normalized');
-    [-1.341635, -0.447212, 0.447212, 1.341635].forEach((want, i) => close(xhat.values[i], want, 1e-6, `x̂${i + 1}`));
+    [-1.341635, -0.447212, 0.447212, 1.341635].forEach((want, i) => assertClose(xhat.values[i], want, 1e-6, `x̂${i + 1}`));
     assert.equal(xhat.mean, 0);
     assert.equal(xhat.variance, 0.999992);
     assert.notEqual(xhat.variance, 1);
@@ -87,7 +72,7 @@ describe('step 5: verify the forward pass stage by stage', () => {
     const y = await stage('scaled and shifted');
     assert.equal(y.mean, 0.5);
     assert.equal(y.variance, 3.999968);
-    close(y.values[0], -2.183271, 1e-6, 'y₁');  // NumPy: 2 · (−1.34163542) + 0.5 = −2.18327084
+    assertClose(y.values[0], -2.183271, 1e-6, 'y₁');  // NumPy: 2 · (−1.34163542) + 0.5 = −2.18327084
   });
 
   test('a larger ε pulls the variance of x̂ further below 1 (ε = 1: 1.25 / 2.25 = 0.555556)', async () => {

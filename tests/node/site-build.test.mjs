@@ -7,7 +7,8 @@ import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, readFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { request } from 'node:http';
-import { typesetHtml, neededFaces, usedClasses } from '../../scripts/build-site.mjs';
+import { typesetHtml, neededFaces } from '../../scripts/build-site.mjs';
+import { pageClasses } from '../../scripts/trim-katex-css.mjs';
 import { startServer } from '../../scripts/serve.mjs';
 
 const typesetCount = (html) => (html.match(/class="katex"/g) || []).length;
@@ -47,9 +48,9 @@ test('an unmatched $ and TeX KaTeX rejects fail the build, naming file and line'
 
 test('only the KaTeX font faces the typeset math can use are kept', () => {
   const css = readFileSync(new URL('../../node_modules/katex/dist/katex.min.css', import.meta.url), 'utf8');
-  const plain = neededFaces(css, usedClasses(typesetHtml('<p>$x + 1$</p>', 't')));
+  const plain = neededFaces(css, pageClasses(typesetHtml('<p>$x + 1$</p>', 't')));
   assert.deepEqual([...plain].sort(), ['KaTeX_Main/400/normal', 'KaTeX_Math/400/italic']);
-  const bold = neededFaces(css, usedClasses(typesetHtml('<p>$\\mathbf{W} x$ and $\\mathbb{R}$</p>', 't')));
+  const bold = neededFaces(css, pageClasses(typesetHtml('<p>$\\mathbf{W} x$ and $\\mathbb{R}$</p>', 't')));
   assert.ok(bold.has('KaTeX_Main/700/normal'), 'mathbf needs Main bold');
   assert.ok(bold.has('KaTeX_AMS/400/normal'), 'mathbb needs AMS');
   assert.ok(!bold.has('KaTeX_Fraktur/400/normal'));

@@ -56,13 +56,13 @@ async function inWasm(config, steps, { mnist = false } = {}) {
   const lab = new module.TrainingLab();
   try {
     const configured = JSON.parse(lab.configure(JSON.stringify(config)));
-    assert.equal(configured.ok, true, JSON.stringify(configured));
+    assert.equal(configured.error, undefined, JSON.stringify(configured));
     if (mnist) {
       const bytes = new Uint8Array(inflateAsset(ensureCache()));
       const count = 10000, train = 8000, pixels = 784;
       const images = bytes.subarray(0, count * pixels), labels = bytes.subarray(count * pixels);
-      assert.equal(JSON.parse(lab.setData('train', images.subarray(0, train * pixels), labels.subarray(0, train))).ok, true);
-      assert.equal(JSON.parse(lab.setData('test', images.subarray(train * pixels), labels.subarray(train))).ok, true);
+      assert.equal(JSON.parse(lab.setData('train', images.subarray(0, train * pixels), labels.subarray(0, train))).examples, train);
+      assert.equal(JSON.parse(lab.setData('test', images.subarray(train * pixels), labels.subarray(train))).examples, count - train);
     }
     return JSON.parse(lab.step(steps));
   } finally {
@@ -71,8 +71,8 @@ async function inWasm(config, steps, { mnist = false } = {}) {
 }
 
 function assertSameRun(a, b, label) {
-  assert.equal(a.ok, true, `${label}: native run failed: ${JSON.stringify(a.error)}`);
-  assert.equal(b.ok, true, `${label}: wasm run failed: ${JSON.stringify(b.error)}`);
+  assert.equal(a.error, undefined, `${label}: native run failed: ${JSON.stringify(a.error)}`);
+  assert.equal(b.error, undefined, `${label}: wasm run failed: ${JSON.stringify(b.error)}`);
   assert.equal(b.step, a.step, `${label}: steps`);
   assert.equal(b.loss, a.loss, `${label}: mean training loss over the last chunk`);
   assert.deepEqual(b.batch_losses, a.batch_losses, `${label}: every batch's loss`);

@@ -1,5 +1,5 @@
 // The seed kata's example, through the WASM build and the page's façade, against numbers derived by hand
-// (REFERENCES.md, "Golden numbers"): x = [1, 2, 3, 4], ε = 1e-5.
+// (the kata's worked example): x = [1, 2, 3, 4], ε = 1e-5.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadFacade } from './lib/wasm-core.mjs';
@@ -19,7 +19,7 @@ test('forward_train on the seed batch gives mean 2.5, biased variance 1.25 and x
   assertClose('batch_mean', r.batch_mean, [2.5], { atol: 0 });
   assertClose('batch_var', r.batch_var, [1.25], { atol: 0 });
   assertClose('y against the hand formula', r.y, handXhat, { rtol: 1e-14 });
-  // REFERENCES.md prints x̂ to 6 decimals.
+  // The kata prints x̂ to 6 decimals.
   assertClose('y against the printed digits', r.y, [-1.341635, -0.447212, 0.447212, 1.341635], { atol: 5e-7 });
 });
 

@@ -18,3 +18,7 @@ export const figures = {
   exercises,
   'exercise-progress': exerciseProgress,
 };
+
+// Figures that need no core and stand above the lesson's text: mounted as soon as they are parsed,
+// before the first paint, so that they never push the text down (main.js).
+export const mountedWithoutCore = new Set(['step-nav', 'exercise-progress']);

@@ -3,24 +3,22 @@
 // 1. Loads the BatchNorm core (core.js over dist/bnkata-core.js). If it cannot load, the page says so in
 //    an alert at the top of the lesson; the text stays readable. Figures get it as ctx.core, and
 //    ctx.exerciseEngine(), which loads dist/bnkata-exercises.js the first time a figure asks for it.
-// 2. Mounts every [data-figure="NAME"] root with the module registered under NAME in figures.js, lazily:
-//    a root is mounted when it comes within MOUNT_MARGIN of the viewport, at once if it already is, and at
-//    once if it lies in the section a #step-N link points at. A figure that fails to mount shows a message
-//    in its own root and leaves the others alone. Once a root has been visited it carries
-//    data-figure-state="mounted" | "failed" | "unregistered" (tests wait for this, never for time). A
-//    figure that needs something loaded first returns a handle with a `ready` promise; its root is
-//    data-figure-state="loading" until that settles.
-// 3. Declares the page interactive: once the core has loaded and every figure in (or near) the first
-//    viewport has mounted, <html> gets data-bnkata="ready" and document receives a `bnkata:ready` event.
+// 2. Mounts every [data-figure="NAME"] root with the module registered under NAME in figures.js, when it
+//    comes near the viewport or keyboard focus nears it (ui/mount-scheduler.js); a deep link's target
+//    mounts at once. The navigator and the progress panel need no core and mount as soon as they are
+//    parsed. A figure that fails to mount shows a message in its own root and leaves the others alone.
+//    Once a root has been visited it carries data-figure-state="mounted" | "failed" | "unregistered"
+//    (tests wait for this, never for time). A figure that needs something loaded first returns a handle
+//    with a `ready` promise; its root is data-figure-state="loading" until that settles.
+// 3. Declares the page interactive: once the core has loaded and the figures in (or near) the viewport
+//    have mounted, <html> gets data-bnkata="ready" and document receives a `bnkata:ready` event.
 //    (On failure: data-bnkata="error" and a `bnkata:error` event.) Tests and scripts/bench-page.mjs wait
-//    for exactly this.
+//    for exactly this. The lesson's text never waits for any of it.
 import { loadCore, loadExerciseEngine } from './core.js';
 import { loadScript } from './ui/load-script.js';
-import { holdBlocksOutsideFirstViewport, letGoOfHeldBlocks, rootsNearFirstViewport } from './ui/first-viewport.js';
+import { startMountScheduler } from './ui/mount-scheduler.js';
 import { fragmentId } from './ui/figure-link.js';
-import { figures } from './figures.js';
-
-const MOUNT_MARGIN = 200;  // px above and below the viewport within which a figure starts (so it is ready when seen)
+import { figures, mountedWithoutCore } from './figures.js';
 
 function figureModule(name) {
   const entry = Object.prototype.hasOwnProperty.call(figures, name) ? figures[name] : undefined;
@@ -62,70 +60,21 @@ function mountFigure(root, ctx, mounted) {
 }
 
 // The element a #fragment names (e.g. #step-3), if any. A figure's state may follow the id after a "?"
-// (#step-1?x=1,2,3,100, ui/figure-link.js): that link names #step-1.
+// (#step-1?x=1,2,3,100, ui/figure-link.js): that link names #step-1; #lab?exp=… names the training lab.
 function linkedTarget() {
   const id = fragmentId();
+  if (id === 'lab') return document.querySelector('[data-figure="training-lab"]');
   return id ? document.getElementById(id) : null;
 }
 
-// Mounts the figures: the deep link's section at once, those in or near the first viewport as soon as
-// they are known (ui/first-viewport.js), the rest as they come within MOUNT_MARGIN of the viewport (an
-// IntersectionObserver). Runs as soon as the core is ready, usually before the browser has parsed the
-// whole lesson: roots parsed later are watched from DOMContentLoaded on. Resolves once the figures in or
-// near the first viewport have mounted.
-//
-// Nothing here reads a root's position outside an animation frame: the stylesheet lets the browser skip
-// the layout of blocks that are off screen (content-visibility: auto, css/layout.css), which is most of
-// the cost of a first visit, and a position read at the wrong moment makes it lay out at once.
-function startFigures(ctx) {
-  const mounted = new Map();  // root → { update, destroy } | null
-  const watched = new Set();
-
-  const mountWithin = (container) => {
-    if (!container) return;
-    for (const root of watched) if (container === root || container.contains(root)) mountFigure(root, ctx, mounted);
-  };
-  window.addEventListener('hashchange', () => mountWithin(linkedTarget()));
-  window.addEventListener('pagehide', (event) => {
-    if (event.persisted) return;  // kept in the back/forward cache: keep figures alive
-    for (const handle of mounted.values()) {
-      try { handle && handle.destroy && handle.destroy(); } catch (error) { console.error(error); }
-    }
-  });
-
-  const scrolling = 'IntersectionObserver' in window ? new IntersectionObserver((entries) => {
-    for (const entry of entries) {
-      if (!entry.isIntersecting) continue;
-      scrolling.unobserve(entry.target);
-      mountFigure(entry.target, ctx, mounted);
-    }
-  }, { rootMargin: `${MOUNT_MARGIN}px 0px` }) : null;
-
-  // The observer starts once the first viewport's figures are known: its first report, made before the
-  // browser had scrolled to a #fragment, would mount figures the learner is not shown.
-  let firstViewportKnown = false;
-  const watch = (root) => {
-    if (mounted.has(root)) return;
-    if (scrolling) scrolling.observe(root);
-    else mountFigure(root, ctx, mounted);  // no observer: mount everything
-  };
-  const watchParsedRoots = () => {
-    for (const root of document.querySelectorAll('[data-figure]')) {
-      if (watched.has(root)) continue;
-      watched.add(root);
-      if (firstViewportKnown) watch(root);
-    }
-    mountWithin(linkedTarget());
-  };
-  watchParsedRoots();
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', watchParsedRoots, { once: true });
-
-  return rootsNearFirstViewport(MOUNT_MARGIN).then((near) => {
-    for (const root of near) mountFigure(root, ctx, mounted);
-    firstViewportKnown = true;
-    for (const root of watched) watch(root);
-    watchParsedRoots();
-  });
+// A link with a figure's state after its id (#step-1?x=…, #lab?exp=…) names no element the browser can
+// find, so the page goes there itself, once, when the document is parsed. A plain #step-3 is the
+// browser's own fragment navigation; in both cases CSS scroll anchoring keeps the target in place while
+// figures above it mount.
+function goToStateLink() {
+  if (!location.hash.includes('?')) return;
+  const target = linkedTarget();
+  if (target) target.scrollIntoView({ block: 'start', behavior: 'instant' });
 }
 
 function reportLoadError(error) {
@@ -165,24 +114,46 @@ const coreLoading = loadScript('bnkata-core.js', () => typeof globalThis.createB
   .then((core) => { mark('bnkata:core-loaded'); return core; });
 coreLoading.catch(() => { /* reported by start() */ });
 
+// Roots wait in `waiting` until the core has loaded, except those that need none (mountedWithoutCore).
+const ctx = { core: null, exerciseEngine };
+let coreReady = false;
+const waiting = [];
+const mounted = new Map();  // root → { update, destroy } | null
+const scheduler = startMountScheduler((root) => {
+  if (coreReady || mountedWithoutCore.has(root.dataset.figure)) mountFigure(root, ctx, mounted);
+  else waiting.push(root);
+}, { mountAtOnce: (root) => mountedWithoutCore.has(root.dataset.figure) });
+
+window.addEventListener('hashchange', () => scheduler.mountWithin(linkedTarget()));
+window.addEventListener('pagehide', (event) => {
+  if (event.persisted) return;  // kept in the back/forward cache: keep figures alive
+  for (const handle of mounted.values()) {
+    try { handle && handle.destroy && handle.destroy(); } catch (error) { console.error(error); }
+  }
+});
+
+const parsed = new Promise((resolve) => {
+  if (document.readyState !== 'loading') resolve();
+  else document.addEventListener('DOMContentLoaded', () => resolve(), { once: true });
+});
+parsed.then(() => { goToStateLink(); scheduler.mountWithin(linkedTarget()); });
+
 async function start() {
-  let core;
   try {
-    core = await coreLoading;
+    ctx.core = await coreLoading;
   } catch (error) {
-    // The alert goes at the top of <main>, which may not be parsed yet.
-    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => reportLoadError(error), { once: true });
-    else reportLoadError(error);
+    await parsed;  // the alert goes at the top of <main>
+    reportLoadError(error);
     return;
   }
   mark('bnkata:figures-start');  // the core is ready (the page may still be parsing)
-  await startFigures({ core, exerciseEngine });
+  coreReady = true;
+  for (const root of waiting.splice(0)) mountFigure(root, ctx, mounted);
+  await parsed;
+  await scheduler.firstReport;
   mark('bnkata:ready');
   document.documentElement.dataset.bnkata = 'ready';
   document.dispatchEvent(new Event('bnkata:ready'));
 }
 
-// The first viewport renders first: the lesson's blocks further down wait until the page is interactive
-// (or has reported that it cannot be), whichever way start() ends.
-holdBlocksOutsideFirstViewport();
-start().finally(letGoOfHeldBlocks);
+start();

@@ -14,7 +14,6 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -119,18 +118,5 @@ ConventionInfo convention_info(Convention convention);
 void update_running(double* running_mean, double* running_var, const double* batch_mean,
                     const double* batch_var_biased, std::size_t C, std::size_t count, double momentum,
                     Convention convention);
-
-// ---------------------------------------------------------------------------------------------------
-// Gradient checking (cs231n style), used by the tests and by the lesson's backward exercise.
-// Central differences of a scalar function f at x with step h, compared element by element with the
-// analytic gradient using relative error |a − n| / max(1e-8, |a| + |n|).
-struct GradientCheck {
-    double max_relative_error = 0;  // over all elements
-    std::size_t worst_index = 0;    // element where it occurred
-    std::vector<double> numeric;    // the finite-difference gradient, same length as x
-};
-GradientCheck check_gradient(const std::function<double(const std::vector<double>&)>& f,
-                             const std::vector<double>& x, const std::vector<double>& analytic,
-                             double h = 1e-5);
 
 }  // namespace bnkata

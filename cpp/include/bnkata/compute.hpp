@@ -5,10 +5,12 @@
 // {"error":{"field","message"}}. Nothing here throws, whatever the input.
 //
 // compute() answers every op: `bnkata compute` and the exercises' WASM module (bnkata-exercises.js) use
-// it. The page's first-visit module (bnkata-core.js) answers only batchnorm_ops(), through the same
-// dispatcher (dispatch.hpp), so for those ops all three answer identically.
+// it. The page's first-visit module (bnkata-core.js) answers only the Batch Normalization ops
+// (compute_batchnorm_ops), through the same dispatcher (dispatch.hpp), so for those ops all three answer
+// identically.
 #pragma once
 
+#include "bnkata/bn_ops.hpp"
 #include "bnkata/dispatch.hpp"
 
 #include <nlohmann/json.hpp>
@@ -29,6 +31,13 @@ nlohmann::json compute_text(const std::string& request_text);
 
 // compute_text, serialised: the form that crosses the WASM boundary.
 std::string compute(const std::string& request_text);
+
+// Answers request text with the Batch Normalization ops only (bn_ops.hpp), serialised: what the page's
+// first-visit module answers. Defined here, header-only, so that module links the core alone — not the
+// exercise engine that compute() lists.
+inline std::string compute_batchnorm_ops(const std::string& request_text) {
+    return dispatch_string(request_text, batchnorm_ops());
+}
 
 // The names of the ops compute() answers, in table order.
 std::vector<std::string> op_names();

@@ -34,10 +34,14 @@ std::string describe_shape(const std::vector<std::size_t>& shape);
 // {"x", "element [1][0] is null; expected a number"}.
 Problem read_tensor(const nlohmann::json& request, const char* name, Tensor& out);
 
-// Reads request[name] as one number per channel (exactly C of them). When absent: filled with fallback
-// if has_fallback, else "missing". Requires each value ≥ 0 when non_negative.
+// Which values a per-channel field accepts: any finite number, or (for variances) only those ≥ 0.
+enum class PerChannelValues { any, non_negative };
+
+// Reads request[name] as one number per channel (exactly C of them). When absent: C copies of fallback
+// if there is one, else "missing".
 Problem read_per_channel(const nlohmann::json& request, const char* name, std::size_t C, std::vector<double>& out,
-                         bool has_fallback, double fallback, bool non_negative = false);
+                         std::optional<double> fallback = std::nullopt,
+                         PerChannelValues accepted = PerChannelValues::any);
 
 // The inverse of read_tensor: flat values laid out in the nesting given by shape.
 nlohmann::json tensor_to_json(const std::vector<double>& values, const std::vector<std::size_t>& shape);

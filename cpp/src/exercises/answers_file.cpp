@@ -12,9 +12,7 @@ namespace bnkata::exercises {
 
 namespace {
 
-json file_error(const std::string& field, const std::string& message) {
-    return {{"error", {{"field", field}, {"message", message}}}};
-}
+json file_error(const std::string& field, const std::string& message) { return error_response({field, message}); }
 
 // The longest string anywhere in the value, and the number of values (iteratively: no recursion on
 // hostile nesting, although the parser already bounds the depth).
@@ -68,8 +66,7 @@ json check_answers(const json& file) {
     std::uint64_t file_seed = 0;
     bool has_file_seed = false;
     if (const auto s = file.find("seed"); s != file.end()) {
-        const std::string problem = read_seed(&*s, file_seed);
-        if (!problem.empty()) return file_error("seed", problem);
+        if (Problem p = read_seed(&*s, file_seed)) return error_response(*p);
         has_file_seed = true;
     }
 
@@ -108,10 +105,9 @@ json check_answers(const json& file) {
         std::uint64_t seed = file_seed;
         const auto s = a->find("seed");
         if (s != a->end() || !has_file_seed) {
-            const std::string problem = read_seed(s == a->end() ? nullptr : &*s, seed);
-            if (!problem.empty()) {
+            if (Problem p = read_seed(s == a->end() ? nullptr : &*s, seed)) {
                 entry["verdict"] = "invalid";
-                entry["message"] = "seed: " + problem;
+                entry["message"] = "seed: " + p->message;
                 record(entry);
                 continue;
             }

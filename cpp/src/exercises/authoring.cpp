@@ -1,6 +1,7 @@
 // authoring.cpp — drawing, formatting and assembling exercises (see authoring.hpp).
 #include "bnkata/exercises/authoring.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -38,6 +39,29 @@ std::string show(const std::vector<double>& values, int digits) {
     return s + "]";
 }
 
+namespace {
+// Moves k elements drawn without replacement to the front of `items` (a partial Fisher–Yates).
+template <typename T>
+void draw_to_front(Rng& rng, std::vector<T>& items, std::size_t k) {
+    for (std::size_t i = 0; i < k && i + 1 < items.size(); ++i)
+        std::swap(items[i], items[static_cast<std::size_t>(rng.integer(static_cast<long long>(i), static_cast<long long>(items.size()) - 1))]);
+}
+}  // namespace
+
+std::vector<Option> draw_statements(Rng& rng, std::vector<Option> truths, std::vector<Option> falsehoods,
+                                    std::size_t shown, std::size_t min_true) {
+    const std::size_t most = std::min(truths.size(), shown - 1);
+    const std::size_t least = std::max(min_true, shown > falsehoods.size() ? shown - falsehoods.size() : std::size_t{1});
+    const std::size_t n_true =
+        static_cast<std::size_t>(rng.integer(static_cast<long long>(std::min(least, most)), static_cast<long long>(most)));
+    draw_to_front(rng, truths, n_true);
+    draw_to_front(rng, falsehoods, shown - n_true);
+    std::vector<Option> out(truths.begin(), truths.begin() + static_cast<std::ptrdiff_t>(n_true));
+    out.insert(out.end(), falsehoods.begin(), falsehoods.begin() + static_cast<std::ptrdiff_t>(shown - n_true));
+    for (std::size_t i = 0; i < out.size(); ++i) out[i].id = std::string(1, static_cast<char>('a' + i));
+    return out;
+}
+
 Generated numeric_exercise(const std::string& prompt, json data, const NumericGrading& grading,
                            std::vector<std::string> hints, const std::string& explanation) {
     Generated g;
@@ -54,8 +78,11 @@ Generated numeric_exercise(const std::string& prompt, json data, const NumericGr
 Generated choice_exercise(const std::string& prompt, json data, const std::vector<Option>& options, bool multi,
                           std::vector<std::string> hints, const std::string& explanation) {
     json correct = json::array();
-    for (const Option& o : options)
+    json explained = json::object();
+    for (const Option& o : options) {
         if (o.correct) correct.push_back(o.id);
+        explained[o.id] = option_explanation(o, multi);
+    }
     Generated g;
     g.exercise = {{"prompt", prompt},
                   {"data", std::move(data)},
@@ -64,7 +91,8 @@ Generated choice_exercise(const std::string& prompt, json data, const std::vecto
                   {"options", options_json(options)},
                   {"hints", std::move(hints)},
                   {"solution", {{"answer", multi ? json{{"choices", correct}} : json{{"choice", correct.at(0)}}},
-                                {"explanation", explanation}}},
+                                {"explanation", explanation},
+                                {"options", explained}}},
                   {"tolerance", {{"text", multi ? "select every true statement" : "one choice"}}}};
     g.grade = [options, multi](const json& answer) { return grade_choice(answer, options, multi); };
     return g;

@@ -4,7 +4,7 @@
 // value (the first ParseError), and each parsing function returns −1 once one is recorded.
 #include "bnkata/exercises/expression.hpp"
 
-#include "bnkata/exercises/grading.hpp"  // shorten()
+#include "bnkata/text.hpp"
 
 #include <cmath>
 #include <cstdlib>

@@ -21,6 +21,26 @@ const char* verdict_name(Verdict verdict) {
     return "invalid";
 }
 
+namespace {
+// "0.001", "1e−6": a tolerance's number as the learner reads it.
+std::string plain_number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    std::string s = buf;
+    const auto e = s.find("e-0");
+    if (e != std::string::npos) s = s.substr(0, e) + "e\u2212" + s.substr(e + 3);
+    else if (s.find("e-") != std::string::npos) s.replace(s.find("e-"), 2, "e\u2212");
+    return s;
+}
+}  // namespace
+
+Tolerance::Tolerance(double relative_, double absolute_) : relative(relative_), absolute(absolute_) {
+    // Said from the same two numbers that accepts() uses, so the sentence cannot drift from the check.
+    const std::string share = relative >= 1e-4 ? plain_number(100 * relative) + " % of the right value"
+                                               : plain_number(relative) + " × the right value";
+    text = "accepted if it differs from the right value by at most " + plain_number(absolute) + " + " + share;
+}
+
 bool Tolerance::accepts(double got, double want) const {
     return std::isfinite(got) && std::fabs(got - want) <= absolute + relative * std::fabs(want);
 }
@@ -41,7 +61,8 @@ namespace {
 const Mistake kMistakes[] = {
     {"unbiased_variance", "Unbiased variance in the forward pass",
      "You divided the squared deviations by m − 1. Batch norm normalises with the biased variance "
-     "(÷ m), the one np.var computes by default; m − 1 belongs only to PyTorch's running estimate."},
+     "(÷ m), the one np.var computes by default; m − 1 belongs only to an estimate of the population "
+     "variance used at inference (Ioffe & Szegedy's m/(m − 1) factor, PyTorch's running_var)."},
     {"eps_outside_sqrt", "ε outside the square root",
      "You computed (x − μ)/(√σ² + ε). ε belongs inside: (x − μ)/√(σ² + ε)."},
     {"eps_omitted", "ε omitted",
@@ -51,8 +72,8 @@ const Mistake kMistakes[] = {
      "You took the mean and variance across the features of one example. Batch norm takes them per "
      "feature, across the examples of the batch (down a column, not along a row)."},
     {"momentum_flipped", "Momentum convention flipped",
-     "PyTorch's momentum weights the new batch: r ← (1 − m)·r + m·batch (m = 0.1). Keras's weights the "
-     "old value: r ← m·r + (1 − m)·batch (m = 0.99). You used the other framework's formula."},
+     "PyTorch's momentum ρ weights the new batch: r ← (1 − ρ)·r + ρ·batch (ρ = 0.1). Keras's weights the "
+     "old value: r ← ρ·r + (1 − ρ)·batch (ρ = 0.99). You used the other framework's formula."},
     {"batch_stats_at_inference", "Batch statistics used at inference",
      "In eval mode batch norm uses the running mean and variance, not the statistics of the current "
      "batch; for a single example the batch statistics would be μ = x, σ² = 0, so y = β."},
@@ -112,13 +133,6 @@ json mistake_json(std::string_view id) {
     return {{"id", m.id}, {"name", m.name}, {"explanation", m.explanation}};
 }
 
-std::string shorten(const std::string& text, std::size_t max_bytes) {
-    if (text.size() <= max_bytes) return text;
-    std::size_t cut = max_bytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a sequence
-    return text.substr(0, cut) + "…";
-}
-
 json verdict_json(Verdict verdict, const std::string& message, const std::string& tolerance_text, json mistake) {
     return {{"verdict", verdict_name(verdict)},
             {"message", message},
@@ -167,12 +181,12 @@ Reading one_number(const json& v) {
 }
 }  // namespace
 
-Reading read_number(const json* value) {
+Reading read_typed_number(const json* value) {
     if (value == nullptr) return Reading{};
     return one_number(*value);
 }
 
-Reading read_vector(const json* value, std::size_t length) {
+Reading read_typed_vector(const json* value, std::size_t length) {
     if (value == nullptr || value->is_null()) return Reading{};
     std::vector<json> items;
     if (value->is_array()) {
@@ -288,7 +302,7 @@ json grade_numeric(const json& answer, const NumericGrading& g) {
     for (const NumericField& f : g.fields) {
         const auto it = answer.find(f.name);
         const json* value = it == answer.end() ? nullptr : &*it;
-        Reading r = f.is_vector ? read_vector(value, f.expected.size()) : read_number(value);
+        Reading r = f.is_vector ? read_typed_vector(value, f.expected.size()) : read_typed_number(value);
         std::string verdict, message;
         if (r.status == Reading::Status::empty) {
             verdict = "not_attempted";
@@ -310,7 +324,7 @@ json grade_numeric(const json& answer, const NumericGrading& g) {
                 message = std::to_string(off) + " of " + std::to_string(f.expected.size()) +
                           " entries are off (the first is entry " + std::to_string(first + 1) + ")";
             } else {
-                message = "not " + tol + " of the right value";
+                message = "not close enough to the right value";
             }
             wrong.push_back(f.label);
         }
@@ -324,7 +338,7 @@ json grade_numeric(const json& answer, const NumericGrading& g) {
     } else if (empty.size() == g.fields.size()) {
         result = verdict_json(Verdict::not_attempted, "No answer yet.", tol);
     } else if (wrong.empty() && empty.empty()) {
-        result = verdict_json(Verdict::correct, "Correct: " + tol + ".", tol);
+        result = verdict_json(Verdict::correct, "Correct.", tol);
     } else {
         // Which known mistake, if any, produces exactly this answer?
         json mistake = nullptr;
@@ -345,7 +359,7 @@ json grade_numeric(const json& answer, const NumericGrading& g) {
             message = "Not quite. Mistake spotted: " + mistake["name"].get<std::string>() + ". " +
                       mistake["explanation"].get<std::string>();
         } else if (!wrong.empty()) {
-            message = "Not quite: " + join_labels(wrong) + (wrong.size() == 1 ? " is" : " are") + " off (" + tol + ").";
+            message = "Not quite: " + join_labels(wrong) + (wrong.size() == 1 ? " is" : " are") + " off.";
         } else {
             message = "Almost: " + join_labels(empty) + " still " + (empty.size() == 1 ? "needs" : "need") + " an answer.";
         }
@@ -361,6 +375,10 @@ json options_json(const std::vector<Option>& options) {
     json out = json::array();
     for (const Option& o : options) out.push_back({{"id", o.id}, {"text", o.text}});
     return out;
+}
+
+std::string option_explanation(const Option& o, bool multi) {
+    return std::string(o.correct ? (multi ? "True. " : "Right. ") : (multi ? "False. " : "Not this one. ")) + o.explanation;
 }
 
 json grade_choice(const json& answer, const std::vector<Option>& options, bool multi) {
@@ -396,11 +414,12 @@ json grade_choice(const json& answer, const std::vector<Option>& options, bool m
     const std::set<std::string> chosen(picked.begin(), picked.end());
     std::size_t misjudged = 0;
     json explanations = json::object();
-    for (const Option& o : options) {
-        const bool selected = chosen.count(o.id) > 0;
-        if (selected != o.correct) ++misjudged;
-        explanations[o.id] = std::string(o.correct ? (multi ? "True. " : "Right. ") : (multi ? "False. " : "Not this one. ")) + o.explanation;
-    }
+    for (const Option& o : options)
+        if ((chosen.count(o.id) > 0) != o.correct) ++misjudged;
+    // A wrong answer must not give the right one away: until the answer is right, only the options the
+    // learner picked are explained (the solution explains them all, for "Reveal the solution").
+    for (const Option& o : options)
+        if (misjudged == 0 || chosen.count(o.id) > 0) explanations[o.id] = option_explanation(o, multi);
     json result;
     if (misjudged == 0) {
         result = verdict_json(Verdict::correct, "Correct.", tol);

@@ -2,16 +2,17 @@
 #include "bnkata/exercises/numpy_print.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
-#include "bnkata/exercises/grading.hpp"
+#include "bnkata/text.hpp"
 
 namespace bnkata::exercises {
 
 namespace {
 bool separator(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ','; }
 
-// One number as NumPy prints it: "-0.4472118", "1.e-09", "nan", "-inf", "1." — the whole token or nothing.
+// One number as NumPy prints it: "-0.44721181", "1.e-09", "nan", "-inf", "1." — the whole token or nothing.
 bool read_token(const std::string& token, double& value) {
     if (token == "nan" || token == "-nan") { value = std::nan(""); return true; }
     if (token == "inf") { value = HUGE_VAL; return true; }
@@ -91,6 +92,16 @@ PrintedArray read_printed_array(std::string_view text, std::string_view label) {
     }
     if (out.values.empty()) out.error = "the printed array is empty";
     return out;
+}
+
+std::string print_numpy_array(const std::vector<double>& values) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%s%.8f", i ? " " : "", values[i]);
+        s += buf;
+    }
+    return s + "]";
 }
 
 }  // namespace bnkata::exercises

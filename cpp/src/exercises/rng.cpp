@@ -1,4 +1,4 @@
-// rng.cpp — SplitMix64, and the few ways the exercises draw from it (see rng.hpp for why only integers).
+// rng.cpp — the few ways the exercises draw from it (see rng.hpp for why only integers).
 #include "bnkata/exercises/rng.hpp"
 
 namespace bnkata::exercises {
@@ -15,15 +15,10 @@ std::uint64_t fnv1a(std::string_view text) {
 }
 }  // namespace
 
-Rng::Rng(std::string_view exercise_id, std::uint64_t seed) : state_(fnv1a(exercise_id) ^ (seed * 0x9e3779b97f4a7c15ULL)) {}
+Rng::Rng(std::string_view exercise_id, std::uint64_t seed)
+    : bits_(fnv1a(exercise_id) ^ (seed * SplitMix64::kGamma)) {}
 
-std::uint64_t Rng::next() {
-    state_ += 0x9e3779b97f4a7c15ULL;
-    std::uint64_t z = state_;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+std::uint64_t Rng::next() { return bits_.next(); }
 
 long long Rng::integer(long long lo, long long hi) {
     const std::uint64_t span = static_cast<std::uint64_t>(hi - lo) + 1;  // 0 means the full 2^64 range

@@ -155,14 +155,14 @@ Generated constant_batch(std::uint64_t seed) {
     const double c = static_cast<double>(rng.integer(1, 9));
     const Vec x(4, c);
     const std::vector<Option> options = {
-        {"a", "x̂ = 0 for every element: x − μ_B = 0, and ε keeps the denominator √(σ²_B + ε) = √ε away from zero.",
+        {"a", "x̂ = 0 for every element: each x − μ_B is 0, and ε keeps the denominator √(σ²_B + ε) at √ε.",
          true, "μ_B = " + show(c) + ", σ²_B = 0, so x̂ = 0/√ε = 0. Without ε this would be 0/0."},
-        {"b", "x̂ is NaN: σ²_B = 0, so the division is 0/0.", false,
-         "That is what happens without ε. With ε the denominator is √ε ≈ 0.00316, and 0/√ε = 0."},
-        {"c", "x̂ = 1 for every element: every value equals the mean.", false,
+        {"b", "x̂ is NaN for every element: σ²_B = 0, and ε only matters when the variance is small but not 0.", false,
+         "ε is added whatever the variance is: with it the denominator is √ε ≈ 0.00316, and 0/√ε = 0."},
+        {"c", "x̂ = 1 for every element: each value equals μ_B, and ε only stops the ratio from being 0/0.", false,
          "Equal to the mean means a deviation of 0, and 0 divided by anything non-zero is 0."},
-        {"d", "x̂ = " + show(c) + "/√ε ≈ " + show(c / std::sqrt(1e-5), 4) + ": ε is too small to help.", false,
-         "The numerator is x − μ_B = 0, not x."},
+        {"d", "x̂ = " + show(c) + "/√ε ≈ " + show(c / std::sqrt(1e-5), 4) + " for every element: ε turns the zero spread into √ε.", false,
+         "The denominator is √ε indeed, but the numerator is x − μ_B = 0, not x."},
     };
     return choice_exercise(
         "Your batch is constant: x = " + show(x) + ", with ε = 1e-5. What does batch norm compute for x̂, and "
@@ -177,10 +177,10 @@ Generated constant_batch(std::uint64_t seed) {
 
 std::vector<ExerciseDefinition> step1_exercises() {
     return {
-        {"s1-mean-var", 1, "Mean and variance of your batch", "numeric", mean_var},
-        {"s1-xhat", 1, "Normalise one element", "numeric", xhat},
+        {"s1-mean-var", 1, "Mean and variance of your batch", "numeric", mean_var, true},
+        {"s1-xhat", 1, "Normalise one element", "numeric", xhat, true},
         {"s1-formula", 1, "Type the formula for x̂", "formula", formula},
-        {"s1-constant-batch", 1, "A constant batch, and why ε", "choice", constant_batch},
+        {"s1-constant-batch", 1, "A constant batch, and why ε", "choice", constant_batch, true},
     };
 }
 

@@ -52,7 +52,8 @@ Generated identity(std::uint64_t seed) {
         "μ_B = " + show(s.mean) + ", σ²_B = " + show(s.var) + ". Since x = √(σ²_B + ε)·x̂ + μ_B, γ = √(" + show(s.var) +
             " + " + show(d.eps) + ") = " + show(d.grading.fields[0].expected[0], 5) + " and β = " + show(s.mean) +
             ". (With these, the core's forward pass returns " + show(y, 5) +
-            ".) This is why BN costs no expressiveness: the network can learn the identity if it helps.");
+            ".) So BN can represent the identity: exactly at inference, where the statistics are fixed, and in "
+            "training only approximately, since μ_B and σ²_B change from batch to batch.");
 }
 
 // --- s2-sigmoid ----------------------------------------------------------------------------------------
@@ -60,19 +61,23 @@ Generated identity(std::uint64_t seed) {
 Generated sigmoid(std::uint64_t) {
     const std::vector<Option> options = {
         {"a",
-         "Most of its nonlinearity: with mean 0 and variance 1, most inputs fall where the sigmoid is nearly "
-         "a straight line, so the layer acts almost like a linear map.",
+         "Most of its nonlinearity: most inputs fall where the sigmoid is nearly a straight line, so the layer "
+         "acts almost like a linear map.",
          true,
          "About 68 % of N(0, 1) inputs lie in |z| < 1, where σ(z) ≈ 1/2 + z/4 is within 0.02 of the straight "
          "line. γ and β let the network move and stretch its inputs into the curved parts when that helps "
          "(and recover the identity if that is best). The demo shows the share inside the near-linear range."},
-        {"b", "Nothing: normalised inputs are always what a sigmoid works best with.", false,
-         "Normalised inputs keep the sigmoid out of saturation, but without γ and β they are also pinned to "
+        {"b", "Nothing: inputs with mean 0 and variance 1 keep the sigmoid out of saturation, which is where it "
+              "learns best.", false,
+         "Normalised inputs do keep the sigmoid out of saturation, but without γ and β they are also pinned to "
          "its nearly linear middle, so the layer cannot choose how nonlinear to be."},
-        {"c", "Its gradient: the sigmoid's derivative vanishes near z = 0.", false,
+        {"c", "Its gradient: inputs near z = 0 sit where the sigmoid's derivative is smallest, so the layer "
+              "learns slowly.", false,
          "The derivative σ(z)(1 − σ(z)) is largest at z = 0 (it is 1/4 there); it vanishes far from 0."},
-        {"d", "The ability to output values above 0.5.", false,
-         "Half of the normalised inputs are positive, and σ(z) > 0.5 for every positive z."},
+        {"d", "Its range of outputs: with inputs pinned near 0, its outputs stay close to 0.5 and cannot reach "
+              "0 or 1 at all.", false,
+         "The outputs do crowd around 0.5, but inputs beyond ±2 still occur (about 5 %), so the full range is "
+         "reachable; what is lost is the curvature in between."},
     };
     return choice_exercise(
         "Suppose batch norm had no γ and β, so every input of the following sigmoid layer had mean 0 and "
@@ -86,21 +91,33 @@ Generated sigmoid(std::uint64_t) {
 
 // --- s2-bias -------------------------------------------------------------------------------------------
 
-Generated bias(std::uint64_t) {
-    const std::vector<Option> options = {
-        {"a", "Adding b shifts every example's z = Wu + b by the same amount, so μ_B shifts by b too and z − μ_B "
-              "does not change.",
+Generated bias(std::uint64_t seed) {
+    // Statements drawn from two pools, so the number of true ones differs from seed to seed (2 to 4 of 5).
+    const std::vector<Option> truths = {
+        {"t1", "Adding b shifts every example's z = Wu + b by the same amount, so μ_B shifts by b too and z − μ_B "
+               "does not change.",
          true, "μ_B(Wu + b) = μ_B(Wu) + b, so the b cancels in z − μ_B; σ²_B does not change either."},
-        {"b", "The loss does not depend on b, so its gradient is exactly zero and b never changes.", true,
+        {"t2", "The loss does not depend on b, so its gradient is zero and gradient steps never move b (weight "
+               "decay would only shrink it).", true,
          "BN's output is the same for every b, so ∂loss/∂b = 0 (when the gradient flows through μ_B — "
-         "Ioffe & Szegedy §2 show what happens when it does not)."},
-        {"c", "β takes over the bias's role, after the normalisation.", true,
+         "Ioffe & Szegedy §2 show what happens when it does not; in floating point it is ~1e-17, not exactly 0)."},
+        {"t3", "β takes over the bias's role, as a learnable offset applied after the normalisation.", true,
          "y = γ·x̂ + β: β is the learnable offset, so the layer's bias is dropped (bias=False in PyTorch)."},
-        {"d", "Removing b changes the network's outputs in training mode.", false,
-         "It changes nothing: the output is identical for every b, including b = 0."},
-        {"e", "The bias is needed to keep σ²_B from collapsing to zero.", false,
-         "Adding a constant never changes a variance."},
+        {"t4", "Removing b leaves the layer's training-mode outputs exactly as they were, for every batch.", true,
+         "The output is identical for every b, including b = 0, whatever the batch."},
     };
+    const std::vector<Option> falsehoods = {
+        {"f1", "Removing b changes the network's outputs in training mode, though not at inference.", false,
+         "It changes nothing in training mode: the batch mean absorbs b for every batch."},
+        {"f2", "The bias is needed to keep σ²_B from collapsing to zero when the weights are small.", false,
+         "Adding a constant never changes a variance: σ²_B(Wu + b) = σ²_B(Wu)."},
+        {"f3", "b still matters at inference, where the running mean is fixed and no longer cancels it.", false,
+         "The running mean is an average of batch means that all contained b, so at inference b cancels too."},
+        {"f4", "b's gradient is zero only when γ = 1 and β = 0, that is, at the start of training.", false,
+         "The cancellation happens in z − μ_B, before γ and β act; it holds for every γ and β."},
+    };
+    Rng rng("s2-bias", seed);
+    const std::vector<Option> options = draw_statements(rng, truths, falsehoods, 5, 1);
     return choice_exercise(
         "A dense layer z = Wu + b feeds straight into batch norm. Which of these statements are true? "
         "(Select all that apply.)",
@@ -115,8 +132,8 @@ Generated bias(std::uint64_t) {
 
 std::vector<ExerciseDefinition> step2_exercises() {
     return {
-        {"s2-identity", 2, "γ and β that give back x", "numeric", identity},
-        {"s2-sigmoid", 2, "What a sigmoid loses without γ and β", "choice", sigmoid},
+        {"s2-identity", 2, "γ and β that give back x", "numeric", identity, true},
+        {"s2-sigmoid", 2, "What a sigmoid loses without γ and β", "choice", sigmoid, true},
         {"s2-bias", 2, "Why a bias before batch norm is redundant", "multi", bias},
     };
 }

@@ -151,19 +151,27 @@ Generated batch_of_one(std::uint64_t seed) {
     const double beta = draw_tenths(rng, 1, -10, 10)[0];
     // The core's training forward on [x]: μ_B = x, σ²_B = 0, so y = β whatever x is.
     const double y = forward({x}, gamma, beta, 1e-5).y[0];
-    const std::vector<Option> options = {
-        {"a", "PyTorch refuses: \"Expected more than 1 value per channel when training\".", true,
-         "PyTorch raises this error in training mode for a batch of one per channel."},
-        {"b", "Keras silently outputs β = " + show(beta) + ", whatever x is.", true,
+    const std::vector<Option> truths = {
+        {"t1", "PyTorch's BatchNorm1d refuses: \"Expected more than 1 value per channel when training\".", true,
+         "PyTorch raises this error in training mode when a channel has one value (N·H·W = 1)."},
+        {"t2", "Keras silently outputs β = " + show(beta) + ", whatever x is.", true,
          "μ_B = x and σ²_B = 0, so x̂ = 0/√ε = 0 and y = γ·0 + β = β (the core computes " + show(y) + ")."},
-        {"c", "x̂ = 0, because x − μ_B = 0 when the batch is a single example.", true,
+        {"t3", "x̂ = 0, because a single example is its own batch mean, so x − μ_B = 0.", true,
          "A single value is its own mean."},
-        {"d", "The output is NaN, because σ²_B = 0.", false, "ε keeps the denominator at √ε, so x̂ = 0, not NaN."},
-        {"e", "The output equals the input x = " + show(x) + ".", false,
-         "The output is β: the example's own statistics erase it completely."},
-        {"f", "In eval mode a single example is fine, because the running statistics are used.", true,
+        {"t4", "In eval mode the same example is fine, because the running statistics are used.", true,
          "That is how models serve one request at a time."},
     };
+    const std::vector<Option> falsehoods = {
+        {"f1", "The output is NaN, because σ²_B = 0 and the formula divides by it.", false,
+         "ε keeps the denominator at √ε, so x̂ = 0, not NaN."},
+        {"f2", "The output equals the input x = " + show(x) + ", because BN passes a lone value through.", false,
+         "The output is β: the example's own statistics erase it completely."},
+        {"f3", "The output is γ·x + β = " + show(gamma * x + beta) + ", because there is nothing to normalise.", false,
+         "There is something to subtract: μ_B = x, so x − μ_B = 0 and y = β."},
+        {"f4", "PyTorch's BatchNorm2d refuses a single image in training mode, whatever its size.", false,
+         "A single image has H·W values per channel, more than one, so BatchNorm2d normalises over them."},
+    };
+    const std::vector<Option> options = draw_statements(rng, truths, falsehoods, 5, 1);
     return choice_exercise(
         "A batch-norm layer with γ = " + show(gamma) + " and β = " + show(beta) +
             " runs in training mode on a batch of ONE example, x = [" + show(x) + "]. Which statements are true? "
@@ -287,8 +295,8 @@ Generated fold(std::uint64_t seed) {
         // Show the verification the question promises: equal eval outputs on the check inputs.
         const auto Wf = answer.find("W");
         const auto bf = answer.find("b");
-        const Reading Wr = read_vector(Wf == answer.end() ? nullptr : &*Wf, kOut * kIn);
-        const Reading br = read_vector(bf == answer.end() ? nullptr : &*bf, kOut);
+        const Reading Wr = read_typed_vector(Wf == answer.end() ? nullptr : &*Wf, kOut * kIn);
+        const Reading br = read_typed_vector(bf == answer.end() ? nullptr : &*bf, kOut);
         if (Wr.status == Reading::Status::ok && br.status == Reading::Status::ok) {
             result["eval_check"] = {{"inputs", kCheckInputs},
                                     {"expected", unfolded_outputs(d, kCheckInputs)},
@@ -306,11 +314,12 @@ Generated running_keras(std::uint64_t seed) { return running<Convention::keras>(
 
 std::vector<ExerciseDefinition> step4_exercises() {
     return {
-        {"s4-running-pytorch", 4, "Running statistics, PyTorch's way", "numeric", running_pytorch},
-        {"s4-running-keras", 4, "Running statistics, Keras's way", "numeric", running_keras},
-        {"s4-eval-single", 4, "Eval mode: one example", "numeric", eval_single},
-        {"s4-batch-of-one", 4, "Training mode: a batch of one", "multi", batch_of_one},
+        // Shown before the lesson gives the fold formula, so the learner derives it.
         {"s4-fold", 4, "Fold batch norm into the linear layer", "vector", fold},
+        {"s4-running-pytorch", 4, "Running statistics, PyTorch's way", "numeric", running_pytorch, true},
+        {"s4-running-keras", 4, "Running statistics, Keras's way", "numeric", running_keras},
+        {"s4-eval-single", 4, "Eval mode: one example", "numeric", eval_single, true},
+        {"s4-batch-of-one", 4, "Training mode: a batch of one", "multi", batch_of_one},
     };
 }
 

@@ -1,10 +1,12 @@
 // step5_verification.cpp — Step 5 of the kata: implement batch norm and verify it.
 //
-//   s5-forward-code   write the seed's batch_norm_forward in the page's editor (run on hidden cases)
+//   s5-forward-code   write the kata's batch_norm_forward in the page's editor (run on hidden cases)
 //   s5-numpy-paste    or run your NumPy version on the page's batch and paste what it printed
 //   s5-backward-code  the backward pass, checked against the core and a finite-difference gradient check
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 
 #include "bnkata/exercises/authoring.hpp"
 #include "bnkata/exercises/code_grading.hpp"
@@ -26,7 +28,7 @@ std::vector<ForwardCase> forward_cases(std::uint64_t seed) {
     Vec offset = {0.5, -1.5, 2.0, 0.25, -0.75, 1.0};  // multiples of 1/4: exact at 1e8 in double
     for (double& v : offset) v += 1e8;
     return {
-        {"the seed's example", {1, 2, 3, 4}, 1.0, 0.0, 1e-5},
+        {"the kata's example", {1, 2, 3, 4}, 1.0, 0.0, 1e-5},
         {"your batch", yours, gamma, beta, 1e-5},
         {"constant batch", Vec(5, c), 1.5, 0.5, 1e-5},
         {"batch of two", {a, b}, 2.0, -1.0, 1e-5},
@@ -38,7 +40,7 @@ std::vector<ForwardCase> forward_cases(std::uint64_t seed) {
 const char* kForwardStarter =
     "function batch_norm_forward(x, gamma, beta, eps) {\n"
     "  // x: the batch's values of one feature (an array of numbers); gamma, beta, eps: numbers.\n"
-    "  // Return { y: [...], mean: μ_B, var: σ²_B } — like the seed's batch_norm_forward.\n"
+    "  // Return { y: [...], mean: μ_B, var: σ²_B } — like the kata's batch_norm_forward.\n"
     "  const m = x.length;\n"
     "\n"
     "}\n";
@@ -50,7 +52,7 @@ Generated forward_code(std::uint64_t seed) {
     Generated g;
     g.exercise = {
         {"prompt",
-         "Write the seed's batch_norm_forward in JavaScript: given one feature's values x over the batch, γ, β "
+         "Write the kata's batch_norm_forward in JavaScript: given one feature's values x over the batch, γ, β "
          "and ε, return y = γ·x̂ + β together with the batch mean and the (biased) batch variance. It runs on "
          "six cases, including a constant batch, a batch of two, values near 1e8 and a negative γ."},
         {"data", json::object()},
@@ -82,6 +84,37 @@ Generated forward_code(std::uint64_t seed) {
     return g;
 }
 
+// --- s5-var-predict -----------------------------------------------------------------------------------
+
+Generated var_predict(std::uint64_t) {
+    // The kata's own example, so the prediction is about the printout the lesson shows next.
+    const Vec x = {1, 2, 3, 4};
+    const double eps = 1e-5;
+    const Statistics xs = statistics(x);
+    const Statistics normalized = statistics(forward(x, 1, 0, eps).y);
+    const std::vector<Option> options = {
+        {"a", "About 0.999992: dividing by √(σ²_B + ε) scales the variance by σ²_B/(σ²_B + ε), a bit below 1.", true,
+         "var(x̂) = σ²_B/(σ²_B + ε) = 1.25/1.25001 ≈ " + show(normalized.var, 10) +
+             ": ε is the reason. The gap from 1 is ε/(σ²_B + ε), tiny when σ²_B ≫ ε."},
+        {"b", "Exactly 1.0: dividing by the standard deviation always leaves variance 1, ε only prevents 0/0.", false,
+         "ε is added to every variance, not only to a zero one, so the divisor is √(1.25 + 0.00001), slightly "
+         "larger than the standard deviation."},
+        {"c", "About 0.9999999999999998: it is 1 in exact arithmetic, and floating-point rounding leaves a trace.", false,
+         "Rounding errors are about 1e-16; the printed gap is about 8e-6, far larger, and it comes from ε."},
+        {"d", "About 1.333323: np.var divides by m − 1, so the variance printed is m/(m − 1) times the true one.", false,
+         "np.var divides by m (ddof = 0 by default); dividing by m − 1 would give " +
+             show(normalized.var * 4 / 3, 7) + "."},
+    };
+    return choice_exercise(
+        "The kata's script normalises x = [1, 2, 3, 4] (σ²_B = " + show(xs.var) + ") with γ = 1, β = 0 and "
+        "ε = 1e-5, then prints np.var(normalized_x). Before you look: what does it print, and why?",
+        {{"x", x}, {"eps", eps}}, options, false,
+        {"The denominator is √(σ²_B + ε), not √σ²_B. What does dividing by it do to the variance?",
+         "var(x̂) = σ²_B/(σ²_B + ε). Put in σ²_B = 1.25 and ε = 0.00001."},
+        "var(x̂) = σ²_B/(σ²_B + ε) = 1.25/1.25001 = 0.999992000064…, which NumPy prints as 0.9999920000639994. "
+        "Not 1, because of ε.");
+}
+
 // --- s5-numpy-paste ------------------------------------------------------------------------------------
 
 struct PasteDraw {
@@ -90,7 +123,7 @@ struct PasteDraw {
     NumericGrading grading;
 };
 
-Tolerance paste_tolerance() { return Tolerance{1e-7, 1e-7, "within 1e-7 (NumPy prints 8 decimals)"}; }
+Tolerance paste_tolerance() { return Tolerance{1e-7, 1e-7}; }
 
 PasteDraw draw_paste(Rng& rng) {
     PasteDraw d;
@@ -118,17 +151,6 @@ PasteDraw draw_paste(Rng& rng) {
     return d;
 }
 
-// y as NumPy prints it: "[ 1.03051741 -0.86213929 …]" (8 decimals, ASCII minus, spaces).
-std::string numpy_style(const Vec& y) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < y.size(); ++i) {
-        char buf[40];
-        std::snprintf(buf, sizeof buf, "%s%.8f", i ? " " : "", y[i]);
-        s += buf;
-    }
-    return s + "]";
-}
-
 std::string python_list(const Vec& x) {
     std::string s = "[";
     for (std::size_t i = 0; i < x.size(); ++i) {
@@ -139,9 +161,37 @@ std::string python_list(const Vec& x) {
     return s + "]";
 }
 
+// A float as Python prints it (repr): the shortest digits that read back as the same double, "0.5", "2.0".
+std::string python_float(double v) {
+    char buf[40];
+    for (int digits = 1; digits <= 17; ++digits) {
+        std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (std::strtod(buf, nullptr) == v) break;
+    }
+    std::string s = buf;
+    if (s.find_first_of(".en") == std::string::npos) s += ".0";
+    return s;
+}
+
+// The number printed after `label` ("Mean:", "Var:") that follows the graded array (the one after
+// "Normalized y:", else the last one printed), or nothing.
+std::optional<double> printed_number_after(const std::string& text, const std::string& label) {
+    const auto y_label = text.find("Normalized y:");
+    const auto array_end = y_label != std::string::npos ? text.find(']', y_label) : text.rfind(']');
+    const auto at = text.find(label, array_end == std::string::npos ? 0 : array_end);
+    if (at == std::string::npos) return std::nullopt;
+    const char* start = text.c_str() + at + label.size();
+    char* end = nullptr;
+    const double v = std::strtod(start, &end);
+    if (end == start) return std::nullopt;
+    return v;
+}
+
 Generated numpy_paste(std::uint64_t seed) {
     Rng rng("s5-numpy-paste", seed);
     const PasteDraw d = draw_until_distinguishable(rng, draw_paste);
+    // What np.mean and np.var of the right y are: β, and γ²σ²/(σ² + ε).
+    const Statistics of_y = statistics(d.grading.fields[0].expected);
     auto ascii = [](double v) {
         std::string s = show(v);
         return s.rfind("\u2212", 0) == 0 ? "-" + s.substr(3) : s;
@@ -164,21 +214,24 @@ Generated numpy_paste(std::uint64_t seed) {
           "np.var divides by m (ddof = 0) — that is the variance batch norm uses.",
           "ε goes inside the square root: np.sqrt(var_b + epsilon)."}},
         {"solution",
-         {{"answer", {{"numpy_output", "Normalized y: " + numpy_style(d.grading.fields[0].expected)}}},
+         {{"answer", {{"numpy_output", "Normalized y: " + print_numpy_array(d.grading.fields[0].expected) + ", Mean: " +
+                                           python_float(of_y.mean) + ", Var: " + python_float(of_y.var)}}},
           {"explanation",
-           "The seed's batch_norm_forward prints y = γ·(x − μ_B)/√(σ²_B + ε) + β = " +
-               show(d.grading.fields[0].expected, 9) + "."}}},
+           "The kata's batch_norm_forward gives y = γ·(x − μ_B)/√(σ²_B + ε) + β = " +
+               show(d.grading.fields[0].expected, 9) + "; its mean is β = " + show(d.beta) +
+               " and its variance γ²·σ²_B/(σ²_B + ε) = " + show(of_y.var, 9) + " (not γ², because of ε)."}}},
         {"tolerance", d.grading.tolerance.to_json()}};
     const NumericGrading grading = d.grading;
-    g.grade = [grading](const json& answer) -> json {
+    g.grade = [grading, of_y](const json& answer) -> json {
         const std::string& tol = grading.tolerance.text;
         const auto it = answer.find("numpy_output");
         if (it == answer.end() || it->is_null() || (it->is_string() && it->get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos))
             return verdict_json(Verdict::not_attempted, "Paste what your script printed.", tol);
-        if (!it->is_string()) return verdict_json(Verdict::invalid, "numpy_output: expected the printed text", tol);
-        const PrintedArray printed = read_printed_array(it->get<std::string>(), "Normalized y:");
+        if (!it->is_string()) return verdict_json(Verdict::invalid, "The pasted output should be text.", tol);
+        const std::string text = it->get<std::string>();
+        const PrintedArray printed = read_printed_array(text, "Normalized y:");
         if (!printed.error.empty()) {
-            json r = verdict_json(Verdict::invalid, "numpy_output: " + printed.error, tol);
+            json r = verdict_json(Verdict::invalid, "The pasted output: " + printed.error, tol);
             r["fields"] = {{"numpy_output", {{"verdict", "invalid"}, {"message", printed.error}}}};
             return r;
         }
@@ -191,8 +244,22 @@ Generated numpy_paste(std::uint64_t seed) {
         }
         json r = grade_numeric(json{{"y", printed.values}}, grading);
         r["fields"] = {{"numpy_output", r["fields"]["y"]}};
-        if (r["verdict"] == "invalid") r["message"] = "numpy_output: expected " + std::to_string(grading.fields[0].expected.size()) +
-                                                      " numbers in the printed array, found " + std::to_string(printed.values.size());
+        if (r["verdict"] == "invalid") r["message"] = "The pasted array should have " + std::to_string(grading.fields[0].expected.size()) +
+                                                      " numbers; it has " + std::to_string(printed.values.size()) + ".";
+        r["read"] = printed.values;
+        if (r["verdict"] != "correct") return r;
+        // y is right; the printed Mean and Var are the step's point (mean β, variance just under γ²).
+        const auto mean = printed_number_after(text, "Mean:");
+        const auto var = printed_number_after(text, "Var:");
+        if (!mean || !var) {
+            r = verdict_json(Verdict::invalid, "Your y is right. Paste the whole printed line: the Mean and Var after the array are checked too.", tol);
+        } else if (!grading.tolerance.accepts(*mean, of_y.mean) || !grading.tolerance.accepts(*var, of_y.var)) {
+            r = verdict_json(Verdict::incorrect, "Your y is right, but the printed Mean " + python_float(*mean) + " and Var " +
+                                                     python_float(*var) + " should be " + python_float(of_y.mean) + " (β) and " +
+                                                     python_float(of_y.var) + " (γ²·σ²_B/(σ²_B + ε)).", tol);
+        } else {
+            r["message"] = "Correct: y, its mean (β) and its variance (γ²·σ²_B/(σ²_B + ε), just under γ²) all match.";
+        }
         r["read"] = printed.values;
         return r;
     };
@@ -207,7 +274,7 @@ std::vector<BackwardCase> backward_cases(std::uint64_t seed) {
     const double a = static_cast<double>(rng.integer(-5, 5));
     const double b = a + static_cast<double>(rng.integer(1, 6));
     std::vector<BackwardCase> cases = {
-        {"the seed's example", {1, 2, 3, 4}, {0.1, -0.2, 0.3, 0.05}, 1.0, 0.0, 1e-5},
+        {"the kata's example", {1, 2, 3, 4}, {0.1, -0.2, 0.3, 0.05}, 1.0, 0.0, 1e-5},
         {"your batch", draw_tenths(rng, 6, -30, 30), draw_tenths(rng, 6, -10, 10), draw_tenths(rng, 1, 5, 20)[0],
          draw_tenths(rng, 1, -10, 10)[0], 1e-5},
         {"constant batch", Vec(4, c), draw_tenths(rng, 4, -10, 10), 1.5, 0.5, 1e-5},
@@ -269,7 +336,8 @@ Generated backward_code(std::uint64_t seed) {
 
 std::vector<ExerciseDefinition> step5_exercises() {
     return {
-        {"s5-forward-code", 5, "Write batch_norm_forward", "code", forward_code},
+        {"s5-var-predict", 5, "Predict: the variance of the normalized batch", "choice", var_predict, true},
+        {"s5-forward-code", 5, "Write batch_norm_forward", "code", forward_code, true},
         {"s5-numpy-paste", 5, "Paste your NumPy output", "paste", numpy_paste},
         {"s5-backward-code", 5, "Write the backward pass", "code", backward_code},
     };

@@ -3,16 +3,13 @@
 
 #include <cmath>
 
+#include "bnkata/training/mnist.hpp"
+
 namespace bnkata::training {
 
 using nlohmann::json;
 
-json error_json(const std::string& field, const std::string& message) {
-    return {{"ok", false}, {"error", {{"field", field}, {"message", message}}}};
-}
-
 namespace {
-json from_error(const ConfigError& e) { return error_json(e.field, e.message); }
 
 // JSON has no NaN or infinity: a non-finite number becomes null.
 json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
@@ -21,7 +18,7 @@ json parse(const std::string& text) { return json::parse(text, nullptr, false); 
 }  // namespace
 
 json step_report_json(const StepReport& r, const Config& config) {
-    json out = {{"ok", true}, {"step", r.step}};
+    json out = {{"step", r.step}};
     json losses = json::array();
     double sum = 0;
     for (double l : r.batch_losses) {
@@ -60,8 +57,7 @@ json probe_result_json(const ProbeResult& r, std::size_t step) {
     json losses = json::array(), differences = json::array();
     for (double v : r.losses) losses.push_back(number(v));
     for (double v : r.gradient_differences) differences.push_back(number(v));
-    return {{"ok", true},
-            {"step", step},
+    return {{"step", step},
             {"etas", r.etas},
             {"losses", losses},
             {"gradient_differences", differences},
@@ -74,7 +70,7 @@ json probe_result_json(const ProbeResult& r, std::size_t step) {
 
 json Lab::configure_json(const json& request) {
     Config config;
-    if (auto e = parse_config(request, config)) return from_error(*e);
+    if (auto e = parse_config(request, config)) return error_response(*e);
     const std::size_t old_inputs = session_ ? session_->config().shape.sizes.front() : 0;
     const std::size_t old_classes = session_ ? session_->network().classes() : 0;
     session_ = std::make_unique<Session>(config);
@@ -83,69 +79,93 @@ json Lab::configure_json(const json& request) {
                       old_classes == config.shape.sizes.back();
     if (!fits) kept_train_ = kept_test_ = nullptr;
     if (kept_train_)
-        if (auto e = session_->set_data(Split::train, kept_train_)) return from_error(*e);
+        if (auto e = session_->set_data(Split::train, kept_train_)) return error_response(*e);
     if (kept_test_)
-        if (auto e = session_->set_data(Split::test, kept_test_)) return from_error(*e);
-    return {{"ok", true},
-            {"parameters", session_->network().parameter_count()},
+        if (auto e = session_->set_data(Split::test, kept_test_)) return error_response(*e);
+    return {{"parameters", session_->network().parameter_count()},
             {"sizes", config.shape.sizes},
             {"has_data", kept_train_ != nullptr || !config.data.external}};
 }
 
 std::string Lab::configure(const std::string& text) {
     const json request = parse(text);
-    if (request.is_discarded()) return error_json("config", "is not valid JSON").dump();
+    if (request.is_discarded()) return error_response({"config", "is not valid JSON"}).dump();
     return configure_json(request).dump();
+}
+
+// Checks the lab can take data for split, then hands data to the session and keeps it.
+json Lab::adopt(const std::string& split, std::shared_ptr<Dataset> data) {
+    if (!session_) return error_response({"config", "call configure(config) first"});
+    if (split != "train" && split != "test") return error_response({"split", "expected \"train\" or \"test\", got \"" + split + "\""});
+    if (!session_->config().data.external)
+        return error_response({"data.kind", "this config makes its own synthetic data; use {\"kind\": \"external\"} to set data"});
+    for (std::size_t i = 0; i < data->x.size(); ++i)
+        if (!std::isfinite(data->x[i])) return error_response({"images", "expected finite values, got a non-finite value at index " + std::to_string(i)});
+    const Split which = split == "train" ? Split::train : Split::test;
+    data->features = session_->config().shape.sizes.front();
+    if (auto e = session_->set_data(which, data)) return error_response(*e);
+    (which == Split::train ? kept_train_ : kept_test_) = data;
+    return {{"split", split}, {"examples", data->count}};
 }
 
 std::string Lab::set_data(const std::string& split, const float* images, std::size_t values, const int32_t* labels,
                           std::size_t count) {
-    if (!session_) return error_json("config", "call configure(config) first").dump();
-    if (split != "train" && split != "test") return error_json("split", "expected \"train\" or \"test\", got \"" + split + "\"").dump();
-    if (!session_->config().data.external)
-        return error_json("data.kind", "this config makes its own synthetic data; use {\"kind\": \"external\"} to set data").dump();
-    for (std::size_t i = 0; i < values; ++i)
-        if (!std::isfinite(images[i])) return error_json("images", "expected finite values, got a non-finite value at index " + std::to_string(i)).dump();
-    const Split which = split == "train" ? Split::train : Split::test;
     auto data = std::make_shared<Dataset>();
     data->count = count;
-    data->features = session_->config().shape.sizes.front();
     data->x.assign(images, images + values);
     data->labels.assign(labels, labels + count);
-    if (auto e = session_->set_data(which, data)) return from_error(*e).dump();
-    (which == Split::train ? kept_train_ : kept_test_) = data;
-    return json{{"ok", true}, {"split", split}, {"examples", count}}.dump();
+    return adopt(split, std::move(data)).dump();
+}
+
+std::string Lab::set_data_u8(const std::string& split, const std::uint8_t* pixels, std::size_t values,
+                             const int32_t* labels, std::size_t count) {
+    auto data = std::make_shared<Dataset>();
+    data->count = count;
+    data->x.resize(values);
+    for (std::size_t i = 0; i < values; ++i) data->x[i] = mnist::scale_pixel(pixels[i]);
+    data->labels.assign(labels, labels + count);
+    return adopt(split, std::move(data)).dump();
+}
+
+json Lab::load_mnist_bytes(const std::uint8_t* bytes, std::size_t size) {
+    std::shared_ptr<Dataset> train, test;
+    if (Problem p = mnist::datasets_from_bytes(bytes, size, train, test)) return error_response(*p);
+    json train_answer = adopt("train", train);
+    if (train_answer.contains("error")) return train_answer;
+    json test_answer = adopt("test", test);
+    if (test_answer.contains("error")) return test_answer;
+    return {{"train", train_answer["examples"]}, {"test", test_answer["examples"]}};
 }
 
 json Lab::step_json(double k) {
-    if (!session_) return error_json("config", "call configure(config) first");
-    if (!(k >= 1 && k <= 100000) || k != std::floor(k)) return error_json("k", "expected an integer from 1 to 100000");
+    if (!session_) return error_response({"config", "call configure(config) first"});
+    if (!(k >= 1 && k <= 100000) || k != std::floor(k)) return error_response({"k", "expected an integer from 1 to 100000"});
     StepReport report;
-    if (auto e = session_->step(static_cast<std::size_t>(k), report)) return from_error(*e);
+    if (auto e = session_->step(static_cast<std::size_t>(k), report)) return error_response(*e);
     return step_report_json(report, session_->config());
 }
 
 std::string Lab::step(double k) { return step_json(k).dump(); }
 
 json Lab::probe_json(const json& request) {
-    if (!session_) return error_json("config", "call configure(config) first");
+    if (!session_) return error_response({"config", "call configure(config) first"});
     const auto it = request.is_object() ? request.find("etas") : request.end();
     if (!request.is_object() || it == request.end() || !it->is_array() || it->empty() || it->size() > 64)
-        return error_json("etas", "expected an array of 1 to 64 step sizes");
+        return error_response({"etas", "expected an array of 1 to 64 step sizes"});
     std::vector<double> etas;
     for (const json& v : *it) {
         if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() <= 0)
-            return error_json("etas", "expected step sizes > 0, got " + v.dump());
+            return error_response({"etas", "expected step sizes > 0, got " + v.dump()});
         etas.push_back(v.get<double>());
     }
     ProbeResult result;
-    if (auto e = session_->probe(etas, result)) return from_error(*e);
+    if (auto e = session_->probe(etas, result)) return error_response(*e);
     return probe_result_json(result, session_->steps_done());
 }
 
 std::string Lab::probe(const std::string& text) {
     const json request = parse(text);
-    if (request.is_discarded()) return error_json("etas", "the probe request is not valid JSON").dump();
+    if (request.is_discarded()) return error_response({"etas", "the probe request is not valid JSON"}).dump();
     return probe_json(request).dump();
 }
 

@@ -59,9 +59,9 @@ inline f32x4 exp_f32x4(f32x4 x) {
 
 // σ(u) = 1/(1 + e^{−u}) for n floats, eight and then four at a time, the tail with the scalar path.
 // Two vectors per iteration share the polynomial's ~20 constants: they do not all fit V8's 15 SIMD
-// registers beside the work, so V8 reloads some from the stack in every iteration (seen in Node's
-// --print-wasm-code) — now once per two vectors (6,000 floats in Chromium: 20.8 -> 17.6 µs; natively
-// no change). Same operations per lane: the same bits.
+// registers beside the work, so V8 reloads some from the stack in every iteration (Node's
+// --print-wasm-code shows it) — with two vectors, once per two (docs/benchmarks.md). Same operations per
+// lane: the same bits.
 void sigmoid_f32(float* a, const float* u, std::size_t n) {
     std::size_t i = 0;
     for (; i + 8 <= n; i += 8) {

@@ -43,9 +43,9 @@ inline Simd<double>::type splat(double x) { return Simd<double>::type{x, x}; }
 // once fits the 16 SIMD registers (15 usable in V8) without spilling. The sparse tiles are one row high,
 // so each loaded vector of B feeds one multiply and is dead right after it: 8 accumulators + 1 broadcast
 // + 1 loaded vector. The dense tiles keep their 4 loaded vectors for both rows: 8 accumulators + 4 loads
-// + 2 broadcasts. The same widths natively and in WASM (measured on both: in WASM, 8-vector sparse tiles
-// instead of 6 took layer 1's forward from 155 to 127 µs in Chromium). The widths change no result:
-// every output still sums its products in increasing order.
+// + 2 broadcasts. The same widths natively and in WASM (docs/benchmarks.md, "Training lab", has what
+// they were chosen from). The widths change no result: every output still sums its products in
+// increasing order.
 constexpr std::size_t kSparseVectors = 8;
 constexpr std::size_t kDenseRows = 2, kDenseVectors = 4;
 #if defined(__wasm__)
@@ -163,8 +163,8 @@ void row_block(Real* out, const Real* A, std::size_t a_row, std::size_t a_col, c
     // In WASM, one-row tiles take the last 1–3 whole vectors into their last full tile (100 outputs: 8 + 8
     // + 9 vectors, not 8 + 8 + 8 + 1): a one-vector tile is a single chain of dependent adds, nearly as
     // slow per term as the 8-vector tile, and one row keeps ≤ 11 accumulators + a broadcast + a load in
-    // registers. (Chromium, layer 1's forward: 146 -> 131 µs, its dW unchanged. Natively GCC's 9-vector
-    // tile made layer 1's dW slower, so native keeps 8 + 8 + 8 + 1.)
+    // registers. Natively GCC's 9-vector tile is slower, so native keeps 8 + 8 + 8 + 1
+    // (docs/benchmarks.md).
     if constexpr (R == 1 && kMergeLastVectors) {
         const std::size_t vectors = M / L;
         if (vectors > NV && vectors % NV >= 1 && vectors % NV <= 3) {

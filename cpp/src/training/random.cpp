@@ -1,4 +1,4 @@
-// random.cpp — SplitMix64 and the Gaussian and shuffle built on it (see the header for why).
+// random.cpp — the lab's uniform, Gaussian and shuffle draws on SplitMix64 (see the header for why).
 #include "bnkata/training/random.hpp"
 
 #include <cmath>
@@ -7,22 +7,11 @@
 
 namespace bnkata::training {
 
-namespace {
-uint64_t mix(uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-}  // namespace
-
 // The stream number is hashed into the start state, so streams of one seed are unrelated sequences.
 Rng::Rng(uint64_t seed, Stream stream)
-    : state_(mix(seed * 0x9e3779b97f4a7c15ULL + mix(static_cast<uint64_t>(stream)))) {}
+    : bits_(SplitMix64::mix(seed * SplitMix64::kGamma + SplitMix64::mix(static_cast<uint64_t>(stream)))) {}
 
-uint64_t Rng::next_u64() {
-    state_ += 0x9e3779b97f4a7c15ULL;
-    return mix(state_);
-}
+uint64_t Rng::next_u64() { return bits_.next(); }
 
 double Rng::uniform() { return static_cast<double>(next_u64() >> 11) * (1.0 / 9007199254740992.0); }
 

@@ -1,9 +1,10 @@
 // answer-choice.js — the answer widget for `choice` (one option), `multi` (every option that applies)
 // and `predict` (one option, chosen before the lab's run) exercises.
 //
-// Options come without their correctness (docs/exercises.md); after grading, the core explains every
-// option, right or wrong, and each explanation is shown under its option.
-import { h, uniqueId } from './dom.js';
+// Options come without their correctness, in an order the core draws from (exercise id, seed) and
+// lettered in that order (docs/exercises.md). After grading, the core explains the options the learner
+// picked — all of them once the answer is right — and each explanation is shown under its option.
+import { el as h, uniqueId } from '../ui/dom.js';
 
 export function createChoiceWidget(exercise) {
   const multiple = exercise.kind === 'multi';

@@ -3,7 +3,8 @@
 // it returned; the core grades. The report reads like a test runner's: each case passed or failed, then
 // the first failure with its input, the expected and the actual result, and the mean/variance trace of
 // every stage (docs/exercises.md).
-import { h, uniqueId, formatNumber, formatVector } from './dom.js';
+import { el as h, uniqueId } from '../ui/dom.js';
+import { formatNumber, formatVector } from '../ui/format.js';
 import { createCodeEditor } from './code-editor.js';
 import { runInSandbox, DEFAULT_TIME_LIMIT_MS } from '../sandbox/runner.js';
 

@@ -5,7 +5,7 @@
 // "[1, 2, 3]", "(x − μ)/√(σ² + ε)"), so the page and `bnkata check` agree on every answer. The widget
 // sends the text as typed and shows what the core says about each field, including where a formula
 // stopped parsing.
-import { h, uniqueId } from './dom.js';
+import { el as h, uniqueId } from '../ui/dom.js';
 
 const PLACEHOLDER = {
   number: 'e.g. 2.5 or 5/4',

@@ -8,7 +8,8 @@
 //
 // Import is all-or-nothing: the file is checked completely (size before reading, JSON, format, version,
 // and the core's own check_answers validation) before anything in the progress changes; a rejected file
-// changes nothing and gets one sentence saying why.
+// changes nothing and gets one sentence saying why, then “Nothing was changed.” (never a parser's or
+// the core's internal wording).
 
 import { offerDownload } from '../ui/download.js';
 
@@ -45,31 +46,30 @@ export async function readAnswersFile(blob, core) {
   const name = blob.name ? `“${blob.name}”` : 'The file';
   if (blob.size > MAX_FILE_BYTES) {
     // Checked before reading: a 50 MB file is never loaded into memory.
-    return { ok: false, message: `${name} is ${sizeText(blob.size)}; an answers file is at most ${sizeText(MAX_FILE_BYTES)}. Nothing was imported.` };
+    return { ok: false, message: `${name} is too large for an answers file (${sizeText(blob.size)}; at most ${sizeText(MAX_FILE_BYTES)}). Nothing was changed.` };
   }
   let text;
   try {
     text = await blob.text();
   } catch (error) {
-    return { ok: false, message: `${name} could not be read (${error && error.message ? error.message : error}). Nothing was imported.` };
+    return { ok: false, message: `${name} could not be read from the disk. Nothing was changed.` };
   }
   let file;
   try {
     file = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, message: `${name} is not JSON (${error.message}). Nothing was imported.` };
+  } catch (_) {
+    return { ok: false, message: `${name} is not an answers file: its text is not valid JSON. Nothing was changed.` };
   }
   if (!file || typeof file !== 'object' || Array.isArray(file) || file.format !== FILE_FORMAT) {
-    return { ok: false, message: `${name} is not a BatchNorm Kata answers file (its "format" should be "${FILE_FORMAT}"). Nothing was imported.` };
+    return { ok: false, message: `${name} is not a BatchNorm Kata answers file. Nothing was changed.` };
   }
   if (typeof file.version === 'number' && file.version > FILE_VERSION) {
-    return { ok: false, message: `${name} was made by a newer BatchNorm Kata (answers file version ${file.version}); this page reads version ${FILE_VERSION}. Nothing was imported — update the lesson to import it.` };
+    return { ok: false, message: `${name} was made by a newer version of the lesson, which this page cannot read. Nothing was changed.` };
   }
   const checked = core.compute({ op: 'check_answers', file });
   if (!checked || checked.error) {
     const e = (checked && checked.error) || {};
-    const where = e.field ? ` (at ${e.field})` : '';
-    return { ok: false, message: `${name} cannot be imported${where}: ${e.message || 'the core rejected it'}. Nothing was imported.` };
+    return { ok: false, message: `${name} cannot be imported: ${e.message || 'it is not an answers file of this lesson'}. Nothing was changed.` };
   }
   const records = {};
   for (const [id, entry] of Object.entries(file.answers || {})) {

@@ -8,7 +8,7 @@
 //
 // Keyboard: Tab is not captured — it moves to the next control, as everywhere on the page. Indent with
 // Ctrl-] / Ctrl-[ (⌘ on a Mac) or with spaces.
-import { h } from './dom.js';
+import { el as h } from '../ui/dom.js';
 
 const EDITOR_SCRIPT = 'editor.js';
 let loading = null;

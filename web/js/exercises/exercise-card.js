@@ -3,7 +3,8 @@
 //
 // Data flow (one way): the learner's input → the widget → "Check" → core.compute({op:"grade"}) → the
 // store (answer, attempts, verdict) → the verdict display. The card never decides right or wrong itself.
-import { h, uniqueId, formatNumber, formatVector } from './dom.js';
+import { el as h, uniqueId } from '../ui/dom.js';
+import { formatNumber, formatVector } from '../ui/format.js';
 import { createFieldsWidget } from './answer-fields.js';
 import { createChoiceWidget } from './answer-choice.js';
 import { createCodeWidget } from './answer-code.js';
@@ -60,6 +61,7 @@ export function createExerciseCard(exercise, env) {
   const element = h('article', { class: `exercise exercise--${exercise.kind}`, 'aria-labelledby': titleId, 'data-exercise': exercise.id },
     h('header', { class: 'exercise-header' },
       h(Heading, { id: titleId, class: 'exercise-title' }, `${env.number} ${exercise.title}`),
+      h('p', { class: `exercise-path exercise-path--${exercise.core ? 'core' : 'optional'}` }, exercise.core ? 'Core path' : 'Optional'),
       status),
     h('p', { class: 'exercise-prompt' }, exercise.prompt || ''),
     exercise.data && typeof exercise.data.script === 'string'
@@ -75,7 +77,7 @@ export function createExerciseCard(exercise, env) {
   function showStatus() {
     const r = record();
     const attempts = r.attempts || 0;
-    const verdictText = { correct: 'correct', incorrect: 'not correct yet', invalid: 'not correct yet' }[r.verdict] || 'not answered';
+    const verdictText = { correct: 'correct', incorrect: 'not correct yet' }[r.verdict] || 'not answered';
     const parts = [verdictText, `${attempts} attempt${attempts === 1 ? '' : 's'}`];
     if (r.revealed) parts.push('solution seen');
     status.textContent = parts.join(' · ');
@@ -98,17 +100,39 @@ export function createExerciseCard(exercise, env) {
     solutionBox.replaceChildren(
       h('p', { class: 'exercise-solution-title' }, h('strong', {}, 'Solution')),
       describeAnswer(solution.answer, exercise),
-      solution.explanation ? h('p', { class: 'exercise-solution-text' }, solution.explanation) : null);
+      solution.paper ? h('div', { class: 'exercise-solution-text' }, h('p', {}, 'The paper’s result supports:'), describeAnswer(solution.paper, exercise)) : null,
+      solution.explanation ? h('p', { class: 'exercise-solution-text' }, solution.explanation) : null,
+      describeOptions(solution.options, exercise));
+  }
+
+  // A prediction is only a prediction if it was made before the run: one chosen before the run's summary
+  // arrived is locked once it arrives; one first chosen after it is sent as such (made_after_run) and the
+  // core never counts it as correct.
+  function predictionState() {
+    const run = exercise.kind === 'predict' ? store.run(exercise.experiment) : null;
+    if (!run) return { run: null, locked: null, after: false };
+    const r = record();
+    const chosen = ((r.draft && r.draft.prediction) || (r.answer && r.answer.prediction)) || '';
+    const before = chosen && typeof r.predictedAt === 'string' && typeof run.received === 'string' && r.predictedAt <= run.received;
+    return { run, locked: before ? chosen : null, after: !before };
   }
 
   function showRun() {
     if (!runBox) return;
-    const run = store.run(exercise.experiment);
+    const { run, locked } = predictionState();
     const name = EXPERIMENT_NAMES[exercise.experiment] || exercise.experiment;
-    runBox.replaceChildren(run
-      ? h('p', { class: 'exercise-run-status' }, `Run available: ${name}, finished ${new Date(run.received || Date.now()).toLocaleTimeString()}. Check compares your prediction with it.`)
-      : h('p', { class: 'exercise-run-status exercise-run-status--missing' },
-        `No run yet. Predict first, then run ${name} in the training lab above, then come back and check.`));
+    if (locked) {
+      widget.write({ prediction: locked });
+      widget.setDisabled(true);
+    } else {
+      widget.setDisabled(env.locked);
+    }
+    runBox.replaceChildren(!run
+      ? h('p', { class: 'exercise-run-status exercise-run-status--missing' },
+        `No run yet. Predict first, then run ${name} in the training lab above, then come back and check.`)
+      : locked
+        ? h('p', { class: 'exercise-run-status' }, `Run available: ${name}, finished ${new Date(run.received || Date.now()).toLocaleTimeString()}. Your prediction was made before it and is now locked; Check compares it with the run.`)
+        : h('p', { class: 'exercise-run-status exercise-run-status--after' }, `Run available: ${name}, finished ${new Date(run.received || Date.now()).toLocaleTimeString()}, before you predicted. A choice made now is recorded as made after the run and does not count as a correct prediction.`));
   }
 
   function grade(answer) {
@@ -116,11 +140,12 @@ export function createExerciseCard(exercise, env) {
     try {
       response = core.compute({ op: 'grade', id: exercise.id, seed, answer });
     } catch (error) {
-      response = { verdict: 'invalid', message: `The core could not grade this answer: ${error && error.message ? error.message : error}` };
+      console.error(error);
+      response = { verdict: 'invalid', message: 'This answer could not be checked.' };
     }
     if (!response || response.error) {
       const e = (response && response.error) || {};
-      response = { verdict: 'invalid', message: `${e.field ? e.field + ': ' : ''}${e.message || 'the core could not grade this answer'}`, mistake: null };
+      response = { verdict: 'invalid', message: e.message ? `This answer could not be checked: ${e.message}.` : 'This answer could not be checked.', mistake: null };
     }
     return response;
   }
@@ -134,10 +159,10 @@ export function createExerciseCard(exercise, env) {
 
   function answerWithRun(answer) {
     if (exercise.kind !== 'predict') return answer;
-    const run = store.run(exercise.experiment);
+    const { run, locked, after } = predictionState();
     if (!run) return answer;
     const { received, ...summary } = run;
-    return { ...answer, run: summary };
+    return { ...(locked ? { prediction: locked } : answer), run: summary, ...(after ? { made_after_run: true } : {}) };
   }
 
   let checking = false;
@@ -152,8 +177,12 @@ export function createExerciseCard(exercise, env) {
       const answer = answerWithRun(await widget.read());
       const response = grade(answer);
       const previous = record();
+      // Only a gradable answer is an attempt; one that cannot be checked is not stored as the answer either,
+      // so the progress panel does not count it as answered.
       const counts = response.verdict === 'correct' || response.verdict === 'incorrect';
-      const patch = { answer, verdict: response.verdict, attempts: (previous.attempts || 0) + (counts ? 1 : 0), draft: null };
+      const patch = counts
+        ? { answer, verdict: response.verdict, attempts: (previous.attempts || 0) + 1, draft: null }
+        : { draft: answer };
       if (widget.source) patch.source = widget.source();
       store.update(seed, exercise.id, patch, element);
       show(response);
@@ -167,6 +196,11 @@ export function createExerciseCard(exercise, env) {
   // Typing saves a draft, so a reload keeps unchecked work too.
   widget.onInput(() => {
     clearTimeout(draftTimer);
+    // When the prediction was chosen is saved at once (not after the draft's delay): a run finishing a moment
+    // later must find it.
+    if (exercise.kind === 'predict' && !predictionState().run) {
+      store.update(seed, exercise.id, { draft: widget.read(), predictedAt: new Date().toISOString() }, element);
+    }
     draftTimer = setTimeout(() => {
       const patch = widget.source ? { source: widget.source() } : { draft: widget.read() };
       store.update(seed, exercise.id, patch, element);
@@ -240,4 +274,13 @@ function describeAnswer(answer, exercise) {
     return h('li', {}, `${fieldLabel(key)} = ${shown}`);
   });
   return h('ul', { class: 'exercise-solution-answer' }, items);
+}
+
+// Every option with its explanation, for a revealed solution (a wrong answer only explains what was picked).
+function describeOptions(explained, exercise) {
+  if (!explained || typeof explained !== 'object') return null;
+  const items = (exercise.options || [])
+    .filter((o) => typeof explained[o.id] === 'string')
+    .map((o) => h('li', {}, h('strong', {}, `${o.text} `), explained[o.id]));
+  return items.length ? h('ul', { class: 'exercise-solution-options', 'aria-label': 'Every option explained' }, items) : null;
 }

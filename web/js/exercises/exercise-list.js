@@ -1,13 +1,19 @@
 // exercise-list.js — the "exercises" figure: the exercises of one kata step, in lesson order.
 //
 //   <div data-figure="exercises" data-step="2"></div>
+//   <div data-figure="exercises" data-step="4" data-ids="s4-fold"></div>
+//
+// With data-ids the list shows only those exercises, where the lesson wants them asked (before the text
+// that answers them); the step's plain list then leaves them out. Numbers follow the catalog's order, so
+// an exercise has the same number wherever it is shown. Each card says whether it is on the core path
+// (about an hour for the whole lesson) or optional.
 //
 // It loads the exercise engine (ctx.exerciseEngine(): dist/bnkata-exercises.js, on demand), asks it for
 // the catalog, generates each of the step's exercises from (id, seed) and mounts a card per exercise
 // (exercise-card.js). Until the engine is there the list says it is loading, and the handle's `ready`
 // promise (main.js) settles when the cards are up. The seed is the instructor's ?seed= if given, else the learner's
 // own (kept with their progress). A step locked with ?lock= is shown but cannot be answered.
-import { h } from './dom.js';
+import { el as h } from '../ui/dom.js';
 import { createExerciseCard } from './exercise-card.js';
 import { progressStore } from './progress-store.js';
 import { instructorSettings } from './instructor.js';
@@ -18,8 +24,24 @@ export function activeSeed(store = progressStore(), settings = instructorSetting
   return settings.seed !== null ? settings.seed : store.learnerSeed;
 }
 
+// The ids in a list's data-ids, or null for a whole step's list.
+function idsOf(root) {
+  const text = (root.dataset.ids || '').trim();
+  return text ? new Set(text.split(/[\s,]+/)) : null;
+}
+
+// The step's exercises that another list on the page shows (data-ids).
+function idsShownElsewhere(root, step) {
+  const ids = new Set();
+  for (const other of document.querySelectorAll(`[data-figure="exercises"][data-step="${step}"][data-ids]`)) {
+    if (other !== root) for (const id of idsOf(other)) ids.add(id);
+  }
+  return ids;
+}
+
 export function mount(root, ctx) {
   const step = Number(root.dataset.step);
+  const only = idsOf(root);
   const store = progressStore();
   const settings = instructorSettings();
   listenForRuns();
@@ -30,8 +52,9 @@ export function mount(root, ctx) {
   const summary = h('p', { class: 'exercise-list-summary' });
   const notice = h('p', { class: 'exercise-list-notice', hidden: true });
   const list = h('div', { class: 'exercise-list-items' }, h('p', { class: 'exercise-list-loading' }, 'Loading the exercises…'));
-  const heading = h('h3', { class: 'exercise-list-title' }, `Check yourself: step ${step}`);
-  const section = h('section', { class: 'exercise-list', 'aria-label': `Exercises for step ${step}` }, heading, summary, notice, list);
+  const heading = h('h3', { class: 'exercise-list-title' }, only ? `Before you read on: step ${step}` : `Check yourself: step ${step}`);
+  const section = h('section', { class: 'exercise-list', 'aria-label': only ? `Exercise for step ${step}, before the text that answers it` : `Exercises for step ${step}` },
+    heading, summary, notice, list);
   root.replaceChildren(section);
 
   let cards = [];
@@ -47,11 +70,13 @@ export function mount(root, ctx) {
     if (!catalog || catalog.error || !Array.isArray(catalog.exercises)) {
       throw new Error(`the core has no exercise catalog (${catalog && catalog.error ? catalog.error.message : 'no answer'})`);
     }
-    const entries = catalog.exercises.filter((e) => e.step === step);
+    const ofStep = catalog.exercises.filter((e) => e.step === step);
+    const elsewhere = only ? new Set() : idsShownElsewhere(root, step);
+    const entries = ofStep.filter((e) => (only ? only.has(e.id) : !elsewhere.has(e.id)));
     exercises = entries.map((entry) => engine.compute({ op: 'exercise', id: entry.id, seed }));
     const nodes = [];
     exercises.forEach((exercise, index) => {
-      const number = `${step}.${index + 1}`;
+      const number = `${step}.${ofStep.indexOf(entries[index]) + 1}`;
       if (!exercise || exercise.error) {
         nodes.push(h('p', { class: 'figure-error', role: 'alert' },
           `Exercise ${number} (${entries[index].id}) could not be generated: ${exercise && exercise.error ? exercise.error.message : 'no answer from the core'}`));
@@ -73,7 +98,10 @@ export function mount(root, ctx) {
     const records = store.answersFor(seed);
     const valid = exercises.filter((e) => e && !e.error);
     const correct = valid.filter((e) => records[e.id] && records[e.id].verdict === 'correct').length;
+    const core = valid.filter((e) => e.core);
+    const coreCorrect = core.filter((e) => records[e.id] && records[e.id].verdict === 'correct').length;
     summary.textContent = `${correct} of ${valid.length} correct` +
+      (core.length && core.length < valid.length ? ` (core path: ${coreCorrect} of ${core.length}; the others are optional)` : '') +
       (settings.lockedSteps.has(step) ? ' · locked by your instructor' : '');
     const problems = store.notices.length + settings.notices.length;
     notice.hidden = problems === 0;

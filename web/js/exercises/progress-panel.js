@@ -8,7 +8,7 @@
 // re-grades a file, loads the engine when the learner picks one.
 //
 //   <div data-figure="exercise-progress" id="exercise-progress"></div>
-import { h, uniqueId } from './dom.js';
+import { el as h, uniqueId } from '../ui/dom.js';
 import { progressStore } from './progress-store.js';
 import { instructorSettings } from './instructor.js';
 import { activeSeed } from './exercise-list.js';
@@ -22,6 +22,7 @@ export function mount(root, ctx) {
   listenForRuns();
   if (!root.id) root.id = 'exercise-progress';
 
+  const coreCount = h('p', { class: 'progress-count progress-count--core' });
   const count = h('p', { class: 'progress-count' });
   const seedLine = h('p', { class: 'progress-seed' });
   const notices = h('div', { class: 'progress-notices' });
@@ -32,7 +33,7 @@ export function mount(root, ctx) {
   const importLabel = h('label', { for: fileId, class: 'button' }, 'Import answers…');
   const section = h('section', { class: 'progress-panel', 'aria-label': 'Your progress' },
     h('h2', { class: 'progress-title' }, 'Your progress'),
-    count, seedLine, notices,
+    coreCount, count, seedLine, notices,
     h('div', { class: 'progress-actions' }, exportButton, fileInput, importLabel),
     h('p', { class: 'progress-help' },
       'Progress is kept in this browser. Export saves your answers as a JSON file (re-grade it with “bnkata check answers.json”); Import brings such a file back.'),
@@ -43,9 +44,12 @@ export function mount(root, ctx) {
     const seed = activeSeed(store, settings);
     const records = store.answersFor(seed);
     const all = builtCatalog.exercises;
-    const correct = all.filter((e) => records[e.id] && records[e.id].verdict === 'correct').length;
-    const attempted = all.filter((e) => records[e.id] && records[e.id].answer !== undefined).length;
-    count.textContent = `${correct} of ${all.length} exercises correct, ${attempted} answered.`;
+    const isCorrect = (e) => records[e.id] && records[e.id].verdict === 'correct';
+    // Answered means gradable: an answer that could not be checked is neither an attempt nor "answered".
+    const answered = (e) => records[e.id] && (records[e.id].verdict === 'correct' || records[e.id].verdict === 'incorrect');
+    const core = all.filter((e) => e.core);
+    coreCount.textContent = `Core path (about an hour with the reading): ${core.filter(isCorrect).length} of ${core.length} correct.`;
+    count.textContent = `All exercises: ${all.filter(isCorrect).length} of ${all.length} correct, ${all.filter(answered).length} answered; the ones not on the core path are optional.`;
     seedLine.textContent = settings.seed !== null
       ? `Your numbers come from seed ${seed}, set by this link.`
       : `Your numbers come from your own seed, ${seed}.`;
@@ -75,7 +79,8 @@ export function mount(root, ctx) {
     try {
       result = await readAnswersFile(file, await ctx.exerciseEngine());
     } catch (error) {
-      result = { ok: false, message: `The file could not be imported (${error && error.message ? error.message : error}). Nothing was imported.` };
+      console.error(error);
+      result = { ok: false, message: 'The file could not be imported. Nothing was changed.' };
     }
     if (!result.ok) {
       importStatus.replaceChildren(h('p', { class: 'progress-import-error', role: 'alert' }, result.message));

@@ -6,8 +6,8 @@
 //
 //   window.dispatchEvent(new CustomEvent('bnkata:run-summary', { detail: {
 //     experiment: 'fig1',
-//     with_bn:    { final_accuracy: 0.93, final_loss: 0.24, diverged: false, p50_drift: 0.05 },
-//     without_bn: { final_accuracy: 0.81, final_loss: 0.61, diverged: false, p50_drift: 0.9 } } }));
+//     with_bn:    { final_accuracy: 0.93, final_loss: 0.24, diverged: false, span_drift: 0.9 },
+//     without_bn: { final_accuracy: 0.81, final_loss: 0.61, diverged: false, span_drift: 2.1 } } }));
 //
 // `detail` is the run object of docs/exercises.md ("Step 3: predict, run, check") for experiment "fig1",
 // "lr-sweep" or "bias-blowup". The latest run of each experiment is kept with the learner's progress (so

@@ -1,6 +1,6 @@
 // verdict.js — how a grade from the core is shown: the verdict, the core's sentence, the tolerance the
 // answer was judged at, and for a wrong answer the named mistake with its explanation.
-import { h } from './dom.js';
+import { el as h } from '../ui/dom.js';
 
 export const VERDICT_LABEL = {
   correct: '✓ Correct',

@@ -11,7 +11,7 @@
 //     the layer can only ever be almost linear: this is what it would lose without γ and β;
 //   - with γ and β the network chooses how much of the curve it uses.
 // Every BatchNorm number (y = γ·x̂ + β) comes from the core (forward_train); the figure only counts.
-import { h, uniqueId } from '../exercises/dom.js';
+import { el, uniqueId } from '../ui/dom.js';
 import { randomBatch } from '../ui/rng.js';
 
 const BATCH = randomBatch(20150211, { size: 400, mean: 3, sd: 2.5, decimals: 3 });
@@ -46,34 +46,34 @@ export function mount(root, ctx) {
   const state = { gamma: 1, beta: 0 };
 
   const slider = (name, label, min, max, step) => {
-    const input = h('input', { type: 'range', id: `${id}-${name}`, min, max, step, value: state[name] });
-    const output = h('output', { for: `${id}-${name}`, class: 'sigmoid-value' });
-    const row = h('div', { class: 'sigmoid-control' }, h('label', { for: `${id}-${name}` }, label), input, output);
+    const input = el('input', { type: 'range', id: `${id}-${name}`, min, max, step, value: state[name] });
+    const output = el('output', { for: `${id}-${name}`, class: 'sigmoid-value' });
+    const row = el('div', { class: 'sigmoid-control' }, el('label', { for: `${id}-${name}` }, label), input, output);
     input.addEventListener('input', () => { state[name] = Number(input.value); draw(); });
     return { row, input, output };
   };
   const gamma = slider('gamma', 'γ (scale)', 0, 4, 0.05);
   const beta = slider('beta', 'β (shift)', -5, 5, 0.1);
-  const reset = h('button', { type: 'button', class: 'button' }, 'Reset to γ = 1, β = 0');
+  const reset = el('button', { type: 'button', class: 'button' }, 'Reset to γ = 1, β = 0');
   reset.addEventListener('click', () => {
     state.gamma = 1; state.beta = 0;
     gamma.input.value = '1'; beta.input.value = '0';
     draw();
   });
 
-  const rawLine = h('p', { class: 'sigmoid-share sigmoid-share--raw' });
-  const bnLine = h('p', { class: 'sigmoid-share sigmoid-share--bn', role: 'status', 'aria-live': 'polite' });
-  const error = h('p', { class: 'figure-error', role: 'alert', hidden: true });
+  const rawLine = el('p', { class: 'sigmoid-share sigmoid-share--raw' });
+  const bnLine = el('p', { class: 'sigmoid-share sigmoid-share--bn', role: 'status', 'aria-live': 'polite' });
+  const error = el('p', { class: 'figure-error', role: 'alert', hidden: true });
   const plot = svg('svg', { class: 'sigmoid-plot', viewBox: '0 0 640 260', role: 'img', 'aria-labelledby': `${id}-plot-title` });
 
-  root.replaceChildren(h('figure', { class: 'sigmoid-range' },
-    h('div', { class: 'sigmoid-controls' }, gamma.row, beta.row, reset),
+  root.replaceChildren(el('figure', { class: 'sigmoid-range' },
+    el('div', { class: 'sigmoid-controls' }, gamma.row, beta.row, reset),
     plot,
-    h('p', { class: 'sigmoid-legend', 'aria-hidden': 'true' },
-      h('span', { class: 'sigmoid-key sigmoid-key--raw' }), ' without BatchNorm ',
-      h('span', { class: 'sigmoid-key sigmoid-key--bn' }), ' after BatchNorm with your γ, β'),
-    h('div', { class: 'sigmoid-readout' }, rawLine, bnLine, error),
-    h('figcaption', {},
+    el('p', { class: 'sigmoid-legend', 'aria-hidden': 'true' },
+      el('span', { class: 'sigmoid-key sigmoid-key--raw' }), ' without BatchNorm ',
+      el('span', { class: 'sigmoid-key sigmoid-key--bn' }), ' after BatchNorm with your γ, β'),
+    el('div', { class: 'sigmoid-readout' }, rawLine, bnLine, error),
+    el('figcaption', {},
       `${BATCH.length} drifted pre-activations (mean 3, sd 2.5) before and after BatchNorm with your γ and β, against the sigmoid σ(z). ` +
       'Shaded: the near-linear range |z| ≤ 1 (σ within 0.02 of its tangent); beyond |z| ≥ 4 the sigmoid is saturated (σ′ < 0.02).')));
 

@@ -18,7 +18,19 @@
 // The numbers below (learning rates, lengths) were chosen by running each configuration natively with
 // `bnkata train` and in the page; the lesson text states what those runs showed.
 
-const seed = { type: 'int', default: 1, min: 0, max: 4294967295, label: 'Seed' };
+import { readInstructorSettings } from '../exercises/instructor.js';
+import { formatNumber } from '../ui/format.js';
+
+// The lab's default seed: an instructor's ?seed= (exercises/instructor.js) seeds the lab too, so a class
+// that opens one link sees the same runs; the lab's seeds are 32-bit, so a larger link seed is taken
+// modulo 2^32. Without ?seed= the default is 1, the seed the lesson's quoted numbers come from.
+const LAB_SEEDS = 4294967296;
+function defaultLabSeed() {
+  if (typeof window === 'undefined' || !window.location) return 1;
+  const linkSeed = readInstructorSettings(window.location).seed;
+  return linkSeed === null ? 1 : linkSeed % LAB_SEEDS;
+}
+const seed = { type: 'int', default: defaultLabSeed(), min: 0, max: LAB_SEEDS - 1, label: 'Seed' };
 const mnistFig1 = [784, 100, 100, 100, 10];
 
 // One experiment's two lanes: the same config with and without BN (before the nonlinearity, as Ioffe).
@@ -30,7 +42,7 @@ function pair(config, bnExtra = {}) {
 }
 
 const pct = (x) => `${(100 * x).toFixed(1)} %`;
-const num = (x) => (x === null || x === undefined || !Number.isFinite(x) ? 'not a number' : Math.abs(x) >= 1000 || (Math.abs(x) < 0.01 && x !== 0) ? x.toExponential(2) : x.toFixed(3));
+const num = (x) => formatNumber(x, { decimals: 3 });  // the page's one number format, to 3 decimals
 const last = (array) => (array.length ? array[array.length - 1] : undefined);
 
 function appendRow(table, x, values) {
@@ -47,7 +59,8 @@ const fig1 = {
     '(with BN it passes 90 % within a few hundred steps), and the two percentile panels. Without BN the input of the ' +
     'watched sigmoid starts as a narrow band and spreads out over the first couple of thousand steps, as the layers ' +
     'below it learn (seed 1: from 0.08 wide to 2.2); with BN it is wide from the first measurement on and changes ' +
-    'much less (2.1 to 3.0). The medians barely move in either network. The paper gives no optimizer or ' +
+    'much less (2.1 to 3.0). The medians barely move in either network, so step 3\'s question measures the span. ' +
+    'The data are 8,000 training digits of MNIST (and 2,000 test digits), not the paper\'s 60,000. The paper gives no optimizer or ' +
     'learning rate: with plain SGD at 0.5 the network without BN catches up within 3,000 steps, so the lab uses 0.1, ' +
     'where the difference lasts. The paper trained 50,000 steps; the default here is 3,000.',
   needsMnist: true,
@@ -103,16 +116,18 @@ const fig1 = {
     }
     return out;
   },
-  // docs/exercises.md, "fig1": each lane's final test accuracy and loss, divergence, and the drift of the
-  // watched sigmoid input's median, |p50(end) − p50(start)|.
+  // docs/exercises.md, "fig1": each lane's final test accuracy and loss, divergence, and how far the watched
+  // sigmoid input's 15–85 % span moved from its first value (the largest change over the run), plus the
+  // median's change for the record.
   runSummary(tables) {
     const a = tables.accuracy;
     const lane = (key) => {
-      const p50 = tables[`pct-${key}`].series.p50;
+      const { p15, p50, p85 } = tables[`pct-${key}`].series;
       return {
         final_accuracy: last(a.series[key]) ?? 0, final_loss: tables.final ? tables.final[key].loss : null,
         diverged: tables.final ? tables.final[key].diverged : false,
-        p50_drift: p50.length ? Math.abs(last(p50) - p50[0]) : 0,
+        span_drift: maxDrift(p85.map((hi, i) => hi - p15[i])) ?? 0,
+        p50_drift: maxDrift(p50) ?? 0,
       };
     };
     return { experiment: 'fig1', with_bn: lane('bn'), without_bn: lane('plain') };
@@ -146,7 +161,9 @@ const landscape = {
   explain: 'Every chunk of steps, each network is probed where it stands: take the gradient g on the current batch, ' +
     'step to w − ηg for η from 0.05 to 3.2, and measure the loss and the gradient there (the run itself is not ' +
     'changed). Santurkar et al. found that with BN the loss varies less along the gradient, the gradient changes ' +
-    'less (it is more "predictive"), and the effective β-smoothness is smaller. The summaries give medians over the ' +
+    'less (it is more "predictive"), and the gradient\'s Lipschitz constant along the step is smaller (how much the ' +
+    'gradient can change per unit moved; the paper calls it "effective β-smoothness", a β that has nothing to do with ' +
+    'BN\'s shift β). The summaries give medians over the ' +
     'run; the plots show how noisy single probes are — the gap is clearest early in training, and part of the ' +
     'narrower loss range with BN comes simply from its lower loss.',
   needsMnist: true,
@@ -169,7 +186,7 @@ const landscape = {
         { key: 'bnMax', label: 'with BN, max', lane: 'bn' }, { key: 'bnMin', label: 'with BN, min', lane: 'bn', dash: true }] },
     { id: 'predictiveness', title: 'Gradient predictiveness: largest ‖∇L(w) − ∇L(w − ηg)‖', x: { label: 'training step' }, y: { label: 'gradient change', log: true },
       series: [{ key: 'plain', label: 'without BN', lane: 'plain' }, { key: 'bn', label: 'with BN', lane: 'bn' }] },
-    { id: 'beta', title: 'Effective β-smoothness', x: { label: 'training step' }, y: { label: 'max ‖Δ∇L‖ / ‖ηg‖', log: true },
+    { id: 'beta', title: 'Gradient Lipschitz constant along the step (Santurkar’s “effective β-smoothness”)', x: { label: 'training step' }, y: { label: 'max ‖Δ∇L‖ / ‖ηg‖', log: true },
       series: [{ key: 'plain', label: 'without BN', lane: 'plain' }, { key: 'bn', label: 'with BN', lane: 'bn' }] },
   ],
   record(tables, report) {
@@ -189,7 +206,7 @@ const landscape = {
     return {
       'loss-range': `Over ${r.x.length} probes (steps ${r.x[0]}–${last(r.x)}), moving along the gradient by η from ${ETAS[0]} to ${last(ETAS)} changed the loss by a median of ${num(width('bn'))} with BN and ${num(width('plain'))} without.`,
       predictiveness: `The median over probes of the largest gradient change is ${num(median(p.series.bn))} with BN and ${num(median(p.series.plain))} without.`,
-      beta: `The median effective β-smoothness is ${num(median(b.series.bn))} with BN and ${num(median(b.series.plain))} without (smaller is smoother).`,
+      beta: `The median gradient Lipschitz constant along the step is ${num(median(b.series.bn))} with BN and ${num(median(b.series.plain))} without (smaller is smoother).`,
     };
   },
   runSummary(tables) {
@@ -264,7 +281,7 @@ const listed = (xs) => (xs && xs.length ? xs.join(', ') : 'none');
 const divergedAt = (t, lane) => t.x.filter((x) => (t.diverged || {})[`${lane}@${x}`]);
 
 const lrSweep = sweep({
-  id: 'lr', experimentId: 'lr-sweep', title: 'Largest learning rate that still trains (Bjorck et al.)',
+  id: 'lr', experimentId: 'lr-sweep', title: 'Largest learning rate that reaches 80 % test accuracy (Bjorck et al.)',
   explain: 'Each point trains a fresh copy of the Fig. 1 network for the given number of steps at one learning rate. ' +
     '"Trains" means the test accuracy reaches 80 %. Without BN, too large a step saturates the sigmoids and the ' +
     'network stays at chance (its loss stays finite: it is stuck, not diverged); with BN the same steps are ' +
@@ -277,7 +294,7 @@ const lrSweep = sweep({
     `the largest such rate is ${bn ? Math.max(...bn) : 'none'} with BN and ${plain ? Math.max(...plain) : 'none'} without.` +
     `${divergedAt(t, 'plain').length ? ` Without BN the runs at ${listed(divergedAt(t, 'plain'))} diverged (plotted at 0).` : ''}` +
     `${divergedAt(t, 'bn').length ? ` With BN the runs at ${listed(divergedAt(t, 'bn'))} diverged (plotted at 0).` : ''}`,
-  // docs/exercises.md, "lr-sweep": the largest swept rate that trained (0 if none did).
+  // docs/exercises.md, "lr-sweep": the largest swept rate whose test accuracy reached 80 % (0 if none did).
   summary: (plain, bn) => ({ max_stable_lr: { with_bn: bn.length ? Math.max(...bn) : 0, without_bn: plain.length ? Math.max(...plain) : 0 } }),
 });
 
@@ -358,7 +375,7 @@ const biasBlowup = {
     'the gradient ignores that μ_B depends on b, each step moves b, BN subtracts the moved mean again, and the ' +
     'layer\'s output — hence the loss — does not change; so the gradient asks for the same move again, and b grows ' +
     'without bound. Two BN networks (BN before each sigmoid, on 2-D blobs) start from the same weights; as in the ' +
-    'paper, only the biases before BN learn (every other parameter is frozen, so nothing else can move the loss), ' +
+    'paper\'s thought experiment, only the biases before BN learn (every other parameter is frozen, so nothing else can move the loss), ' +
     'and every step uses the same 60 examples (so the loss is one function of the weights, not a new batch\'s). ' +
     'One network backpropagates through μ_B and σ²_B as BN must; the other treats them as constants. Seed 1: the ' +
     'first bias grows by the same amount every step (from 0 to about 180 in 2,000 steps) while both losses stay ' +
@@ -421,8 +438,8 @@ const DEPTH = 10;
 const depth = {
   title: 'Depth: activations and gradients layer by layer in a 10-layer net',
   explain: 'Ten hidden layers of 50 units on a 2-D data set. Dashed: at the first measurement (after one chunk of ' +
-    'steps); solid: now. With weights of std 0.5/√fan-in and tanh, the signal without BN shrinks by about half at ' +
-    'every layer — a hundredth of layer 1\'s by layer 8 — and the first layer\'s gradient is about a thousand times ' +
+    'steps); solid: now. With weights of std 0.5/√fan-in and tanh, the signal without BN shrinks layer after ' +
+    'layer (the summary under each plot gives this run\'s numbers), and the first layer\'s gradient is far ' +
     'smaller than with BN, so the network learns slowly. With BN every layer keeps about the same spread, and the ' +
     'gradient norms of all layers stay within a small factor of each other. Try ReLU with init 2: without BN the ' +
     'signal explodes and the run diverges.',

@@ -1,5 +1,5 @@
 // The page's side of the lab's Web Worker: starts it from a Blob URL of inlined source (works from
-// file:// and http; BUILD-NOTES.md), forwards controls as messages, and hands reports and state changes
+// file:// and http; docs/toolchain.md), forwards controls as messages, and hands reports and state changes
 // to the view. The worker source text (the WASM module + worker.js) is defined by dist/lab.js.
 
 export class TrainingWorker {

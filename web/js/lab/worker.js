@@ -36,7 +36,7 @@ self.addEventListener('securitypolicyviolation', (event) => {
 
 function call(lab, method, ...args) {
   const result = JSON.parse(lab[method](...args));
-  if (!result.ok) throw new EngineError(`${method}: ${result.error.field ? result.error.field + ': ' : ''}${result.error.message}`);
+  if (result.error) throw new EngineError(`${method}: ${result.error.field ? result.error.field + ': ' : ''}${result.error.message}`);
   return result;
 }
 class EngineError extends Error {}

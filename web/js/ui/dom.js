@@ -1,5 +1,6 @@
-// dom.js — the few DOM helpers every figure uses. Text always goes in as text (textContent or text
-// nodes), never as HTML: learner input must not become markup.
+// dom.js — the one way the page builds DOM (figures and exercises alike). Text always goes in as text
+// (textContent or text nodes), never as HTML: a prompt from the core, a learner's answer or an imported
+// file may contain "<", "&" or a whole <script> tag, and must not become markup.
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 

@@ -62,3 +62,8 @@ export function residueScale(xs, xhats, centered) {
 export function formatList(values, options) {
   return Array.from(values, (v) => formatNumber(v, options)).join(', ');
 }
+
+// A vector as "[1, −2.5, 3]".
+export function formatVector(values, options) {
+  return `[${formatList(values, options)}]`;
+}

@@ -1,6 +1,6 @@
 // load-script.js — loads a classic script from the page's own folder once, on demand: the on-demand
 // parts of dist/ (the exercises' WASM module, the training lab) arrive this way because a classic
-// <script> is the one kind that loads from file:// as well as over http (BUILD-NOTES.md).
+// <script> is the one kind that loads from file:// as well as over http (docs/toolchain.md).
 
 const loading = new Map();  // src → Promise, so that two figures asking at once share one request
 

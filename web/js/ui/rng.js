@@ -1,4 +1,5 @@
-// rng.js — a small seeded random number generator for "randomize", so that a seed reproduces a batch.
+// rng.js — a small seeded random number generator: the figures' "randomize", so that a seed reproduces a
+// batch, and scripts/build-mnist.mjs's build-time shuffle of the digits.
 
 // mulberry32: 32-bit state, good enough for drawing example batches (not for cryptography).
 export function mulberry32(seed) {

@@ -33,6 +33,12 @@ Generated numeric_exercise(const std::string& prompt, json data, const NumericGr
 Generated choice_exercise(const std::string& prompt, json data, const std::vector<Option>& options, bool multi,
                           std::vector<std::string> hints, const std::string& explanation);
 
+// Statements for a multi-select exercise: `shown` of them, between min_true and (shown − 1) true ones (as
+// many as the pools allow), the count drawn so that it differs from seed to seed; lettered a, b, c… in pool
+// order (option_order.hpp shuffles them when shown). Mutates rng.
+std::vector<Option> draw_statements(Rng& rng, std::vector<Option> truths, std::vector<Option> falsehoods,
+                                    std::size_t shown, std::size_t min_true);
+
 // Draws data with make(rng) until every variant is distinguishable from the right answer (at most 200
 // tries, so a generator with a bug cannot loop for ever; the last draw is used then). Mutates rng.
 template <typename Make>

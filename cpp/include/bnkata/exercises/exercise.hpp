@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bnkata/json_fields.hpp"
+
 namespace bnkata::exercises {
 
 using json = nlohmann::json;
@@ -29,6 +31,9 @@ struct ExerciseDefinition {
     const char* title;
     const char* kind;  // numeric | vector | formula | choice | multi | predict | code | paste
     Generated (*generate)(std::uint64_t seed);
+    // On the core path: about ten exercises across the five steps that fit, with the reading, in an hour.
+    // The others (and the lab's deeper experiments) are optional.
+    bool core = false;
 };
 
 // Each step's file lists its exercises in lesson order.
@@ -56,7 +61,8 @@ json grade_op(const json& request);
 
 // Largest seed accepted: 2^53 − 1, the largest integer JavaScript holds exactly.
 constexpr std::uint64_t kMaxSeed = (std::uint64_t{1} << 53) - 1;
-// Reads a seed (an integer JSON number, or a string of digits) into seed; on failure returns the message.
-std::string read_seed(const json* value, std::uint64_t& seed);
+// Reads a seed (an integer JSON number, or a string of digits; nullptr when absent) into seed. On failure
+// returns the problem, named "seed".
+Problem read_seed(const json* value, std::uint64_t& seed);
 
 }  // namespace bnkata::exercises

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bnkata/exercises/expression.hpp"
+#include "bnkata/text.hpp"
 
 namespace bnkata::exercises {
 
@@ -25,7 +26,9 @@ const char* verdict_name(Verdict verdict);  // "correct" | "incorrect" | "not_at
 struct Tolerance {
     double relative = 1e-3;
     double absolute = 1e-3;
-    std::string text = "within 0.1 % (or 0.001 near zero)";
+    std::string text;  // the sentence the learner reads, made from the two numbers
+
+    Tolerance(double relative = 1e-3, double absolute = 1e-3);
 
     bool accepts(double got, double want) const;
     // Whether two candidate answers are far enough apart that no answer is accepted as both: only then
@@ -34,7 +37,7 @@ struct Tolerance {
     json to_json() const;
 };
 
-// Numbers a learner computes by hand or with a calculator: 0.1 %, or 0.001 near zero.
+// Numbers a learner computes by hand or with a calculator: 0.001 + 0.1 % of the right value.
 Tolerance hand_tolerance();
 
 // --- Mistakes ------------------------------------------------------------------------------------------
@@ -57,10 +60,10 @@ struct Reading {
 };
 // A number: a JSON number, or a string holding a constant expression ("5/4", "−0.5"). value may be
 // nullptr (field missing). Empty string / null / missing → empty.
-Reading read_number(const json* value);
+Reading read_typed_number(const json* value);
 // A vector of exactly `length` numbers: a JSON array (numbers or strings), or one string of numbers
 // separated by commas, semicolons or spaces, brackets optional ("[1, 2, 3]", "1 2 3").
-Reading read_vector(const json* value, std::size_t length);
+Reading read_typed_vector(const json* value, std::size_t length);
 
 // --- Numeric and vector answers ----------------------------------------------------------------------
 struct NumericField {
@@ -101,6 +104,8 @@ struct Option {
 json options_json(const std::vector<Option>& options);  // public part: id and text only
 // answer {"choice":"b"} (multi = false) or {"choices":["a","c"]} (multi = true).
 json grade_choice(const json& answer, const std::vector<Option>& options, bool multi);
+// "Right. …" / "False. …": an option's explanation as the grader and the solution show it.
+std::string option_explanation(const Option& o, bool multi);
 
 // --- Formulas ------------------------------------------------------------------------------------------
 using Formula = std::function<double(const Variables&)>;
@@ -114,10 +119,6 @@ struct FormulaGrading {
 std::vector<Variables> formula_points();
 // answer {field: "text"}: parsed, then evaluated against the reference at every point.
 json grade_formula(const json& answer, const FormulaGrading& grading);
-
-// At most max_bytes of text, cut at a character boundary, with "…" when shortened (for echoing
-// learner text in messages without splitting a UTF-8 sequence).
-std::string shorten(const std::string& text, std::size_t max_bytes);
 
 // --- Building responses --------------------------------------------------------------------------------
 json verdict_json(Verdict verdict, const std::string& message, const std::string& tolerance_text,

@@ -9,10 +9,11 @@
 #include <cstdint>
 #include <string_view>
 
+#include "bnkata/rng.hpp"
+
 namespace bnkata::exercises {
 
-// SplitMix64 (Steele, Lea & Flood 2014): a 64-bit counter passed through an invertible mixer. Small,
-// fast, statistically sound for drawing a handful of exercise numbers.
+// The exercises' draws, built on SplitMix64 (bnkata/rng.hpp).
 class Rng {
 public:
     // Mixes the exercise id into the seed, so that two exercises drawn with one seed still differ.
@@ -34,7 +35,7 @@ public:
     int sign();
 
 private:
-    std::uint64_t state_;
+    SplitMix64 bits_;
 };
 
 }  // namespace bnkata::exercises

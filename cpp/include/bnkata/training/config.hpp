@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "bnkata/json_fields.hpp"
 #include "bnkata/training/network.hpp"
 #include "bnkata/training/synthetic_data.hpp"
 
@@ -48,10 +49,8 @@ struct Config {
     std::vector<double> weight_std() const;
 };
 
-struct ConfigError {
-    std::string field;    // e.g. "learning_rate", "data.kind", "sizes[2]"
-    std::string message;  // e.g. "expected a finite number > 0, got -1"
-};
+// A bad field, e.g. {"sizes[2]", "expected a finite number > 0, got -1"}: the core's FieldError.
+using ConfigError = FieldError;
 
 // Reads a config from JSON (an object; absent fields take their defaults). Unknown fields are rejected
 // too, so that a misspelt field is not silently ignored. Returns the error, or writes out.

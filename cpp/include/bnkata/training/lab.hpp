@@ -1,7 +1,7 @@
 // lab.hpp — the training lab's JSON face: what the WASM bindings and `bnkata train` call.
 //
-// Every method takes and returns JSON text and never throws: {"ok": true, …} or
-// {"ok": false, "error": {"field": …, "message": …}} (docs/training.md has the exact shapes).
+// Every method takes and returns JSON text and never throws: its result, or the core's error value
+// {"error": {"field": …, "message": …}} (docs/training.md has the exact shapes).
 #pragma once
 
 #include <cstddef>
@@ -26,6 +26,13 @@ public:
     std::string set_data(const std::string& split, const float* images, std::size_t values, const int32_t* labels,
                          std::size_t count);
 
+    // The same with pixels 0..255, scaled to [0, 1] as mnist::scale_pixel does.
+    std::string set_data_u8(const std::string& split, const std::uint8_t* pixels, std::size_t values,
+                            const int32_t* labels, std::size_t count);
+
+    // Sets both splits from the MNIST asset's bytes (bnkata/training/mnist.hpp has the layout).
+    nlohmann::json load_mnist_bytes(const std::uint8_t* bytes, std::size_t size);
+
     // Trains k steps (1 ≤ k ≤ 100000) and returns the metrics.
     std::string step(double k);
 
@@ -40,11 +47,12 @@ public:
     Session* session() { return session_.get(); }
 
 private:
+    nlohmann::json adopt(const std::string& split, std::shared_ptr<Dataset> data);
+
     std::unique_ptr<Session> session_;
     std::shared_ptr<const Dataset> kept_train_, kept_test_;  // set through set_data, re-used after a new configure
 };
 
-nlohmann::json error_json(const std::string& field, const std::string& message);
 nlohmann::json step_report_json(const StepReport& report, const Config& config);
 nlohmann::json probe_result_json(const ProbeResult& result, std::size_t step);
 

@@ -9,13 +9,15 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "bnkata/rng.hpp"
+
 namespace bnkata::training {
 
 // Independent streams drawn from one seed: the weights and the batch order must not share a stream, so
 // that the with-BN and without-BN nets (different parameter counts) still see the same batches.
 enum class Stream : uint64_t { weights = 1, batch_order = 2, data = 3 };
 
-// SplitMix64 (Steele, Lea & Flood 2014): 64-bit state, passes BigCrush, trivially portable.
+// The lab's draws, built on SplitMix64 (bnkata/rng.hpp).
 class Rng {
 public:
     Rng(uint64_t seed, Stream stream);
@@ -26,7 +28,7 @@ public:
     double normal();                     // standard Gaussian, Marsaglia's polar method
 
 private:
-    uint64_t state_;
+    SplitMix64 bits_;
     double spare_ = 0;       // the polar method makes two Gaussians at a time
     bool has_spare_ = false;
 };
