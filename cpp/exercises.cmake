@@ -12,6 +12,7 @@ add_library(bnkata_exercises STATIC
   cpp/src/exercises/numpy_print.cpp
   cpp/src/exercises/code_grading.cpp
   cpp/src/exercises/step1_normalization.cpp
+  cpp/src/exercises/step1_feature_maps.cpp
   cpp/src/exercises/step2_scale_shift.cpp
   cpp/src/exercises/step3_gradient_flow.cpp
   cpp/src/exercises/step3_backward.cpp
@@ -32,6 +33,7 @@ if(NOT EMSCRIPTEN)
       tests/test_exercises_catalog.cpp
       tests/test_exercises_steps.cpp
       tests/test_exercises_backward.cpp
+      tests/test_exercises_feature_maps.cpp
       tests/test_exercises_code.cpp
       tests/test_exercises_answers_file.cpp
     LIBRARIES bnkata_exercises bnkata_api

@@ -6,9 +6,13 @@
 // and writes dx — five tensors. Effective GB/s = those bytes / time; the ratio to the triad's GB/s says how
 // much of the achievable bandwidth the kernels use. A textbook three-pass version is timed alongside for
 // comparison. Times are the best of many single calls (the least disturbed by other processes).
+//
+// Then the normalization family (normalize.hpp): one forward+backward step of each kind in float32, timed
+// against the BN kernel on the same tensor in the same run; the ratio is time per element over BN's.
 #include "commands.hpp"
 
 #include "bnkata/batchnorm.hpp"
+#include "bnkata/normalize.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -121,6 +125,57 @@ Row measure(const char* type, std::size_t N, std::size_t C, bool textbook, int t
             3.0 * T * sizeof(Real) / triad_us / 1e3};
 }
 
+// One float32 forward+backward step of a member of the normalization family on a tensor of layout L, in µs.
+double normalize_step_microseconds(Layout L, Norm norm, int trials) {
+    const std::size_t S = L.size(), stats = norm.statistics_count(L);
+    std::vector<float> x(S), dy(S), y(S), dx(S), gamma(L.C), beta(L.C), mean(stats), var(stats), rstd(stats),
+        dgamma(L.C), dbeta(L.C);
+    unsigned state = 12345;
+    auto next = [&state] { state = state * 1664525u + 1013904223u; return static_cast<float>((state >> 8) * (1.0 / 16777216.0) - 0.5); };
+    for (std::size_t i = 0; i < S; ++i) { x[i] = 3 + 2 * next(); dy[i] = next(); }
+    for (std::size_t c = 0; c < L.C; ++c) { gamma[c] = 1 + next(); beta[c] = next(); }
+    return best_microseconds(
+        [&] {
+            normalize_forward(y.data(), mean.data(), var.data(), rstd.data(), x.data(), gamma.data(), beta.data(), L,
+                              norm, 1e-5);
+            normalize_backward(dx.data(), dgamma.data(), dbeta.data(), dy.data(), x.data(), mean.data(), rstd.data(),
+                               gamma.data(), L, norm);
+        },
+        trials);
+}
+
+// The family's rows: each kind on a convolutional tensor and on a dense (transformer-like) one, with the
+// batch kind — the BN kernel itself — as the reference every other row is divided by.
+void print_normalization_rows(int trials) {
+    struct Shape {
+        const char* name;
+        Layout L;
+    };
+    const Shape shapes[] = {{"16x64x16x16", Layout{16, 64, 256}}, {"256x1024", Layout{256, 1024, 1}}};
+    std::printf("\nNormalization kernels, float32 forward+backward; ratio = time per element / the BN kernel's "
+                "on the same tensor\n\n");
+    std::printf("| kind          | N x C x H x W | fwd+bwd us | ns/element | ratio to BN |\n");
+    std::printf("|---------------|---------------|------------|------------|-------------|\n");
+    for (const Shape& shape : shapes) {
+        const std::size_t C = shape.L.C;
+        const std::pair<const char*, Norm> kinds[] = {{"batch (BN)", {NormKind::batch, 1}},
+                                                      {"layer", {NormKind::layer, 1}},
+                                                      {"instance", {NormKind::instance, 1}},
+                                                      {"group G=32", {NormKind::group, 32}}};
+        double bn_us = 0;
+        for (const auto& [name, norm] : kinds) {
+            if (norm.kind == NormKind::group && C % norm.groups != 0) continue;
+            // Instance norm of a dense tensor is one value per group (σ² = 0, y = β): nothing to time.
+            if (norm.kind == NormKind::instance && shape.L.HW == 1) continue;
+            const double us = normalize_step_microseconds(shape.L, norm, trials);
+            if (norm.kind == NormKind::batch) bn_us = us;
+            std::printf("| %-13s | %-13s | %10.1f | %10.3f | %10.2fx |\n", name, shape.name, us,
+                        1e3 * us / static_cast<double>(shape.L.size()), us / bn_us);
+        }
+    }
+    std::printf("\ntarget: every kind within 1.5x of the BN kernel's time per element\n");
+}
+
 }  // namespace
 
 int cmd_bench(int argc, char** argv) {
@@ -147,6 +202,7 @@ int cmd_bench(int argc, char** argv) {
         std::printf("| %-15s | %-7s | %4zu x %-4zu | %11.1f | %5.1f | %8.1f | %10.1f | %4.0f%% |\n", r.version, r.type,
                     r.N, r.C, r.us, r.gbps, r.triad_us, r.triad_gbps, 100 * r.gbps / r.triad_gbps);
     std::printf("\ntarget: float32 256 x 1024 at >= 60%% of the triad\n");
+    print_normalization_rows(trials);
     return 0;
 }
 

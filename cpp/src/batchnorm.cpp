@@ -97,14 +97,17 @@ BNKATA_MULTIVERSION MeanAndM2 mean_and_m2(BnScratch<Real>& scratch, const Real* 
 
     // Per position (N values each): mean and M2. Then per channel, the HW positions combined: the
     // channel's M2 is the positions' M2s plus N·(position mean − channel mean)² each (parallel axes).
+    // The position means are combined as offsets from the channel's first shift K₀, never at the
+    // data's own magnitude: summed at 1e8, sixteen means would round to 2e-7, the whole spread's 1e-7.
     const double per_position = static_cast<double>(L.N);
     double* channel_mean = scratch.template take<double>(L.C);
     double* channel_m2 = scratch.template take<double>(L.C);
-    double* position_mean = scratch.template take<double>(J);
+    double* position_offset = scratch.template take<double>(J);  // position mean − K₀ of its channel
     double* position_m2 = scratch.template take<double>(J);
     for (std::size_t j = 0; j < J; ++j) {
         const double mean_d = sum_d[j] / per_position;
-        position_mean[j] = static_cast<double>(shift[j]) + mean_d;
+        const double k0 = static_cast<double>(shift[j - j % L.HW]);
+        position_offset[j] = (static_cast<double>(shift[j]) - k0) + mean_d;
         // Rounding may leave a tiny negative number where the exact answer is 0: that becomes 0. A spread
         // whose squares overflow Real (|d| > √max: 1.3e154 in double, 1.8e19 in float) gives inf − inf =
         // NaN here, and NaN must stay NaN: std::max(0.0, NaN) is 0, a silently wrong variance of 0.
@@ -112,15 +115,15 @@ BNKATA_MULTIVERSION MeanAndM2 mean_and_m2(BnScratch<Real>& scratch, const Real* 
         position_m2[j] = m2 < 0 ? 0.0 : m2;
     }
     for (std::size_t c = 0; c < L.C; ++c) {
-        double mean = 0;
-        for (std::size_t p = 0; p < L.HW; ++p) mean += position_mean[c * L.HW + p];
-        mean /= static_cast<double>(L.HW);
+        double offset = 0;
+        for (std::size_t p = 0; p < L.HW; ++p) offset += position_offset[c * L.HW + p];
+        offset /= static_cast<double>(L.HW);
         double m2 = 0;
         for (std::size_t p = 0; p < L.HW; ++p) {
-            const double apart = position_mean[c * L.HW + p] - mean;
+            const double apart = position_offset[c * L.HW + p] - offset;
             m2 += position_m2[c * L.HW + p] + per_position * apart * apart;
         }
-        channel_mean[c] = mean;
+        channel_mean[c] = static_cast<double>(shift[c * L.HW]) + offset;
         channel_m2[c] = m2;
     }
     return {channel_mean, channel_m2};

@@ -5,6 +5,7 @@
 #include "bnkata/forward_stages.hpp"
 #include "bnkata/gradient_projection.hpp"
 #include "bnkata/json_fields.hpp"
+#include "bnkata/normalize_ops.hpp"
 #include "bnkata/tensor.hpp"
 
 #include <cmath>
@@ -14,15 +15,27 @@ namespace bnkata {
 
 using nlohmann::json;
 
-namespace {
-
-// Reads eps: optional, a finite number > 0 (ε is what keeps 1/√(σ² + ε) finite when σ² = 0).
+// The helpers every normalising op shares (bn_ops.hpp).
 Problem read_eps(const json& request, double& eps) {
     if (Problem problem = read_number(request, "eps", eps, kDefaultEps)) return problem;
     if (!(eps > 0))
         return FieldError{"eps", "expected a positive number (ε keeps 1/√(σ² + ε) finite), got " + format_number(eps)};
     return std::nullopt;
 }
+
+// Finite inputs can still overflow on the way (x = [1e308, −1e308] has a variance of 1e616; for
+// x = [1e154, −1e154] the variance, 1e308, fits but the squares it is summed from do not). JSON has no
+// infinity, so such an answer would silently print as null: refuse it instead. The kernels keep an
+// overflow visible as inf or NaN in the variance and in y (batchnorm.cpp), never as 0.
+bool all_finite(const std::vector<double>& values) {
+    for (double v : values)
+        if (!std::isfinite(v)) return false;
+    return true;
+}
+
+const FieldError kOverflow{"x", "the values are too large: the result, or the squares of their spread, overflow a double"};
+
+namespace {
 
 // The fields every op starts from: x, and the affine parameters gamma (default ones) and beta (zeros).
 struct Inputs {
@@ -38,18 +51,6 @@ Problem read_x_gamma_beta_eps(const json& request, Inputs& in) {
     if (Problem problem = read_per_channel(request, "beta", C, in.beta, 0.0)) return problem;
     return read_eps(request, in.eps);
 }
-
-// Finite inputs can still overflow on the way (x = [1e308, −1e308] has a variance of 1e616; for
-// x = [1e154, −1e154] the variance, 1e308, fits but the squares it is summed from do not). JSON has no
-// infinity, so such an answer would silently print as null: refuse it instead. The kernels keep an
-// overflow visible as inf or NaN in the variance and in y (batchnorm.cpp), never as 0.
-bool all_finite(const std::vector<double>& values) {
-    for (double v : values)
-        if (!std::isfinite(v)) return false;
-    return true;
-}
-
-const FieldError kOverflow{"x", "the values are too large: the result, or the squares of their spread, overflow a double"};
 
 const char* const kOneValueWarning =
     "each channel has only one value in this batch, so its variance is 0, x̂ = 0 and y = β; PyTorch refuses "
@@ -177,16 +178,22 @@ json op_update_running(const json& request) {
                 {"batch_var", batch_var}};
 }
 
-// The Batch Normalization rows of the op table: all the page's first-visit module answers.
+// The Batch Normalization rows of the op table, then the normalization family's: all the page's
+// first-visit module answers.
 const OpTable& batchnorm_ops() {
-    static const OpTable table = {
-        {"forward_train", op_forward_train},
-        {"forward_stages", op_forward_stages},
-        {"forward_eval", op_forward_eval},
-        {"backward", op_backward},
-        {"update_running", op_update_running},
-        {"gradient_projection", op_gradient_projection},  // gradient_projection.hpp: step 3's figure
-    };
+    static const OpTable table = [] {
+        OpTable ops = {
+            {"forward_train", op_forward_train},
+            {"forward_stages", op_forward_stages},
+            {"forward_eval", op_forward_eval},
+            {"backward", op_backward},
+            {"update_running", op_update_running},
+            {"gradient_projection", op_gradient_projection},  // gradient_projection.hpp: step 3's figure
+        };
+        const OpTable& family = normalize_ops();
+        ops.insert(ops.end(), family.begin(), family.end());
+        return ops;
+    }();
     return table;
 }
 

@@ -155,6 +155,19 @@ export function answerFor(ex) {
       assert.equal(biasedVar(d.x), 0);
       return { option: /^x̂ = 0 for every element/ };
     }
+    case 's1-conv-stats': {
+      // Per channel, over both examples and all four positions of its 2×2 maps: m = N·H·W = 8.
+      const channel = (c) => d.x.flatMap((example) => example[c].flat());
+      const channels = [0, 1].map(channel);
+      return { fields: { mean: channels.map((v) => num(meanOf(v))).join(', '), var: channels.map((v) => num(biasedVar(v))).join(', ') } };
+    }
+    case 's1-group-stats': {
+      // One example's C/G consecutive channels, every position.
+      const perGroup = 6 / d.groups;
+      const values = d.x[d.example - 1].filter((_, c) => Math.floor(c / perGroup) === d.group - 1).flat(2);
+      return { fields: { mean: num(meanOf(values)), var: num(biasedVar(values)) } };
+    }
+    case 's1-which-norm': return { option: /^Both take statistics within one example/ };
     case 's2-identity': return { fields: { gamma: num(Math.sqrt(biasedVar(d.x) + d.eps)), beta: num(meanOf(d.x)) } };
     case 's2-sigmoid': return { option: /nonlinearity/ };
     // The statements drawn differ by seed: select every true one shown.

@@ -21,7 +21,7 @@ test('a first visit loads bnkata-core.js but none of the on-demand files; the ex
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 300))));
     assert.deepEqual(requested.filter((file) => ON_DEMAND.includes(file)), [], 'on-demand files fetched by a first visit');
     const progress = page.locator('.progress-count:not(.progress-count--core)');
-    assert.match(await progress.textContent(), /All exercises: 0 of 20 correct/, 'the progress panel counts the built-in catalog without the engine');
+    assert.match(await progress.textContent(), /All exercises: 0 of 23 correct/, 'the progress panel counts the built-in catalog without the engine');
 
     // Step 1's exercises come into view: the engine loads, and its cards appear.
     const step1 = page.locator('[data-figure="exercises"][data-step="1"]');

@@ -7,13 +7,25 @@
 #pragma once
 
 #include "bnkata/dispatch.hpp"
+#include "bnkata/json_fields.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <vector>
 
 namespace bnkata {
 
 // Defaults of the optional fields.
 constexpr double kDefaultEps = 1e-5;  // PyTorch's and ONNX's ε
+
+// What every op that normalises shares (these and normalize_ops.hpp's):
+// reads eps: optional, a finite number > 0 (ε is what keeps 1/√(σ² + ε) finite when σ² = 0);
+Problem read_eps(const nlohmann::json& request, double& eps);
+// whether every value is finite — finite inputs can still overflow on the way (x = [1e308, −1e308] has a
+// variance of 1e616), and JSON has no infinity, so such an answer would silently print as null;
+bool all_finite(const std::vector<double>& values);
+// and the error that refuses such an answer.
+extern const FieldError kOverflow;
 
 // {"op":"forward_train","x":T,"gamma":[C]=ones,"beta":[C]=zeros,"eps":1e-5}
 //   → {"y":T,"batch_mean":[C],"batch_var":[C]}   (batch_var is the biased variance, the one that normalises)
@@ -40,7 +52,8 @@ nlohmann::json op_backward(const nlohmann::json& request);
 nlohmann::json op_update_running(const nlohmann::json& request);
 
 // The five ops above, then gradient_projection (gradient_projection.hpp), as rows of the op table
-// (dispatch.hpp), in this order.
+// (dispatch.hpp), in this order; then the normalization family's (normalize_ops.hpp): all the page's
+// first-visit module answers.
 const OpTable& batchnorm_ops();
 
 }  // namespace bnkata

@@ -120,6 +120,18 @@ const Mistake kMistakes[] = {
     {"gradient_unchanged_by_scale", "Gradient unchanged by scaling the weights",
      "The output does not change, but the gradient does: x is a times larger, so the same change of y needs an "
      "a times larger change of x, and ∂ℓ/∂(aW) = (1/a)·∂ℓ/∂W (Ioffe & Szegedy, §3.3)."},
+    {"stats_over_n_only", "Statistics over N only",
+     "You took each position's statistics across the examples, as if every position were a feature of "
+     "its own. After a convolution a channel shares one μ and σ² over all N·H·W values."},
+    {"instance_norm_axes", "Statistics over H·W only (that is instance norm)",
+     "You took the statistics over one example's feature map. Batch norm pools every example's map of "
+     "the channel: N·H·W values."},
+    {"layer_norm_axes", "Statistics per example (that is layer norm)",
+     "You took the statistics over every channel of one example. Batch norm keeps one μ and σ² per "
+     "channel; group norm per example and group of channels."},
+    {"group_across_batch", "The group's channels across the whole batch",
+     "Group norm never mixes examples: its statistics cover one example's channels in the group, at "
+     "every position."},
 };
 const Mistake kUnknownMistake = {"unknown", "An unrecognised mistake", ""};
 }  // namespace

@@ -38,6 +38,7 @@ struct ExerciseDefinition {
 
 // Each step's file lists its exercises in lesson order.
 std::vector<ExerciseDefinition> step1_exercises();
+std::vector<ExerciseDefinition> step1_feature_map_exercises();  // step 1 beyond one neuron
 std::vector<ExerciseDefinition> step2_exercises();
 std::vector<ExerciseDefinition> step3_exercises();
 std::vector<ExerciseDefinition> step3_backward_exercises();  // the backward pass, worked out
