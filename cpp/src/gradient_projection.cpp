@@ -22,12 +22,6 @@ double dot(const std::vector<double>& a, const std::vector<double>& b) {
     return s;
 }
 
-bool all_finite(const std::vector<double>& values) {
-    for (double v : values)
-        if (!std::isfinite(v)) return false;
-    return true;
-}
-
 }  // namespace
 
 json op_gradient_projection(const json& request) {
