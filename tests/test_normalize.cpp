@@ -444,8 +444,8 @@ TEST_CASE("bad normalize requests are answered with an error naming the field, n
         {"a 1-D x", {{"kind", "layer"}, {"x", {1, 2, 3}}}, "x", "expected [N][C] or [N][C][H][W]"},
         {"x missing", {{"kind", "batch"}}, "x", "missing"},
         {"negative eps", {{"kind", "group"}, {"groups", 2}, {"x", x}, {"eps", -1}}, "eps", "positive"},
-        {"a spread whose variance overflows a double", {{"kind", "layer"}, {"x", {{1e308, -1e308}}}}, "x", "overflows a double"},
-        {"the same overflow under batch", {{"kind", "batch"}, {"x", {{1e308}, {-1e308}}}}, "x", "overflows a double"},
+        {"a spread whose variance overflows a double", {{"kind", "layer"}, {"x", {{1e308, -1e308}}}}, "x", "overflow a double"},
+        {"the same overflow under batch", {{"kind", "batch"}, {"x", {{1e308}, {-1e308}}}}, "x", "overflow a double"},
     };
     for (const char* op : {"normalize", "normalize_backward"})
         for (const Bad& b : bad) {
