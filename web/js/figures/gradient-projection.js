@@ -8,7 +8,8 @@
 // takes δ apart: δ, δ with its mean removed, Pδ (its x̂-component removed too) and ∂ℓ/∂x = (γ/s)·Pδ, with
 // their norms and the bound ‖∂ℓ/∂x‖² ≤ γ²/(σ²+ε)·(‖δ‖² − (Σδ)²/m − (Σδx̂)²/m). A slider moves γ, so the
 // learner sees γ/s > 1 amplify the gradient. The figure computes nothing itself: every number is the core's.
-import { h, uniqueId, formatNumber, formatVector } from '../exercises/dom.js';
+import { el as h, uniqueId } from '../ui/dom.js';
+import { formatNumber, formatVector } from '../ui/format.js';
 import { progressStore } from '../exercises/progress-store.js';
 import { instructorSettings } from '../exercises/instructor.js';
 import { activeSeed } from '../exercises/exercise-list.js';
