@@ -446,6 +446,10 @@ TEST_CASE("bad normalize requests are answered with an error naming the field, n
         {"negative eps", {{"kind", "group"}, {"groups", 2}, {"x", x}, {"eps", -1}}, "eps", "positive"},
         {"a spread whose variance overflows a double", {{"kind", "layer"}, {"x", {{1e308, -1e308}}}}, "x", "overflow a double"},
         {"the same overflow under batch", {{"kind", "batch"}, {"x", {{1e308}, {-1e308}}}}, "x", "overflow a double"},
+        // The variance of [1e154, −1e154] (1e308) fits, but the squares it is summed from do not: never 0.
+        {"squares of the spread overflow (layer)", {{"kind", "layer"}, {"x", {{1e154, -1e154}}}}, "x", "overflow a double"},
+        {"squares of the spread overflow (instance)", {{"kind", "instance"}, {"x", json::parse("[[[[1e154, -1e154]]]]")}}, "x", "overflow a double"},
+        {"squares of the spread overflow (batch)", {{"kind", "batch"}, {"x", {{1e154}, {-1e154}}}}, "x", "overflow a double"},
     };
     for (const char* op : {"normalize", "normalize_backward"})
         for (const Bad& b : bad) {

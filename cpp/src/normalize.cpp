@@ -140,8 +140,10 @@ BNKATA_MULTIVERSION void group_norm_forward(Real* y, Real* mean, Real* var, Real
             const ShiftedSums s = shifted_sums(xg, K, xg[0]);
             const double mean_d = s.d / static_cast<double>(K);
             const double mean_g = static_cast<double>(xg[0]) + mean_d;
-            // Biased (÷ K): this is what normalises. Rounding may leave a tiny negative where the answer is 0.
-            const double var_g = std::max(0.0, s.d2 - s.d * mean_d) / static_cast<double>(K);
+            // Biased (÷ K): this is what normalises. Rounding may leave a tiny negative where the answer is 0;
+            // a spread whose squares overflow gives NaN, which must stay NaN (std::max(0.0, NaN) is 0).
+            const double m2_g = s.d2 - s.d * mean_d;
+            const double var_g = (m2_g < 0 ? 0.0 : m2_g) / static_cast<double>(K);
             const double rstd_g = 1.0 / std::sqrt(var_g + eps);
             // Cache mean and rstd for backward.
             mean[n * G + g] = static_cast<Real>(mean_g);
