@@ -469,6 +469,9 @@ json real_run(const std::string& name) {
 TEST_CASE("on the lab's default runs, the paper's answer to every step-3 question is graded correct") {
     const json fig1 = real_run("run-fig1-seed1.json");
     const json bias = real_run("run-bias-blowup-seed1.json");
+    const json sweep = real_run("run-lr-sweep-seed1.json");
+    CHECK(grade("s3-lr-sweep", 1, {{"prediction", paper("s3-lr-sweep")}, {"run", sweep}})["verdict"] == "correct");
+    CHECK(sweep["max_stable_lr"]["with_bn"].get<double>() > sweep["max_stable_lr"]["without_bn"].get<double>());
     CHECK(grade("s3-fig1-accuracy", 1, {{"prediction", paper("s3-fig1-accuracy")}, {"run", fig1}})["verdict"] == "correct");
     const json drift = grade("s3-fig1-drift", 1, {{"prediction", paper("s3-fig1-drift")}, {"run", fig1}});
     CHECK(drift["verdict"] == "correct");

@@ -127,13 +127,12 @@ export function numpyPrints(script) {
   return out.stdout;
 }
 
-// Step 3: the runs the lab hands over. fig1 and bias-blowup are what the lab's defaults (seed 1) gave in real
-// native runs (tests/fixtures/exercises/run-*.json, made by make-run-summaries.mjs there); the learning-rate
-// sweep (16 trainings) is a hand-made summary in the contract's shape.
+// Step 3: the runs the lab hands over: what the lab's defaults (seed 1) gave in real native runs
+// (tests/fixtures/exercises/run-*.json, made by make-run-summaries.mjs there).
 const fixtureRun = (name) => JSON.parse(readFileSync(new URL(`../fixtures/exercises/${name}`, import.meta.url), 'utf8')).summary;
 export const RUNS = {
   fig1: fixtureRun('run-fig1-seed1.json'),
-  'lr-sweep': { experiment: 'lr-sweep', max_stable_lr: { with_bn: 3, without_bn: 0.3 } },
+  'lr-sweep': fixtureRun('run-lr-sweep-seed1.json'),
   'bias-blowup': fixtureRun('run-bias-blowup-seed1.json'),
 };
 
