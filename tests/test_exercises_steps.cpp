@@ -154,6 +154,20 @@ TEST_CASE("s1-formula: equivalent forms of x̂ pass, others are rejected, mistak
     const json g = grade("s1-formula", 1, {{"xhat", "(x + mu) / sqrt(var + eps)"}});
     CHECK(g["verdict"] == "incorrect");
     CHECK(g["message"].get<std::string>().find("Not equivalent") != std::string::npos);
+    SUBCASE("the whole equation, x̂ = …, is read as its right-hand side") {
+        for (const char* right : {"x̂ = (x - mu) / sqrt(var + eps)", "xhat=(x - mu)/sqrt(var + eps)",
+                                  "x̂ᵢ = (x_i − μ_B)/√(σ_B² + ε)"}) {
+            CAPTURE(right);
+            CHECK(grade("s1-formula", 1, {{"xhat", right}})["verdict"] == "correct");
+        }
+        CHECK(mistake_of(grade("s1-formula", 1, {{"xhat", "x̂ = (x - mu)/sqrt(var)"}})) == "eps_omitted");
+        // Any other left-hand side is not the asked quantity: still an error, at the '=' as typed.
+        const json e = grade("s1-formula", 1, {{"xhat", "y = (x - mu)/sqrt(var + eps)"}});
+        CHECK(e["verdict"] == "invalid");
+        const json p = grade("s1-formula", 1, {{"xhat", "x̂ = (x - mu / sqrt(var + eps)"}});
+        CHECK(p["verdict"] == "invalid");
+        CHECK(p["position"] == 26 + 6);  // "x̂ = " is 6 bytes: the position still counts from what was typed
+    }
     SUBCASE("a parse error carries its position") {
         const json e = grade("s1-formula", 1, {{"xhat", "(x - mu / sqrt(var + eps)"}});
         CHECK(e["verdict"] == "invalid");

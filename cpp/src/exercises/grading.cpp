@@ -3,6 +3,7 @@
 #include "bnkata/exercises/grading.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -482,8 +483,22 @@ std::string short_number(double v) {
 }
 }  // namespace
 
+// The length of a left-hand side naming what is asked ("x̂ = ", "xhat=", "x_hat_i = "), or 0: a learner who
+// types the whole equation means its right-hand side.
+std::size_t asked_left_hand_side(const std::string& text, const FormulaGrading& g) {
+    const std::size_t equals = text.find('=');
+    if (equals == std::string::npos || text.find('=', equals + 1) != std::string::npos) return 0;
+    std::string name;
+    for (char c : text.substr(0, equals))
+        if (!std::isspace(static_cast<unsigned char>(c))) name += c;
+    for (const std::string& base : {g.label, g.field, std::string("x_hat")})
+        for (const char* index : {"", "_i", "ᵢ"})
+            if (name == base + index) return equals + 1;
+    return 0;
+}
+
 json grade_formula(const json& answer, const FormulaGrading& g) {
-    const std::string tol = "equal to the reference at 64 random points (relative 1e-9)";
+    const std::string tol = "equal to the reference at 64 random points (within 1e-9·(1 + |reference|))";
     if (!answer.is_object()) return verdict_json(Verdict::invalid, "the answer must be an object", tol);
     const auto it = answer.find(g.field);
     json fields = json::object();
@@ -500,7 +515,10 @@ json grade_formula(const json& answer, const FormulaGrading& g) {
         return finish(verdict_json(Verdict::invalid, m, tol), "invalid", m);
     }
     std::optional<ParseError> error;
-    const Expression e = Expression::parse(it->get<std::string>(), error);
+    std::string typed = it->get<std::string>();
+    // Blanked, not cut, so an error's position still counts from the start of what was typed.
+    typed.replace(0, asked_left_hand_side(typed, g), asked_left_hand_side(typed, g), ' ');
+    const Expression e = Expression::parse(typed, error);
     if (error) {
         const std::string m = g.label + ": " + error->message;
         json result = finish(verdict_json(Verdict::invalid, m, tol), "invalid", m);

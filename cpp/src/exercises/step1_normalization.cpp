@@ -143,7 +143,7 @@ Generated formula(std::uint64_t) {
            "x̂_i = (x_i − μ_B)/√(σ²_B + ε): centre with the batch mean, then divide by the batch standard "
            "deviation, with ε inside the root so that a batch with σ²_B = 0 does not divide by zero. "
            "(x − μ)·(σ² + ε)^(−1/2) is the same formula."}}},
-        {"tolerance", {{"text", "equal to the reference at 64 random points (relative 1e-9)"}}}};
+        {"tolerance", {{"text", "equal to the reference at 64 random points (within 1e-9·(1 + |reference|))"}}}};
     out.grade = [g](const json& answer) { return grade_formula(answer, g); };
     return out;
 }
