@@ -217,6 +217,7 @@ export function answerFor(ex) {
     case 's5-numpy-paste': return { paste: numpyPrints(d.script) };
     default: throw new Error(`this test does not know how to answer ${ex.id}: add it`);
   }
+}
 
 // cs231n's staged backward graph on s3-backward-staged's data (x, δ, γ, ε), written out independently of
 // the core: ∂ℓ/∂x̂, ∂ℓ/∂σ², ∂ℓ/∂μ, ∂ℓ/∂x and ∂ℓ/∂γ.

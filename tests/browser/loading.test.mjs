@@ -21,13 +21,13 @@ test('a first visit loads bnkata-core.js but none of the on-demand files; the ex
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 300))));
     assert.deepEqual(requested.filter((file) => ON_DEMAND.includes(file)), [], 'on-demand files fetched by a first visit');
     const progress = page.locator('.progress-count:not(.progress-count--core)');
-    assert.match(await progress.textContent(), /All exercises: 0 of 23 correct/, 'the progress panel counts the built-in catalog without the engine');
+    assert.match(await progress.textContent(), /All exercises: 0 of 25 correct/, 'the progress panel counts the built-in catalog without the engine');
 
     // Step 1's exercises come into view: the engine loads, and its cards appear.
     const step1 = page.locator('[data-figure="exercises"][data-step="1"]');
     await step1.scrollIntoViewIfNeeded();
     await page.waitForFunction(() => document.querySelector('[data-figure="exercises"][data-step="1"]')?.dataset.figureState === 'mounted');
-    assert.equal(await step1.locator('article.exercise').count(), 4, 'step 1 shows its four exercise cards');
+    assert.equal(await step1.locator('article.exercise').count(), 7, 'step 1 shows its seven exercise cards');
     // Step 2's exercises use the same engine: no second request.
     const step2 = page.locator('[data-figure="exercises"][data-step="2"]');
     await step2.scrollIntoViewIfNeeded();
@@ -102,7 +102,8 @@ const recordShiftsAndReady = (context) => context.addInitScript(() => {
     window.__atReady = Array.from(document.querySelectorAll('[data-figure]'), (root) => {
       const box = root.getBoundingClientRect();
       return { name: root.dataset.figure, top: box.top, bottom: box.bottom, shown: root.getClientRects().length > 0,
-        inLesson: !!root.closest('main > section'), state: root.dataset.figureState || null };
+        inLesson: !!root.closest('main > section'), state: root.dataset.figureState || null,
+        inTarget: !!(location.hash && root.closest(location.hash.split('?')[0])) };
     });
   }, { once: true });
 });
@@ -120,14 +121,16 @@ for (const { what, viewport, hash } of [
       assert.ok(inView.length > 0, 'some figure is in the first viewport');
       assert.deepEqual(inView.filter((r) => r.state === null).map((r) => r.name), [], 'figures in view not live at bnkata:ready');
       // The lesson's figures mount lazily: those many screens away have not started, at bnkata:ready (which
-      // may come before the browser has parsed them) nor once the whole lesson is there.
-      const isFar = (r) => r.shown && r.inLesson && (r.top > 4 * viewport.height || r.bottom < -4 * viewport.height);
+      // may come before the browser has parsed them) nor once the whole lesson is there — except in the
+      // section a deep link names, which mounts whole, so its exercises are there as the reader scrolls.
+      const isFar = (r) => r.shown && r.inLesson && !r.inTarget && (r.top > 4 * viewport.height || r.bottom < -4 * viewport.height);
       assert.deepEqual(roots.filter((r) => isFar(r) && r.state !== null).map((r) => r.name), [], 'far figures mounted at bnkata:ready');
       await page.waitForFunction(() => document.readyState !== 'loading');
       const far = (await page.evaluate(() => Array.from(document.querySelectorAll('[data-figure]'), (root) => {
         const box = root.getBoundingClientRect();
         return { name: root.dataset.figure, top: box.top, bottom: box.bottom, shown: root.getClientRects().length > 0,
-          inLesson: !!root.closest('main > section'), state: root.dataset.figureState || null };
+          inLesson: !!root.closest('main > section'), state: root.dataset.figureState || null,
+          inTarget: !!(location.hash && root.closest(location.hash.split('?')[0])) };
       }))).filter(isFar);
       assert.ok(far.length > 0, 'some figure is far from the first viewport');
       assert.deepEqual(far.filter((r) => r.state !== null).map((r) => r.name), [], 'far figures mounted once the lesson is parsed');

@@ -3,13 +3,13 @@
 // exit status says which kind it was. Both page modules are held to it: bnkata-exercises.js answers every
 // op as the CLI does; bnkata-core.js (the first visit's, Batch Normalization ops only) answers those ops
 // identically too, and only where the CLI would list all its ops (an "op" error) does it list its own (the
-// five Batch Normalization ops and the normalization family's two).
+// five Batch Normalization ops, step 3's gradient_projection and the normalization family's two).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadExercisesModule, loadWasmModule, runNative } from './lib/wasm-core.mjs';
 import { BAD_REQUESTS, GOOD_REQUESTS } from './lib/requests.mjs';
 
-const BN_OPS = ['forward_train', 'forward_stages', 'forward_eval', 'backward', 'update_running', 'normalize', 'normalize_backward'];
+const BN_OPS = ['forward_train', 'forward_stages', 'forward_eval', 'backward', 'update_running', 'gradient_projection', 'normalize', 'normalize_backward'];
 let coreModule, exercisesModule;
 before(async () => { [coreModule, exercisesModule] = await Promise.all([loadWasmModule(), loadExercisesModule()]); });
 
@@ -64,5 +64,5 @@ test('the first-visit module answers the Batch Normalization ops only; the exerc
   assert.equal(exercisesModule.compute(request), native.stdout.trimEnd());
   const refused = JSON.parse(coreModule.compute(request)).error;
   assert.equal(refused?.field, 'op');
-  assert.match(refused.message, /unknown op "exercise_catalog"; expected one of forward_train, forward_stages, forward_eval, backward, update_running, normalize, normalize_backward$/);
+  assert.match(refused.message, /unknown op "exercise_catalog"; expected one of forward_train, forward_stages, forward_eval, backward, update_running, gradient_projection, normalize, normalize_backward$/);
 });
