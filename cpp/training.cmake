@@ -42,7 +42,8 @@ if(NOT EMSCRIPTEN)
       tests/test_training_session.cpp
     LIBRARIES bnkata_training)
 
-  add_executable(bnkata_bench_training cpp/bench/bench_training.cpp)
+  # A benchmark, not part of a build or a test run: cmake --build --preset native --target bnkata_bench_training
+  add_executable(bnkata_bench_training EXCLUDE_FROM_ALL cpp/bench/bench_training.cpp)
   target_link_libraries(bnkata_bench_training PRIVATE bnkata_training)
   bnkata_warnings(bnkata_bench_training)
 endif()

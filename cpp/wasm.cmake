@@ -61,9 +61,10 @@ target_compile_options(bnkata_wasm_training PRIVATE -mbulk-memory)
 target_link_options(bnkata_wasm_training PRIVATE -mbulk-memory)
 
 # `bnkata bench` as a WebAssembly program for Node (scripts/bench-wasm-kernels.mjs): the BN kernels of the
-# modules above, timed against a triad compiled into the same module. Not part of the site.
+# modules above, timed against a triad compiled into the same module. Not part of the site, nor of a
+# default build: cmake --build --preset wasm --target bnkata_bench_kernels_wasm
 # SINGLE_FILE: Debian's Emscripten would fetch() a separate .wasm, which Node 20's fetch refuses for a path.
-add_executable(bnkata_bench_kernels_wasm ${CMAKE_CURRENT_LIST_DIR}/bench/bench_kernels_wasm.cpp ${CMAKE_CURRENT_LIST_DIR}/cli/cmd_bench.cpp)
+add_executable(bnkata_bench_kernels_wasm EXCLUDE_FROM_ALL ${CMAKE_CURRENT_LIST_DIR}/bench/bench_kernels_wasm.cpp ${CMAKE_CURRENT_LIST_DIR}/cli/cmd_bench.cpp)
 set_target_properties(bnkata_bench_kernels_wasm PROPERTIES
   OUTPUT_NAME bnkata-bench-kernels SUFFIX .js RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
 target_link_libraries(bnkata_bench_kernels_wasm PRIVATE bnkata_core)

@@ -22,7 +22,7 @@ const TARGET = 0.5;
 const args = process.argv.slice(2);
 const option = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : fallback; };
 const rounds = option('--rounds', 3), trials = option('--trials', 200);
-for (const [file, how] of [[cli, 'cmake --build --preset native'], [wasm, 'cmake --build --preset wasm']]) {
+for (const [file, how] of [[cli, 'cmake --build --preset native'], [wasm, 'cmake --build --preset wasm --target bnkata_bench_kernels_wasm']]) {
   if (!existsSync(file)) { console.error(`bench-wasm-kernels: ${file} not found (${how})`); process.exit(1); }
 }
 

@@ -17,16 +17,16 @@ cmake --build --preset wasm
 node scripts/build-site.mjs
 
 # Meanwhile, in the background (the browser tests leave a core idle much of the time): the clang build
-# under ASan + UBSan, every doctest suite under it, and each fuzz harness for 30 s on its seed corpus
+# under ASan + UBSan, every doctest suite under it, and each fuzz harness for 20 s on its seed corpus
 # (docs/reliability.md). Its output is printed once the Node and browser tests are done.
 sanitize_log=$(mktemp)
 (
   set -e
-  echo "== sanitizer build, doctest under ASan + UBSan, fuzz smoke (30 s per harness)"
+  echo "== sanitizer build, doctest under ASan + UBSan, fuzz smoke (20 s per harness)"
   cmake --preset sanitize >/dev/null
   nice -n 5 cmake --build --preset sanitize
   ctest --preset sanitize
-  bash scripts/fuzz.sh 30
+  bash scripts/fuzz.sh 20
 ) >"$sanitize_log" 2>&1 &
 sanitize_pid=$!
 
