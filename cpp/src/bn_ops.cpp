@@ -35,6 +35,13 @@ bool all_finite(const std::vector<double>& values) {
 
 const FieldError kOverflow{"x", "the values are too large: the result, or the squares of their spread, overflow a double"};
 
+Problem read_dy(const json& request, const Tensor& x, Tensor& dy) {
+    if (Problem problem = read_tensor(request, "dy", dy)) return problem;
+    if (dy.shape != x.shape)
+        return FieldError{"dy", "expected the same shape as x " + describe_shape(x.shape) + ", got " + describe_shape(dy.shape)};
+    return std::nullopt;
+}
+
 namespace {
 
 // The fields every op starts from: x, and the affine parameters gamma (default ones) and beta (zeros).
@@ -118,10 +125,7 @@ json op_backward(const json& request) {
     if (Problem problem = read_x_gamma_beta_eps(request, in)) return error_response(*problem);
     const Layout L = in.x.layout;
     Tensor dy;
-    if (Problem problem = read_tensor(request, "dy", dy)) return error_response(*problem);
-    if (dy.shape != in.x.shape)
-        return error_response({"dy", "expected the same shape as x " + describe_shape(in.x.shape) + ", got " +
-                                         describe_shape(dy.shape)});
+    if (Problem problem = read_dy(request, in.x, dy)) return error_response(*problem);
 
     // Forward first, for the mean and rstd that backward reuses.
     std::vector<double> y(L.size()), mean(L.C), rstd(L.C);

@@ -119,10 +119,7 @@ json op_normalize_backward(const json& request) {
     if (Problem problem = read_norm_inputs(request, in)) return error_response(*problem);
     const Layout L = in.x.layout;
     Tensor dy;
-    if (Problem problem = read_tensor(request, "dy", dy)) return error_response(*problem);
-    if (dy.shape != in.x.shape)
-        return error_response({"dy", "expected the same shape as x " + describe_shape(in.x.shape) + ", got " +
-                                         describe_shape(dy.shape)});
+    if (Problem problem = read_dy(request, in.x, dy)) return error_response(*problem);
 
     // Forward first, for the mean and rstd that backward reuses.
     const std::size_t S = in.norm.statistics_count(L);

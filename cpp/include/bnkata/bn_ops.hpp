@@ -8,6 +8,7 @@
 
 #include "bnkata/dispatch.hpp"
 #include "bnkata/json_fields.hpp"
+#include "bnkata/tensor.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -24,8 +25,10 @@ Problem read_eps(const nlohmann::json& request, double& eps);
 // whether every value is finite — finite inputs can still overflow on the way (x = [1e308, −1e308] has a
 // variance of 1e616), and JSON has no infinity, so such an answer would silently print as null;
 bool all_finite(const std::vector<double>& values);
-// and the error that refuses such an answer.
+// and the error that refuses such an answer;
 extern const FieldError kOverflow;
+// reads dy, the upstream gradient of a backward op: a tensor of x's shape.
+Problem read_dy(const nlohmann::json& request, const Tensor& x, Tensor& dy);
 
 // {"op":"forward_train","x":T,"gamma":[C]=ones,"beta":[C]=zeros,"eps":1e-5}
 //   → {"y":T,"batch_mean":[C],"batch_var":[C]}   (batch_var is the biased variance, the one that normalises)
