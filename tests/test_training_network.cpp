@@ -9,6 +9,7 @@
 // need a little more), and an absolute floor 1e-9, ~100× the differencing noise, for gradients near 0.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "bnkata/batchnorm.hpp"
+#include "bnkata/normalize.hpp"
 #include "bnkata/training/network.hpp"
 #include "bnkata/training/probes.hpp"
 #include "bnkata/training/random.hpp"
@@ -233,6 +235,148 @@ TEST_CASE("BN's forward in the network equals the core's forward_train on that l
                 CHECK(layer.running_mean[o] == doctest::Approx(0.1 * mean[o]).epsilon(1e-12));
                 CHECK(layer.running_var[o] == doctest::Approx(0.9 + 0.1 * var[o] * N / (N - 1.0)).epsilon(1e-12));
             }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Layer norm and group norm layers: the same place in the network as BN (before or after the
+// nonlinearity), statistics per example over all of a hidden layer's units (layer) or over G groups of
+// consecutive units (group).
+
+namespace {
+NetworkShape norm_shape(Activation f, BnPlacement placement, bnkata::NormKind kind, std::size_t groups) {
+    NetworkShape s;
+    s.sizes = {5, 8, 6, 4};  // hidden sizes 8 and 6: both divisible by G = 2
+    s.activation = f;
+    s.batchnorm = placement;
+    s.norm = {kind, groups};
+    return s;
+}
+}  // namespace
+
+TEST_CASE("layer and group norm layers: the whole network's gradients match finite differences") {
+    const std::size_t N = 6;
+    const Batch batch = random_batch(N, 5, 4, 23);
+    for (bnkata::NormKind kind : {bnkata::NormKind::layer, bnkata::NormKind::group})
+        for (Activation f : {Activation::sigmoid, Activation::tanh, Activation::relu})
+            for (BnPlacement placement : {BnPlacement::before, BnPlacement::after}) {
+                CAPTURE(bnkata::kind_name(kind));
+                CAPTURE(static_cast<int>(f));
+                CAPTURE(static_cast<int>(placement));
+                Network<double> net(norm_shape(f, placement, kind, 2), {0.8, 0.8, 0.8}, 4);
+                Rng rng(9, Stream::data);
+                for (Parameter<double>* p : net.parameters())
+                    if (p->name[0] != 'W')
+                        for (double& v : p->value) v += 0.3 * rng.normal();
+                std::string where;
+                const double worst = worst_gradient_error(net, batch, N, where);
+                CAPTURE(where);
+                CHECK(worst <= 1.0);
+            }
+}
+
+TEST_CASE("layer and group norm: each example's group of units has mean 0 and variance σ²/(σ²+ε) before γ and β") {
+    const std::size_t N = 5;
+    Rng rng(31, Stream::data);
+    std::vector<float> x(N * 5);
+    for (float& v : x) v = static_cast<float>(rng.normal());
+    for (auto [kind, G] : {std::pair{bnkata::NormKind::layer, std::size_t{1}}, std::pair{bnkata::NormKind::group, std::size_t{2}}}) {
+        CAPTURE(bnkata::kind_name(kind));
+        const NetworkShape shape = norm_shape(Activation::tanh, BnPlacement::before, kind, G);
+        Network<float> net(shape, {0.7, 0.7, 0.7}, 12);
+        Workspace<float> ws = net.make_workspace(N);
+        net.forward(ws, x.data(), BnMode::train);
+        for (std::size_t l = 0; l < 2; ++l) {
+            const std::size_t O = net.layers()[l].out, K = O / G;
+            const auto& w = ws.layers[l];
+            for (std::size_t n = 0; n < N; ++n)
+                for (std::size_t g = 0; g < G; ++g) {
+                    CAPTURE(l);
+                    CAPTURE(n);
+                    CAPTURE(g);
+                    double mean_z = 0, mean_u = 0;
+                    for (std::size_t k = 0; k < K; ++k) {
+                        mean_z += w.z[n * O + g * K + k];
+                        mean_u += w.pre()[n * O + g * K + k];  // γ = 1, β = 0: u = x̂
+                    }
+                    mean_z /= K;
+                    mean_u /= K;
+                    double var_z = 0, var_u = 0;
+                    for (std::size_t k = 0; k < K; ++k) {
+                        var_z += std::pow(w.z[n * O + g * K + k] - mean_z, 2);
+                        var_u += std::pow(w.pre()[n * O + g * K + k] - mean_u, 2);
+                    }
+                    var_z /= K;
+                    var_u /= K;
+                    CHECK(std::fabs(mean_u) < 1e-6);
+                    CHECK(var_u == doctest::Approx(var_z / (var_z + shape.bn_eps)).epsilon(1e-5));
+                }
+        }
+        SUBCASE("the bias before them stays: a per-unit bias is not cancelled by a per-example mean") {
+            CHECK(net.layers()[0].has_bias);
+            CHECK(net.layers()[1].has_bias);
+            CHECK(net.layers()[0].running_mean.empty());  // and no running statistics: nothing to average
+        }
+    }
+}
+
+TEST_CASE("layer and group norm in the network are the core's group-norm kernel, bit for bit") {
+    const std::size_t N = 7;
+    Rng rng(8, Stream::data);
+    std::vector<float> x(N * 5);
+    for (float& v : x) v = static_cast<float>(rng.normal());
+    for (BnPlacement placement : {BnPlacement::before, BnPlacement::after}) {
+        CAPTURE(static_cast<int>(placement));
+        NetworkShape shape = norm_shape(Activation::sigmoid, placement, bnkata::NormKind::group, 2);
+        Network<float> net(shape, {0.5, 0.5, 0.5}, 12);
+        for (Parameter<float>* p : net.parameters())  // non-trivial γ, β
+            if (p->name[0] == 'g' || p->name[0] == 'b')
+                for (float& v : p->value) v += static_cast<float>(0.2 * rng.normal());
+        Workspace<float> ws = net.make_workspace(N);
+        net.forward(ws, x.data(), BnMode::train);
+        for (std::size_t l = 0; l < 2; ++l) {
+            CAPTURE(l);
+            const DenseLayer<float>& layer = net.layers()[l];
+            const auto& w = ws.layers[l];
+            const std::size_t O = layer.out;
+            const float* in = placement == BnPlacement::before ? w.z.data() : w.h.data();
+            const float* out = placement == BnPlacement::before ? w.pre() : w.post();
+            std::vector<float> y(N * O), mean(N * 2), rstd(N * 2);
+            bnkata::group_norm_forward(y.data(), mean.data(), static_cast<float*>(nullptr), rstd.data(), in,
+                                       layer.gamma.value.data(), layer.beta.value.data(), bnkata::Layout{N, O, 1}, 2,
+                                       shape.bn_eps);
+            for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(out[i] == y[i]);
+        }
+    }
+}
+
+TEST_CASE("only batch norm mixes examples: with layer or group norm an example's logits do not depend on its batch, "
+          "and training and inference modes agree") {
+    const std::size_t N = 6;
+    Rng rng(5, Stream::data);
+    std::vector<float> x(N * 5);
+    for (float& v : x) v = static_cast<float>(rng.normal());
+    for (auto [kind, G] : {std::pair{bnkata::NormKind::layer, std::size_t{1}}, std::pair{bnkata::NormKind::group, std::size_t{2}},
+                           std::pair{bnkata::NormKind::batch, std::size_t{1}}}) {
+        CAPTURE(bnkata::kind_name(kind));
+        Network<float> net(norm_shape(Activation::relu, BnPlacement::after, kind, G), {0.6, 0.6, 0.6}, 3);
+        auto logits = [&](std::size_t rows, BnMode mode) {
+            Workspace<float> ws = net.make_workspace(rows);
+            const float* z = net.forward(ws, x.data(), mode);
+            return std::vector<float>(z, z + rows * 4);
+        };
+        const std::vector<float> in_batch = logits(N, BnMode::train_frozen);
+        const std::vector<float> in_pair = logits(2, BnMode::train_frozen);  // the first two examples alone
+        const std::vector<float> inference = logits(N, BnMode::inference);
+        const bool same_in_pair = std::equal(in_pair.begin(), in_pair.end(), in_batch.begin());
+        const bool same_in_inference = inference == in_batch;
+        if (kind == bnkata::NormKind::batch) {
+            CHECK_FALSE(same_in_pair);       // the first two examples, normalised with two others' statistics
+            CHECK_FALSE(same_in_inference);  // running statistics (0, 1) are not this batch's
+        } else {
+            CHECK(same_in_pair);
+            CHECK(same_in_inference);
         }
     }
 }

@@ -123,6 +123,17 @@ TEST_CASE("bad configs are rejected with the field's name") {
         {{{"trainable", "weights"}}, "trainable"},
         {{{"trainable", "bias_before_bn"}, {"batchnorm", "none"}}, "trainable"},
         {{{"trainable", "bias_before_bn"}, {"batchnorm", "after"}}, "trainable"},
+        {{{"norm", "instance"}, {"batchnorm", "before"}}, "norm"},
+        {{{"norm", 1}, {"batchnorm", "before"}}, "norm"},
+        {{{"norm", "layer"}}, "norm"},
+        {{{"norm", "group"}, {"batchnorm", "before"}}, "norm_groups"},
+        {{{"norm", "group"}, {"batchnorm", "before"}, {"norm_groups", 0}}, "norm_groups"},
+        {{{"norm", "group"}, {"batchnorm", "before"}, {"norm_groups", 2.5}}, "norm_groups"},
+        {{{"norm", "group"}, {"batchnorm", "before"}, {"norm_groups", 3}, {"sizes", {784, 99, 100, 10}}}, "norm_groups"},
+        {{{"norm", "layer"}, {"batchnorm", "before"}, {"norm_groups", 2}}, "norm_groups"},
+        {{{"norm", "layer"}, {"batchnorm", "before"}, {"bn_grad_through_stats", false}}, "bn_grad_through_stats"},
+        {{{"norm", "group"}, {"norm_groups", 4}, {"batchnorm", "before"}, {"trainable", "bias_before_bn"}}, "trainable"},
+        {{{"test_batch_statistics", "yes"}}, "test_batch_statistics"},
         {{{"learning_rat", 0.1}}, "learning_rat"},
         {json::array(), "config"},
     };
@@ -338,4 +349,52 @@ TEST_CASE("work per step, per evaluation and per call is bounded, and the refusa
     Config config;
     REQUIRE_FALSE(parse_config({{"sizes", {784, 100, 100, 100, 100, 100, 100, 100, 100, 10}}, {"batch_size", 60}}, config));
     CHECK(250 * config.step_work() + config.evaluation_work() <= kMaxCallWork);
+}
+
+TEST_CASE("layer and group norm train without a batch to normalise over, and their test accuracy with batch statistics is "
+          "their eval-mode accuracy") {
+    for (const json& norm : {json{{"norm", "layer"}}, json{{"norm", "group"}, {"norm_groups", 4}}}) {
+        CAPTURE(norm.dump());
+        json config = blobs("before");
+        config.update(norm);
+        config["batch_size"] = 1;  // accepted: no statistic crosses examples
+        config["test_batch_statistics"] = true;
+        Lab lab;
+        REQUIRE_FALSE(configure(lab, config).contains("error"));
+        const json r = lab.step_json(300);
+        REQUIRE(r["diverged"].is_null());
+        CHECK(r["test"]["accuracy"].get<double>() > 0.9);
+        CHECK(r["test"]["batch_statistics"]["accuracy"] == r["test"]["accuracy"]);
+        // the same per-example losses, averaged over chunks of another size: equal up to the sum's rounding
+        CHECK(r["test"]["batch_statistics"]["loss"].get<double>() ==
+              doctest::Approx(r["test"]["loss"].get<double>()).epsilon(1e-12));
+        CHECK(r["test"]["batch_statistics"]["examples"] == 300);
+    }
+}
+
+TEST_CASE("batch norm's test accuracy with batch statistics uses whole batches of batch_size, and differs from eval mode") {
+    json config = blobs("before");
+    config["batch_size"] = 4;
+    config["test_examples"] = 299;  // 74 batches of 4; the last 3 examples make no batch
+    config["test_batch_statistics"] = true;
+    Lab lab;
+    REQUIRE_FALSE(configure(lab, config).contains("error"));
+    const json r = lab.step_json(20);
+    CHECK(r["test"]["examples"] == 299);
+    CHECK(r["test"]["batch_statistics"]["examples"] == 296);
+    CHECK(r["test"]["batch_statistics"]["loss"] != r["test"]["loss"]);
+    SUBCASE("without the setting there is no such measurement") {
+        config.erase("test_batch_statistics");
+        Lab plain;
+        configure(plain, config);
+        CHECK_FALSE(plain.step_json(20)["test"].contains("batch_statistics"));
+    }
+    SUBCASE("with fewer test examples than one batch there is nothing to measure: null, not 0") {
+        config["test_examples"] = 3;
+        Lab small;
+        configure(small, config);
+        const json s = small.step_json(20);
+        CHECK(s["test"]["batch_statistics"]["examples"] == 0);
+        CHECK(s["test"]["batch_statistics"]["accuracy"].is_null());
+    }
 }

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "bnkata/multiversion.hpp"  // the kernels are built for the baseline and for AVX2
@@ -63,6 +64,14 @@ std::optional<NormKind> kind_from_name(const std::string& name) {
 
 namespace {
 
+// The per-group helpers below are inlined into the kernels, so that they run in the kernel's AVX2
+// version too (multiversion.hpp), and a group of a few dozen values does not pay for a call.
+#if defined(__GNUC__)
+#define BNKATA_INLINE inline __attribute__((always_inline))
+#else
+#define BNKATA_INLINE inline
+#endif
+
 constexpr std::size_t kLanes = 16;   // independent partial sums per reduction
 constexpr std::size_t kBlock = 256;  // values summed in Real before they are added in double
 
@@ -75,13 +84,35 @@ std::vector<Real> broadcast_to_positions(const Real* per_channel, Layout L) {
     return per_position;
 }
 
-// The kLanes partial sums of a block added pairwise, in four rounds of independent additions (a tree)
-// rather than fifteen in a row: with groups of a few dozen values, a chain of dependent additions per
-// group would cost more than the group's own arithmetic.
+// kLanes partial sums side by side, held as 16-byte vectors (GCC/Clang vector extensions: SSE natively,
+// SIMD128 in WebAssembly): lane l is element l % W of vector l / W, W = 16 / sizeof(Real). Each lane is
+// plain IEEE arithmetic in Real, so every build adds the same numbers in the same order; the vectors only
+// make sure the lanes live in registers (written as an array of Real, the compiler kept them in memory
+// when a group is a few dozen values, and a group's fixed cost then outweighed its arithmetic).
 template <typename Real>
-double fold_lanes(Real* lane) {
-    for (std::size_t width = kLanes / 2; width > 0; width /= 2)
-        for (std::size_t l = 0; l < width; ++l) lane[l] += lane[l + width];
+struct Lanes {
+    typedef Real Vector __attribute__((vector_size(16)));
+    static constexpr std::size_t W = 16 / sizeof(Real), count = kLanes / W;
+    Vector v[count] = {};
+
+    // Lane l += values[l] for l < kLanes, and the same for the squares of `values`, into `squares`.
+    static Vector load(const Real* values, std::size_t j) {
+        Vector out;
+        std::memcpy(&out, values + j * W, sizeof out);
+        return out;
+    }
+};
+
+// The lanes added pairwise, half onto half (lane l += lane l + n/2 for n = kLanes, kLanes/2, …), in four
+// rounds of independent additions (a tree) rather than fifteen in a row: with groups of a few dozen
+// values, a chain of dependent additions per group would cost more than the group's own arithmetic.
+template <typename Real>
+BNKATA_INLINE double fold_lanes(Lanes<Real> lanes) {
+    for (std::size_t n = Lanes<Real>::count / 2; n > 0; n /= 2)  // whole vectors: n = count/2, …, 1
+        for (std::size_t j = 0; j < n; ++j) lanes.v[j] += lanes.v[j + n];
+    Real* lane = reinterpret_cast<Real*>(&lanes.v[0]);  // then within the last vector
+    for (std::size_t n = Lanes<Real>::W / 2; n > 0; n /= 2)
+        for (std::size_t l = 0; l < n; ++l) lane[l] += lane[l + n];
     return static_cast<double>(lane[0]);
 }
 
@@ -98,28 +129,60 @@ struct ShiftedSums {
 };
 
 template <typename Real>
-ShiftedSums shifted_sums(const Real* x, std::size_t K, Real shift) {
+BNKATA_INLINE ShiftedSums shifted_sums(const Real* x, std::size_t K, Real shift) {
+    using V = typename Lanes<Real>::Vector;
+    constexpr std::size_t count = Lanes<Real>::count;
     ShiftedSums total;
     for (std::size_t i0 = 0; i0 < K; i0 += kBlock) {
         const std::size_t i1 = std::min(K, i0 + kBlock);
-        Real lane_d[kLanes] = {}, lane_d2[kLanes] = {};
+        Lanes<Real> sum_d, sum_d2;
         std::size_t i = i0;
         for (; i + kLanes <= i1; i += kLanes)
-            for (std::size_t l = 0; l < kLanes; ++l) {
-                const Real d = x[i + l] - shift;
-                lane_d[l] += d;
-                lane_d2[l] += d * d;
+            for (std::size_t j = 0; j < count; ++j) {
+                const V d = Lanes<Real>::load(x + i, j) - shift;
+                sum_d.v[j] += d;
+                sum_d2.v[j] += d * d;
             }
-        for (std::size_t l = 0; i < i1; ++i, ++l) {  // the last few values, one per lane
-            const Real d = x[i] - shift;
-            lane_d[l] += d;
-            lane_d2[l] += d * d;
+        if (i < i1) {  // the last few values, one per lane; the other lanes add 0
+            Real d[kLanes] = {};
+            for (std::size_t l = 0; i + l < i1; ++l) d[l] = x[i + l] - shift;
+            for (std::size_t j = 0; j < count; ++j) {
+                const V dj = Lanes<Real>::load(d, j);
+                sum_d.v[j] += dj;
+                sum_d2.v[j] += dj * dj;
+            }
         }
-        total.d += fold_lanes(lane_d);
-        total.d2 += fold_lanes(lane_d2);
+        total.d += fold_lanes(sum_d);
+        total.d2 += fold_lanes(sum_d2);
     }
     return total;
 }
+
+
+// ---------------------------------------------------------------------------------------------------
+// Groups a tile at a time.
+//
+// Group q = n·G + g of the whole tensor starts at x + q·K (n·J + g·K = (n·G + g)·K), so the N·G groups
+// lie one after another. Each pass below works on a tile of consecutive groups, about kTileValues values
+// (at least one group): first every group's sums, then every group's statistics in a loop of their own,
+// then the element-wise outputs. Why not one group at a time: a group's statistics end in a chain of
+// double divisions and a square root (dozens of cycles of latency), and small groups — 32 values in a
+// dense batch with G = 32 — would wait on that chain once per group. In a loop of their own, the tile's
+// chains are independent and overlap. A tile of floats (8 KB) stays in L1 cache between its passes.
+// Tiling changes only the order in which groups are visited, never the arithmetic of one group.
+constexpr std::size_t kTileValues = 2048;
+
+std::size_t groups_per_tile(std::size_t K) { return std::max<std::size_t>(1, kTileValues / K); }
+
+// γ or β for every position of a row: the caller's (C) array itself when HW = 1, else a spread copy.
+template <typename Real>
+struct PerPosition {
+    std::vector<Real> spread;
+    const Real* at;
+    PerPosition(const Real* per_channel, Layout L)
+        : spread(L.HW == 1 ? std::vector<Real>() : broadcast_to_positions(per_channel, L)),
+          at(L.HW == 1 ? per_channel : spread.data()) {}
+};
 
 }  // namespace
 
@@ -129,34 +192,36 @@ template <typename Real>
 BNKATA_MULTIVERSION void group_norm_forward(Real* y, Real* mean, Real* var, Real* rstd, const Real* x,
                                             const Real* gamma, const Real* beta, Layout L, std::size_t G,
                                             double eps) {
-    const std::size_t J = L.C * L.HW;
-    const std::size_t K = J / G;
-    const std::vector<Real> gamma_at = broadcast_to_positions(gamma, L);
-    const std::vector<Real> beta_at = broadcast_to_positions(beta, L);
-    for (std::size_t n = 0; n < L.N; ++n)
-        for (std::size_t g = 0; g < G; ++g) {
-            const Real* xg = x + n * J + g * K;
-            Real* yg = y + n * J + g * K;
-            const ShiftedSums s = shifted_sums(xg, K, xg[0]);
-            const double mean_d = s.d / static_cast<double>(K);
-            const double mean_g = static_cast<double>(xg[0]) + mean_d;
-            // Biased (÷ K): this is what normalises. Rounding may leave a tiny negative where the answer is 0;
-            // a spread whose squares overflow gives NaN, which must stay NaN (std::max(0.0, NaN) is 0).
-            const double m2_g = s.d2 - s.d * mean_d;
-            const double var_g = (m2_g < 0 ? 0.0 : m2_g) / static_cast<double>(K);
-            const double rstd_g = 1.0 / std::sqrt(var_g + eps);
-            // Cache mean and rstd for backward.
-            mean[n * G + g] = static_cast<Real>(mean_g);
-            if (var) var[n * G + g] = static_cast<Real>(var_g);
-            rstd[n * G + g] = static_cast<Real>(rstd_g);
+    const std::size_t K = L.C * L.HW / G;
+    const std::size_t groups = L.N * G, tile = groups_per_tile(K);
+    const PerPosition<Real> gamma_at(gamma, L), beta_at(beta, L);
+    std::vector<ShiftedSums> sums(std::min(tile, groups));
+    for (std::size_t first = 0; first < groups; first += tile) {
+        const std::size_t last = std::min(groups, first + tile);
+        for (std::size_t q = first; q < last; ++q) sums[q - first] = shifted_sums(x + q * K, K, x[q * K]);
 
-            // y = γ·(x − μ)·rstd + β, element-wise in Real; γ and β are the channel's, so they change
-            // every HW positions inside a group, hence per position.
-            const Real mu = static_cast<Real>(mean_g), r = static_cast<Real>(rstd_g);
-            const Real* gamma_g = gamma_at.data() + g * K;
-            const Real* beta_g = beta_at.data() + g * K;
+        // Statistics. Biased variance (÷ K): this is what normalises. Rounding may leave a tiny negative
+        // where the answer is 0; a spread whose squares overflow gives NaN, which must stay NaN
+        // (std::max(0.0, NaN) is 0). Mean and rstd are cached for backward.
+        for (std::size_t q = first; q < last; ++q) {
+            const ShiftedSums& s = sums[q - first];
+            const double mean_d = s.d / static_cast<double>(K);
+            const double m2 = s.d2 - s.d * mean_d;
+            const double var_g = (m2 < 0 ? 0.0 : m2) / static_cast<double>(K);
+            mean[q] = static_cast<Real>(static_cast<double>(x[q * K]) + mean_d);
+            if (var) var[q] = static_cast<Real>(var_g);
+            rstd[q] = static_cast<Real>(1.0 / std::sqrt(var_g + eps));
+        }
+
+        // y = γ·(x − μ)·rstd + β, element-wise in Real; γ and β are the channel's, so they change every
+        // HW positions inside a group, hence per position.
+        for (std::size_t q = first; q < last; ++q) {
+            const Real *xg = x + q * K, *gamma_g = gamma_at.at + q % G * K, *beta_g = beta_at.at + q % G * K;
+            Real* yg = y + q * K;
+            const Real mu = mean[q], r = rstd[q];
             for (std::size_t i = 0; i < K; ++i) yg[i] = (xg[i] - mu) * r * gamma_g[i] + beta_g[i];
         }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -174,59 +239,78 @@ BNKATA_MULTIVERSION void group_norm_forward(Real* y, Real* mean, Real* var, Real
 // Batch norm's formula (batchnorm.cpp) with the group in place of the channel: the upstream gradient,
 // minus its mean (the path through μ), minus its projection on x̂ (the path through σ²). Hence Σ dx = 0
 // and Σ dx·x̂ = 0 over every group.
-// Per group, pass 1 gathers Σ dx̂ and Σ dx̂·(x − μ), and adds dy and dy·x̂ into per-position sums for dβ
-// and dγ (folded per channel at the end); pass 2 writes dx. x̂ is recomputed from x, mean and rstd.
+// Per tile of groups, pass 1 gathers each group's Σ dx̂ and Σ dx̂·(x − μ), and adds dy and dy·x̂ into
+// per-position sums for dβ and dγ (folded per channel at the end); then each group's two coefficients;
+// pass 2 writes dx. x̂ is recomputed from x, mean and rstd.
 template <typename Real>
 BNKATA_MULTIVERSION void group_norm_backward(Real* dx, Real* dgamma, Real* dbeta, const Real* dy, const Real* x,
                                              const Real* mean, const Real* rstd, const Real* gamma, Layout L,
                                              std::size_t G) {
     const std::size_t J = L.C * L.HW;
     const std::size_t K = J / G;
-    const std::vector<Real> gamma_at = broadcast_to_positions(gamma, L);
+    const std::size_t groups = L.N * G, tile = groups_per_tile(K);
+    const PerPosition<Real> gamma_at(gamma, L);
     std::vector<double> sum_dy(J, 0.0), sum_dy_xhat(J, 0.0);  // per position, over the examples
-    for (std::size_t n = 0; n < L.N; ++n)
-        for (std::size_t g = 0; g < G; ++g) {
-            const std::size_t start = n * J + g * K;
-            const Real *xg = x + start, *dyg = dy + start, *gamma_g = gamma_at.data() + g * K;
-            double* sum_dy_g = sum_dy.data() + g * K;
-            double* sum_dy_xhat_g = sum_dy_xhat.data() + g * K;
-            const Real mu = mean[n * G + g], r = rstd[n * G + g];
-
-            // Pass 1: Σ dx̂ and Σ dx̂·(x − μ) over the group, in lanes; dy and dy·x̂ into the per-position sums.
-            double sum_dxhat = 0, sum_dxhat_xmu = 0;
+    std::vector<double> sum_dxhat(std::min(tile, groups)), sum_dxhat_xmu(std::min(tile, groups));
+    std::vector<Real> mean_dxhat(std::min(tile, groups)), k_xmu(std::min(tile, groups));
+    for (std::size_t first = 0; first < groups; first += tile) {
+        const std::size_t last = std::min(groups, first + tile);
+        // Pass 1: Σ dx̂ and Σ dx̂·(x − μ) over each group, in lanes; dy and dy·x̂ into the per-position sums.
+        for (std::size_t q = first; q < last; ++q) {
+            const Real *xg = x + q * K, *dyg = dy + q * K, *gamma_g = gamma_at.at + q % G * K;
+            double* sum_dy_g = sum_dy.data() + q % G * K;
+            double* sum_dy_xhat_g = sum_dy_xhat.data() + q % G * K;
+            const Real mu = mean[q], r = rstd[q];
+            double a = 0, b = 0;
             for (std::size_t i0 = 0; i0 < K; i0 += kBlock) {
                 const std::size_t i1 = std::min(K, i0 + kBlock);
-                Real lane_a[kLanes] = {}, lane_b[kLanes] = {};
+                Lanes<Real> lane_a, lane_b;
                 std::size_t i = i0;
                 for (; i + kLanes <= i1; i += kLanes)
-                    for (std::size_t l = 0; l < kLanes; ++l) {
-                        const Real xmu = xg[i + l] - mu;
-                        const Real dxhat = gamma_g[i + l] * dyg[i + l];
-                        lane_a[l] += dxhat;
-                        lane_b[l] += dxhat * xmu;
-                        sum_dy_g[i + l] += dyg[i + l];
-                        sum_dy_xhat_g[i + l] += dyg[i + l] * xmu * r;
+                    for (std::size_t j = 0; j < Lanes<Real>::count; ++j) {
+                        const auto xmu = Lanes<Real>::load(xg + i, j) - mu;
+                        const auto dxhat = Lanes<Real>::load(gamma_g + i, j) * Lanes<Real>::load(dyg + i, j);
+                        lane_a.v[j] += dxhat;
+                        lane_b.v[j] += dxhat * xmu;
                     }
-                for (std::size_t l = 0; i < i1; ++i, ++l) {
-                    const Real xmu = xg[i] - mu;
-                    const Real dxhat = gamma_g[i] * dyg[i];
-                    lane_a[l] += dxhat;
-                    lane_b[l] += dxhat * xmu;
-                    sum_dy_g[i] += dyg[i];
-                    sum_dy_xhat_g[i] += dyg[i] * xmu * r;
+                if (i < i1) {  // the last few values, one per lane; the other lanes add 0
+                    Real xmu[kLanes] = {}, dxhat[kLanes] = {};
+                    for (std::size_t l = 0; i + l < i1; ++l) {
+                        xmu[l] = xg[i + l] - mu;
+                        dxhat[l] = gamma_g[i + l] * dyg[i + l];
+                    }
+                    for (std::size_t j = 0; j < Lanes<Real>::count; ++j) {
+                        const auto dxhat_j = Lanes<Real>::load(dxhat, j);
+                        lane_a.v[j] += dxhat_j;
+                        lane_b.v[j] += dxhat_j * Lanes<Real>::load(xmu, j);
+                    }
                 }
-                sum_dxhat += fold_lanes(lane_a);
-                sum_dxhat_xmu += fold_lanes(lane_b);
+                a += fold_lanes(lane_a);
+                b += fold_lanes(lane_b);
             }
-
-            // Pass 2: dx = r·(dx̂ − mean(dx̂)) − (x − μ)·r³·mean(dx̂·(x − μ)), element-wise in Real.
-            const double rd = static_cast<double>(r);
-            const Real mean_dxhat = static_cast<Real>(sum_dxhat / static_cast<double>(K));
-            const Real k_xmu = static_cast<Real>(rd * rd * rd * sum_dxhat_xmu / static_cast<double>(K));
-            Real* dxg = dx + start;
-            for (std::size_t i = 0; i < K; ++i)
-                dxg[i] = (gamma_g[i] * dyg[i] - mean_dxhat) * r - (xg[i] - mu) * k_xmu;
+            for (std::size_t i = 0; i < K; ++i) {
+                sum_dy_g[i] += dyg[i];
+                sum_dy_xhat_g[i] += dyg[i] * (xg[i] - mu) * r;
+            }
+            sum_dxhat[q - first] = a;
+            sum_dxhat_xmu[q - first] = b;
         }
+
+        // Per group: dx = r·(dx̂ − mean(dx̂)) − (x − μ)·r³·mean(dx̂·(x − μ)).
+        for (std::size_t q = first; q < last; ++q) {
+            const double rd = static_cast<double>(rstd[q]);
+            mean_dxhat[q - first] = static_cast<Real>(sum_dxhat[q - first] / static_cast<double>(K));
+            k_xmu[q - first] = static_cast<Real>(rd * rd * rd * sum_dxhat_xmu[q - first] / static_cast<double>(K));
+        }
+
+        // Pass 2: dx, element-wise in Real.
+        for (std::size_t q = first; q < last; ++q) {
+            const Real *xg = x + q * K, *dyg = dy + q * K, *gamma_g = gamma_at.at + q % G * K;
+            const Real mu = mean[q], r = rstd[q], m = mean_dxhat[q - first], k = k_xmu[q - first];
+            Real* dxg = dx + q * K;
+            for (std::size_t i = 0; i < K; ++i) dxg[i] = (gamma_g[i] * dyg[i] - m) * r - (xg[i] - mu) * k;
+        }
+    }
 
     // dβ and dγ per channel: the HW positions of each channel folded.
     for (std::size_t c = 0; c < L.C; ++c) {

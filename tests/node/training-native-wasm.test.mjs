@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureCache, inflateAsset } from '../../scripts/build-mnist.mjs';
+import { experiments, withDefaults } from '../../web/js/lab/experiments.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = process.env.BNKATA_CLI || path.join(root, 'build', 'native', 'bnkata');
@@ -79,6 +80,7 @@ function assertSameRun(a, b, label) {
   assert.equal(b.test.accuracy, a.test.accuracy, `${label}: test accuracy`);
   assert.equal(b.test.loss, a.test.loss, `${label}: test loss`);
   assert.deepEqual(b.monitor, a.monitor, `${label}: watched unit's percentiles`);
+  assert.deepEqual(b.test.batch_statistics, a.test.batch_statistics, `${label}: test accuracy with batch statistics`);
 }
 
 
@@ -121,4 +123,23 @@ test('Ioffe §2 (no gradient through the batch statistics) also matches natively
     trainable: 'bias_before_bn', learning_rate: 0.5, batch_size: 60, data: { kind: 'blobs', train: 60, test: 60 },
   };
   assertSameRun(native(onlyBias, 300), await inWasm(onlyBias, 300), 'blobs, only the bias before BN trains');
+});
+
+test('layer and group norm layers, before and after the nonlinearity, give the same losses natively and in WASM', async () => {
+  for (const norm of [{ norm: 'layer' }, { norm: 'group', norm_groups: 4 }])
+    for (const batchnorm of ['before', 'after']) {
+      const config = {
+        seed: 5, sizes: [2, 32, 32, 3], activation: 'relu', batchnorm, ...norm, init_scale: 1.4, init_mode: 'fan_in',
+        learning_rate: 0.1, batch_size: 8, test_batch_statistics: true, data: { kind: 'spiral', train: 600, test: 300, noise: 0.1 },
+      };
+      assertSameRun(native(config, 300), await inWasm(config, 300), `spiral, ${norm.norm} norm ${batchnorm}`);
+    }
+});
+
+test('the lab\'s small-batch lanes at batch 2 (BN, GroupNorm, LayerNorm) on MNIST match natively and in WASM', async () => {
+  const experiment = experiments['small-batch'];
+  for (const lane of experiment.lanes(withDefaults(experiment)).filter((l) => l.x === 2)) {
+    const config = { ...lane.config, test_examples: 500 };
+    assertSameRun(native(config, 200, { mnist: true }), await inWasm(config, 200, { mnist: true }), lane.label);
+  }
 });

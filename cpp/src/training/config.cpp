@@ -67,6 +67,30 @@ std::optional<ConfigError> reject_unknown(const json& obj, const std::set<std::s
     return std::nullopt;
 }
 
+// "norm" and "norm_groups": which normalization sits where "batchnorm" says (read after sizes and
+// batchnorm, which they depend on).
+std::optional<ConfigError> read_norm(const json& obj, NetworkShape& shape) {
+    std::string kind = "batch";
+    if (auto e = read_choice(obj, "norm", "", {"batch", "layer", "group"}, kind)) return e;
+    shape.norm.kind = *kind_from_name(kind);
+    if (shape.norm.kind != NormKind::batch && shape.batchnorm == BnPlacement::none)
+        return ConfigError{"norm", "\"" + kind + "\" needs batchnorm \"before\" or \"after\" (where the layer goes)"};
+    const bool has_groups = obj.contains("norm_groups");
+    if (shape.norm.kind != NormKind::group) {
+        if (has_groups) return ConfigError{"norm_groups", "is only for norm \"group\""};
+        return std::nullopt;
+    }
+    if (!has_groups)
+        return ConfigError{"norm_groups", "is required with norm \"group\": the number of groups, dividing every hidden layer's size"};
+    if (auto e = read_count(obj, "norm_groups", "", shape.norm.groups, 1, 4096)) return e;
+    for (std::size_t l = 1; l + 1 < shape.sizes.size(); ++l)
+        if (shape.sizes[l] % shape.norm.groups != 0)
+            return ConfigError{"norm_groups", "must divide every hidden layer's size; " + std::to_string(shape.norm.groups) +
+                                                  " does not divide sizes[" + std::to_string(l) + "] = " +
+                                                  std::to_string(shape.sizes[l])};
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<double> Config::weight_std() const {
@@ -95,9 +119,9 @@ double Config::evaluation_work() const { return static_cast<double>(test_example
 std::optional<ConfigError> parse_config(const json& request, Config& out) {
     if (!request.is_object()) return error("config", "a JSON object", &request);
     static const std::set<std::string> known = {
-        "seed", "sizes", "activation", "batchnorm", "bn_eps", "bn_momentum", "bn_grad_through_stats",
+        "seed", "sizes", "activation", "batchnorm", "norm", "norm_groups", "bn_eps", "bn_momentum", "bn_grad_through_stats",
         "init_scale", "init_mode", "learning_rate", "momentum", "trainable", "batch_size", "test_examples",
-        "monitor_layer", "monitor_unit", "data"};
+        "monitor_layer", "monitor_unit", "test_batch_statistics", "data"};
     if (auto e = reject_unknown(request, known, "")) return e;
     Config c;
 
@@ -143,11 +167,15 @@ std::optional<ConfigError> parse_config(const json& request, Config& out) {
     s = "none";
     if (auto e = read_choice(request, "batchnorm", "", {"none", "before", "after"}, s)) return e;
     c.shape.batchnorm = s == "before" ? BnPlacement::before : s == "after" ? BnPlacement::after : BnPlacement::none;
+    if (auto e = read_norm(request, c.shape)) return e;
     if (auto e = read_number(request, "bn_eps", "", c.shape.bn_eps, 0, 1, true, "a number > 0 and ≤ 1")) return e;
     if (auto e = read_number(request, "bn_momentum", "", c.shape.bn_momentum, 0, 1, true, "a number > 0 and ≤ 1")) return e;
     if (auto it = request.find("bn_grad_through_stats"); it != request.end()) {
         if (!it->is_boolean()) return error("bn_grad_through_stats", "true or false", &*it);
         c.shape.bn_grad_through_stats = it->get<bool>();
+        if (!c.shape.bn_grad_through_stats && c.shape.norm.kind != NormKind::batch)
+            return ConfigError{"bn_grad_through_stats", "false needs norm \"batch\" (the Ioffe §2 experiment is about "
+                                                        "batch statistics)"};
     }
 
     if (auto e = read_number(request, "init_scale", "", c.init_scale, 0, 100, true, "a number > 0 and ≤ 100")) return e;
@@ -160,15 +188,19 @@ std::optional<ConfigError> parse_config(const json& request, Config& out) {
     if (auto e = read_choice(request, "trainable", "", {"all", "bias_before_bn"}, s)) return e;
     c.trainable = s == "bias_before_bn" ? Trainable::bias_before_bn : Trainable::all;
     if (c.trainable == Trainable::bias_before_bn) {
-        if (c.shape.batchnorm != BnPlacement::before || c.shape.sizes.size() < 3)
+        if (c.shape.batchnorm != BnPlacement::before || c.shape.norm.kind != NormKind::batch || c.shape.sizes.size() < 3)
             return ConfigError{"trainable", "\"bias_before_bn\" needs hidden layers with batchnorm \"before\" (the biases it "
                                             "trains sit right before a BN)"};
         c.shape.bias_before_bn = true;  // keep the bias that BN makes redundant: it is the one that trains
     }
     if (auto e = read_count(request, "batch_size", "", c.batch_size, 1, 4096)) return e;
-    if (c.shape.batchnorm != BnPlacement::none && c.batch_size < 2)
+    if (c.shape.batchnorm != BnPlacement::none && c.shape.norm.kind == NormKind::batch && c.batch_size < 2)
         return ConfigError{"batch_size", "must be at least 2 with batchnorm: a batch of one has no variance to normalise by"};
     if (auto e = read_count(request, "test_examples", "", c.test_examples, 1, 100000)) return e;
+    if (auto it = request.find("test_batch_statistics"); it != request.end()) {
+        if (!it->is_boolean()) return error("test_batch_statistics", "true or false", &*it);
+        c.test_batch_statistics = it->get<bool>();
+    }
     std::size_t units = 0;
     for (std::size_t size : c.shape.sizes) units += size;
     if (c.batch_size * units > 8000000)

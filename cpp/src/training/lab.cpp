@@ -30,6 +30,10 @@ json step_report_json(const StepReport& r, const Config& config) {
     out["loss"] = r.batch_losses.empty() ? json(nullptr) : number(sum / static_cast<double>(r.batch_losses.size()));
     if (r.has_test) {
         out["test"] = {{"accuracy", number(r.test.accuracy)}, {"loss", number(r.test.loss)}, {"examples", r.test.examples}};
+        if (config.test_batch_statistics)
+            out["test"]["batch_statistics"] = {{"accuracy", number(r.test_batch_statistics.accuracy)},
+                                               {"loss", number(r.test_batch_statistics.loss)},
+                                               {"examples", r.test_batch_statistics.examples}};
         if (config.monitor_layer >= 0)
             out["monitor"] = {{"layer", config.monitor_layer}, {"unit", config.monitor_unit},
                               {"p15", number(r.test.p15)}, {"p50", number(r.test.p50)}, {"p85", number(r.test.p85)}};

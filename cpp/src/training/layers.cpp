@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "bnkata/batchnorm.hpp"
+#include "bnkata/normalize.hpp"
 #include "bnkata/training/portable_math.hpp"
 
 #if defined(__wasm_simd128__)
@@ -173,7 +174,35 @@ void bn_backward(Real* dx, Real* dgamma, Real* dbeta, const Real* dy, const Real
         for (std::size_t o = 0; o < O; ++o) dx[n * O + o] = dy[n * O + o] * (gamma[o] * cache.rstd[o]);
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Layer and group norm on (N,O): the core's group-norm kernels, with HW = 1.
+template <typename Real>
+void GroupNormCache<Real>::resize(std::size_t N, std::size_t G) {
+    mean.assign(N * G, Real(0));
+    rstd.assign(N * G, Real(0));
+}
+
+template <typename Real>
+void group_norm_layer_forward(Real* y, GroupNormCache<Real>& cache, const Real* x, const Real* gamma,
+                              const Real* beta, std::size_t N, std::size_t O, std::size_t G, double eps) {
+    group_norm_forward(y, cache.mean.data(), static_cast<Real*>(nullptr), cache.rstd.data(), x, gamma, beta,
+                       Layout{N, O, 1}, G, eps);
+}
+
+template <typename Real>
+void group_norm_layer_backward(Real* dx, Real* dgamma, Real* dbeta, const Real* dy, const Real* x,
+                               const GroupNormCache<Real>& cache, const Real* gamma, std::size_t N, std::size_t O,
+                               std::size_t G) {
+    group_norm_backward(dx, dgamma, dbeta, dy, x, cache.mean.data(), cache.rstd.data(), gamma, Layout{N, O, 1}, G);
+}
+
 #define BNKATA_INSTANTIATE(Real)                                                                           \
+    template struct GroupNormCache<Real>;                                                                  \
+    template void group_norm_layer_forward<Real>(Real*, GroupNormCache<Real>&, const Real*, const Real*,   \
+                                                 const Real*, std::size_t, std::size_t, std::size_t, double); \
+    template void group_norm_layer_backward<Real>(Real*, Real*, Real*, const Real*, const Real*,          \
+                                                  const GroupNormCache<Real>&, const Real*, std::size_t,   \
+                                                  std::size_t, std::size_t);                               \
     template void activation_forward<Real>(Real*, const Real*, std::size_t, Activation);                  \
     template void activation_backward<Real>(Real*, const Real*, const Real*, std::size_t, Activation);    \
     template struct BnCache<Real>;                                                                         \

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "bnkata/training/loss.hpp"
 
@@ -75,6 +76,28 @@ Evaluation evaluate(Network<Real>& net, Workspace<Real>& ws, const Real* x, cons
 }
 
 template <typename Real>
+Evaluation evaluate_with_batch_statistics(Network<Real>& net, Workspace<Real>& ws, const Real* x,
+                                         const int32_t* labels, std::size_t count) {
+    Evaluation e;
+    const std::size_t N = ws.N, I = net.shape().sizes.front(), M = net.classes();
+    e.examples = count / N * N;
+    if (e.examples == 0) {  // fewer examples than one batch: nothing measured (JSON null)
+        e.accuracy = e.loss = std::numeric_limits<double>::quiet_NaN();
+        return e;
+    }
+    std::size_t correct = 0;
+    double loss_sum = 0;
+    for (std::size_t start = 0; start < e.examples; start += N) {
+        const Real* logits = net.forward(ws, x + start * I, BnMode::train_frozen);
+        loss_sum += softmax_cross_entropy(static_cast<Real*>(nullptr), &correct, logits, labels + start, N, M) *
+                    static_cast<double>(N);
+    }
+    e.accuracy = static_cast<double>(correct) / static_cast<double>(e.examples);
+    e.loss = loss_sum / static_cast<double>(e.examples);
+    return e;
+}
+
+template <typename Real>
 std::vector<LayerStatistics> layer_statistics(const Network<Real>& net, const Workspace<Real>& ws,
                                               const std::vector<Real>& dlogits) {
     std::vector<LayerStatistics> stats(net.layers().size());
@@ -104,6 +127,8 @@ std::vector<LayerStatistics> layer_statistics(const Network<Real>& net, const Wo
     template double norm2<Real>(const Real*, std::size_t);                                                  \
     template Evaluation evaluate<Real>(Network<Real>&, Workspace<Real>&, const Real*, const int32_t*,       \
                                        std::size_t, int, std::size_t, std::vector<float>&);                  \
+    template Evaluation evaluate_with_batch_statistics<Real>(Network<Real>&, Workspace<Real>&, const Real*,  \
+                                                             const int32_t*, std::size_t);                   \
     template std::vector<LayerStatistics> layer_statistics<Real>(const Network<Real>&, const Workspace<Real>&, \
                                                                  const std::vector<Real>&);
 BNKATA_INSTANTIATE(float)

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "bnkata/batchnorm.hpp"
+#include "bnkata/normalize.hpp"
 #include "bnkata/training/init.hpp"
 #include "bnkata/training/loss.hpp"
 #include "bnkata/training/matmul.hpp"
@@ -25,8 +26,10 @@ Network<Real>::Network(const NetworkShape& shape, const std::vector<double>& wei
         layer.has_bn = layer.hidden && shape.batchnorm != BnPlacement::none;
         // A bias right before BN is redundant (BN subtracts the batch mean, bias included), so it is
         // dropped — except in the Ioffe §2 experiment, which is about what happens to that bias.
-        layer.has_bias = !(layer.has_bn && shape.batchnorm == BnPlacement::before) || !shape.bn_grad_through_stats ||
-                         shape.bias_before_bn;
+        // Layer and group norm subtract one mean per example and group, which a per-unit bias does not
+        // cancel: before them the bias stays.
+        const bool bias_cancelled = layer.has_bn && shape.batchnorm == BnPlacement::before && shape.norm.kind == NormKind::batch;
+        layer.has_bias = !bias_cancelled || !shape.bn_grad_through_stats || shape.bias_before_bn;
         layer.W.name = "W" + id;
         layer.W.value.resize(layer.in * layer.out);
         init_gaussian(layer.W.value.data(), layer.W.value.size(), weight_std[l], rng);
@@ -39,8 +42,10 @@ Network<Real>::Network(const NetworkShape& shape, const std::vector<double>& wei
             layer.gamma.value.assign(layer.out, Real(1));
             layer.beta.name = "beta" + id;
             layer.beta.value.assign(layer.out, Real(0));
-            layer.running_mean.assign(layer.out, 0.0);
-            layer.running_var.assign(layer.out, 1.0);
+            if (shape.norm.kind == NormKind::batch) {  // only batch norm keeps running statistics
+                layer.running_mean.assign(layer.out, 0.0);
+                layer.running_var.assign(layer.out, 1.0);
+            }
         }
         for (Parameter<Real>* p : {&layer.W, &layer.b, &layer.gamma, &layer.beta}) {
             p->grad.assign(p->value.size(), Real(0));
@@ -68,7 +73,8 @@ Workspace<Real> Network<Real>::make_workspace(std::size_t N) const {
         w.da.resize(size);
         w.dtmp.resize(size);
         w.dz.resize(size);
-        if (layer.has_bn) w.bn.resize(layer.out);
+        if (layer.has_bn && shape_.norm.kind == NormKind::batch) w.bn.resize(layer.out);
+        if (layer.has_bn && shape_.norm.kind != NormKind::batch) w.gn.resize(N, groups(layer.out));
     }
     return ws;
 }
@@ -80,6 +86,12 @@ Zeros Network<Real>::input_zeros(std::size_t l) const {
     if (l == 0) return Zeros::skip;
     const bool relu_output = shape_.activation == Activation::relu && shape_.batchnorm != BnPlacement::after;
     return relu_output ? Zeros::skip : Zeros::none_expected;
+}
+
+// G of a layer or group norm over O units (the config checks that norm.groups divides every hidden size).
+template <typename Real>
+std::size_t Network<Real>::groups(std::size_t O) const {
+    return shape_.norm.groups_in(Layout{1, O, 1});
 }
 
 template <typename Real>
@@ -96,6 +108,11 @@ const Real* Network<Real>::forward(Workspace<Real>& ws, const Real* x, BnMode mo
         if (!layer.hidden) break;  // logits
         // BN on `bn_in` into `bn_out` — before the nonlinearity (z → u) or after it (h → a).
         auto batchnorm = [&](Real* bn_out, const Real* bn_in) {
+            if (shape_.norm.kind != NormKind::batch) {  // per example: the same in every mode
+                group_norm_layer_forward(bn_out, w.gn, bn_in, layer.gamma.value.data(), layer.beta.value.data(), N, O,
+                                         groups(O), shape_.bn_eps);
+                return;
+            }
             if (mode == BnMode::inference) {
                 bn_forward_eval(bn_out, bn_in, layer.gamma.value.data(), layer.beta.value.data(),
                                 layer.running_mean.data(), layer.running_var.data(), N, O, shape_.bn_eps,
@@ -129,16 +146,22 @@ void Network<Real>::backward(Workspace<Real>& ws, const Real* dlogits) {
             const bool through = shape_.bn_grad_through_stats;
             // ∂L/∂h: through BN-after first, if there is one.
             const Real* dh = w.da.data();
+            auto batchnorm_backward = [&](Real* dx, const Real* dy, const Real* x) {
+                if (shape_.norm.kind == NormKind::batch)
+                    bn_backward(dx, layer.gamma.grad.data(), layer.beta.grad.data(), dy, x, w.bn,
+                                layer.gamma.value.data(), N, O, through);
+                else
+                    group_norm_layer_backward(dx, layer.gamma.grad.data(), layer.beta.grad.data(), dy, x, w.gn,
+                                              layer.gamma.value.data(), N, O, groups(O));
+            };
             if (layer.has_bn && shape_.batchnorm == BnPlacement::after) {
-                bn_backward(w.dtmp.data(), layer.gamma.grad.data(), layer.beta.grad.data(), w.da.data(),
-                            w.h.data(), w.bn, layer.gamma.value.data(), N, O, through);
+                batchnorm_backward(w.dtmp.data(), w.da.data(), w.h.data());
                 dh = w.dtmp.data();
             }
             // ∂L/∂u through the nonlinearity, then ∂L/∂z through BN-before, if there is one.
             if (layer.has_bn && shape_.batchnorm == BnPlacement::before) {
                 activation_backward(w.dtmp.data(), dh, w.h.data(), N * O, shape_.activation);
-                bn_backward(w.dz.data(), layer.gamma.grad.data(), layer.beta.grad.data(), w.dtmp.data(),
-                            w.z.data(), w.bn, layer.gamma.value.data(), N, O, through);
+                batchnorm_backward(w.dz.data(), w.dtmp.data(), w.z.data());
             } else {
                 activation_backward(w.dz.data(), dh, w.h.data(), N * O, shape_.activation);
             }

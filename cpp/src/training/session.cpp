@@ -17,6 +17,7 @@ Session::Session(const Config& config)
       net_(config.shape, config.weight_std(), config.seed),
       train_ws_(net_.make_workspace(config.batch_size)),
       eval_ws_(net_.make_workspace(kEvalChunk)),
+      batch_eval_ws_(config.test_batch_statistics ? net_.make_workspace(config.batch_size) : Workspace<float>{}),
       batch_rng_(config.seed, Stream::batch_order) {
     const std::size_t I = config.shape.sizes.front();
     batch_x_.resize(config.batch_size * I);
@@ -149,6 +150,9 @@ std::optional<ConfigError> Session::step(std::size_t k, StepReport& report) {
         report.test = evaluate(net_, eval_ws_, test_->x.data(), test_->labels.data(),
                                std::min(config_.test_examples, test_->count), config_.monitor_layer,
                                config_.monitor_unit, monitor_values_);
+        if (config_.test_batch_statistics)
+            report.test_batch_statistics = evaluate_with_batch_statistics(
+                net_, batch_eval_ws_, test_->x.data(), test_->labels.data(), std::min(config_.test_examples, test_->count));
     }
     return std::nullopt;
 }

@@ -21,6 +21,7 @@
 
 import { readInstructorSettings } from '../exercises/instructor.js';
 import { formatNumber } from '../ui/format.js';
+import { smallBatchExperiment } from './small-batch.js';
 
 // The lab's default seed: an instructor's ?seed= (exercises/instructor.js) seeds the lab too, so a class
 // that opens one link sees the same runs; the lab's seeds are 32-bit, so a larger link seed is taken
@@ -529,7 +530,8 @@ const depth = {
 };
 
 // Ids are the names in the URL hash and in the run summaries handed to step 3's questions.
-export const experiments = { fig1, landscape, 'lr-sweep': lrSweep, 'init-sweep': initSweep, 'batch-size': batchSize, 'bias-blowup': biasBlowup, depth };
+const smallBatch = smallBatchExperiment({ seed, sizes: mnistFig1, appendRow, pct });
+export const experiments = { fig1, landscape, 'lr-sweep': lrSweep, 'init-sweep': initSweep, 'batch-size': batchSize, 'small-batch': smallBatch, 'bias-blowup': biasBlowup, depth };
 export const defaultExperiment = 'fig1';
 
 /** The full set of values (defaults filled in) for an experiment. */

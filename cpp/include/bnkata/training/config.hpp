@@ -49,6 +49,7 @@ struct Config {
     Trainable trainable = Trainable::all;
     std::size_t batch_size = 60;
     std::size_t test_examples = 1000;
+    bool test_batch_statistics = false;   // also measure test accuracy with batch statistics (see docs/training.md)
     int monitor_layer = -1;               // resolved: index of a hidden layer, or −1 when there is none
     std::size_t monitor_unit = 0;
     DataSpec data;

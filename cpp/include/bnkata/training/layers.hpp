@@ -10,12 +10,17 @@
 //                                                     (it is kept only for the Ioffe §2 experiment)
 //   after:  z = x·W + b,  u = z,      h = f(u), a = BN(h)
 // u, the nonlinearity's input, is what the lab's percentile plot watches.
+// "BN" here is the layer's normalization: batch norm, or, per example, layer norm or group norm (the
+// core's normalize family, normalize.hpp). Only batch norm makes the bias before it redundant (it
+// subtracts each unit's batch mean); layer and group norm subtract one mean per example and group, which
+// a per-unit bias does not cancel, so before them the bias stays.
 #pragma once
 
 #include <cstddef>
 #include <vector>
 
 #include "bnkata/batchnorm.hpp"
+#include "bnkata/normalize.hpp"
 
 namespace bnkata::training {
 
@@ -62,5 +67,31 @@ void bn_forward_eval(Real* y, const Real* x, const Real* gamma, const Real* beta
 template <typename Real>
 void bn_backward(Real* dx, Real* dgamma, Real* dbeta, const Real* dy, const Real* x, BnCache<Real>& cache,
                  const Real* gamma, std::size_t N, std::size_t O, bool through_stats);
+
+// ---------------------------------------------------------------------------------------------------
+// Layer norm and group norm on a dense (N,O) batch: the core's group-norm kernels with Layout{N, O, 1}
+// (normalize.hpp). Each example's O units fall into G groups of O/G consecutive units (G = 1: layer norm);
+// each group is normalised by its own mean and biased variance, then y = γ_o·x̂ + β_o with γ and β per
+// unit. No statistic crosses examples, so training and inference compute the same thing and there are no
+// running statistics.
+
+// What the forward pass keeps for backward, per example and group (N·G).
+template <typename Real>
+struct GroupNormCache {
+    std::vector<Real> mean, rstd;
+    void resize(std::size_t N, std::size_t G);
+};
+
+// Writes y (N,O) and the cache. Requires G to divide O. Mutates y and cache.
+template <typename Real>
+void group_norm_layer_forward(Real* y, GroupNormCache<Real>& cache, const Real* x, const Real* gamma,
+                              const Real* beta, std::size_t N, std::size_t O, std::size_t G, double eps);
+
+// Backward of group_norm_layer_forward: dx = r·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)) per group, dγ, dβ per unit
+// (the derivation is in normalize.cpp). Mutates dx, dgamma and dbeta.
+template <typename Real>
+void group_norm_layer_backward(Real* dx, Real* dgamma, Real* dbeta, const Real* dy, const Real* x,
+                               const GroupNormCache<Real>& cache, const Real* gamma, std::size_t N, std::size_t O,
+                               std::size_t G);
 
 }  // namespace bnkata::training

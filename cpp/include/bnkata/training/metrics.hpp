@@ -40,6 +40,14 @@ Evaluation evaluate(Network<Real>& net, Workspace<Real>& ws, const Real* x, cons
                     std::size_t count, int monitor_layer, std::size_t monitor_unit,
                     std::vector<float>& monitor_values);
 
+// The same measure with every normalization in training mode: the first `count` examples in consecutive
+// batches of ws.N (a last partial batch is left out), each batch normalised by its own statistics, the
+// running statistics untouched. For batch norm this is how the network saw its data while it trained;
+// for layer and group norm it equals evaluate()'s. No monitored unit. Mutates ws.
+template <typename Real>
+Evaluation evaluate_with_batch_statistics(Network<Real>& net, Workspace<Real>& ws, const Real* x,
+                                         const int32_t* labels, std::size_t count);
+
 // One weight layer's statistics on the last training batch (see docs/training.md).
 struct LayerStatistics {
     Moments preactivation, activation;

@@ -1,5 +1,5 @@
 // network.hpp — a stack of dense layers (hidden layers, then a softmax output layer) with forward and
-// backward passes, optionally with Batch Normalization in every hidden layer.
+// backward passes, optionally with Batch Normalization (or layer or group norm) in every hidden layer.
 //
 // Shapes: N batch rows; layer l maps sizes[l] inputs to sizes[l+1] outputs (see layers.hpp for one
 // hidden layer's equations). The output layer is z = a·W + b (logits), trained with softmax
@@ -21,7 +21,8 @@ namespace bnkata::training {
 struct NetworkShape {
     std::vector<std::size_t> sizes;          // input, hidden…, classes (≥ 2 entries)
     Activation activation = Activation::sigmoid;
-    BnPlacement batchnorm = BnPlacement::none;
+    BnPlacement batchnorm = BnPlacement::none;   // where each hidden layer's normalization sits
+    bnkata::Norm norm;                            // which one: batch (default), layer, or group with norm.groups
     bool bn_grad_through_stats = true;       // false: Ioffe §2's "ignored dependence" experiment
     bool bias_before_bn = false;             // keep the (redundant) bias before a "before" BN anyway;
                                              //   implied by bn_grad_through_stats = false
@@ -52,7 +53,8 @@ struct Workspace {
     struct PerLayer {
         std::vector<Real> z, u, h, a;      // see layers.hpp; u and a are used only where they differ from z, h
         std::vector<Real> da, dtmp, dz;    // ∂L/∂a, scratch, ∂L/∂z
-        BnCache<Real> bn;
+        BnCache<Real> bn;                  // batch norm's statistics
+        GroupNormCache<Real> gn;           // layer or group norm's, per example and group
         const Real* input = nullptr;       // x or the previous layer's a (set by forward)
         const Real* pre() const { return u.empty() ? z.data() : u.data(); }    // the nonlinearity's input
         const Real* post() const { return a.empty() ? h.data() : a.data(); }   // the layer's output
@@ -100,6 +102,7 @@ public:
 
 private:
     Zeros input_zeros(std::size_t l) const;  // whether layer l's input may hold many exact zeros
+    std::size_t groups(std::size_t O) const;  // G of a layer or group norm over O units
 
     NetworkShape shape_;
     std::vector<DenseLayer<Real>> layers_;

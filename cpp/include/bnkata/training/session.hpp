@@ -33,6 +33,7 @@ struct StepReport {
     std::vector<double> batch_losses;     // one per step taken in this call
     Evaluation test;                      // on the first test_examples test examples (if any test data)
     bool has_test = false;
+    Evaluation test_batch_statistics;     // the same examples with batch statistics (config.test_batch_statistics)
     std::vector<LayerStatistics> layers;  // after the last step of this call (empty if no step was taken)
     std::optional<Divergence> diverged;
 };
@@ -68,7 +69,7 @@ private:
 
     Config config_;
     Network<float> net_;
-    Workspace<float> train_ws_, eval_ws_;
+    Workspace<float> train_ws_, eval_ws_, batch_eval_ws_;  // batch_eval_ws_: only with test_batch_statistics
     std::shared_ptr<const Dataset> train_, test_;
     std::vector<uint32_t> order_;
     std::size_t position_ = 0;
