@@ -28,6 +28,10 @@ test('the run behind the text is of the lab\'s default lanes, as they are config
   assert.deepEqual(configs, experiment.lanes(values).map((lane) => lane.config));
   assert.equal(fixture.summary.steps, values.steps);
   assert.match(text, new RegExp(`train ${values.steps.toLocaleString('en-US')} steps each`));
+  const group = experiment.lanes(values).find((lane) => lane.config.norm === 'group').config;
+  assert.match(text, new RegExp(`\\(${group.sizes.join('-')}, ReLU, MNIST\\)`));
+  assert.equal(group.activation, 'relu');
+  assert.match(text, new RegExp(`group norm \\(${group.norm_groups} groups of ${group.sizes[1] / group.norm_groups} units per example\\)`));
 });
 
 test('"at batch 60 the three are within 1 point of each other"', () => {
