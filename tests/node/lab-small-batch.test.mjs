@@ -27,7 +27,8 @@ test('the run behind the text is of the lab\'s default lanes, as they are config
   const configs = fixture.commands.map((command) => JSON.parse(command.match(/^bnkata train (\{.*\}) --steps/)[1]));
   assert.deepEqual(configs, experiment.lanes(values).map((lane) => lane.config));
   assert.equal(fixture.summary.steps, values.steps);
-  assert.match(text, new RegExp(`train ${values.steps.toLocaleString('en-US')} steps each`));
+  assert.match(text, new RegExp(`\\(${values.steps.toLocaleString('en-US')} by default\\)`));
+  assert.match(text, new RegExp(`Here \\(seed ${values.seed}, ${values.steps.toLocaleString('en-US')} steps, BN ${values.placement} the nonlinearity\\)`));
   const group = experiment.lanes(values).find((lane) => lane.config.norm === 'group').config;
   assert.match(text, new RegExp(`\\(${group.sizes.join('-')}, ReLU, MNIST\\)`));
   assert.equal(group.activation, 'relu');

@@ -46,7 +46,7 @@ export function smallBatchExperiment({ seed, sizes, appendRow, pct }) {
 
   return {
     title: 'Small batches: BatchNorm, GroupNorm and LayerNorm at batch 2 to 60',
-    explain: 'Fifteen copies of one network (784-100-100-10, ReLU, MNIST) train 1,000 steps each: with batch ' +
+    explain: 'Fifteen copies of one network (784-100-100-10, ReLU, MNIST) train the same number of steps (1,000 by default): with batch ' +
       'norm, group norm (4 groups of 25 units per example) and layer norm (all 100 units of an example), at batch ' +
       'sizes 2, 4, 8, 16 and 60. All three normalise by a mean and a variance; only batch norm takes them across the ' +
       'examples of a batch, so only it has two modes: in training each batch is normalised by its own statistics, in ' +
@@ -54,7 +54,8 @@ export function smallBatchExperiment({ seed, sizes, appendRow, pct }) {
       'train/eval gap: test accuracy with batch statistics (the test digits in batches of the lane\'s own size, each ' +
       'normalised by its own mean and variance, as in training) minus eval-mode accuracy. For group and layer norm ' +
       'the two are one computation, so their gap is 0. Wu & He (2018) report that batch norm\'s ImageNet error rises ' +
-      'quickly as the batch shrinks while group norm\'s stays about the same. Here, seed 1: at batch 60 the three ' +
+      'quickly as the batch shrinks while group norm\'s stays about the same. Here (seed 1, 1,000 steps, BN before ' +
+      'the nonlinearity): at batch 60 the three ' +
       'are within 1 point of each other; at batch 2 batch norm reaches 55 % in eval mode, group norm 86 % and layer ' +
       'norm 88 %. With two examples, each unit\'s batch-normalised values are ±1 (up to ε) whatever the inputs, and ' +
       'with batch statistics batch norm\'s accuracy is lower still: its gap is −23 points at batch 2 and shrinks as ' +
