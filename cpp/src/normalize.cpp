@@ -239,9 +239,9 @@ BNKATA_MULTIVERSION void group_norm_forward(Real* y, Real* mean, Real* var, Real
 // Batch norm's formula (batchnorm.cpp) with the group in place of the channel: the upstream gradient,
 // minus its mean (the path through μ), minus its projection on x̂ (the path through σ²). Hence Σ dx = 0
 // and Σ dx·x̂ = 0 over every group.
-// Per tile of groups, pass 1 gathers each group's Σ dx̂ and Σ dx̂·(x − μ), and adds dy and dy·x̂ into
-// per-position sums for dβ and dγ (folded per channel at the end); then each group's two coefficients;
-// pass 2 writes dx. x̂ is recomputed from x, mean and rstd.
+// Per tile of groups, pass 1 gathers each group's Σ dx̂ and Σ dx̂·(x − μ); then each group's two
+// coefficients; pass 2 writes dx and adds dy and dy·x̂ into per-position sums for dβ and dγ (folded per
+// channel at the end). x̂ is recomputed from x, mean and rstd.
 template <typename Real>
 BNKATA_MULTIVERSION void group_norm_backward(Real* dx, Real* dgamma, Real* dbeta, const Real* dy, const Real* x,
                                              const Real* mean, const Real* rstd, const Real* gamma, Layout L,
@@ -255,12 +255,10 @@ BNKATA_MULTIVERSION void group_norm_backward(Real* dx, Real* dgamma, Real* dbeta
     std::vector<Real> mean_dxhat(std::min(tile, groups)), k_xmu(std::min(tile, groups));
     for (std::size_t first = 0; first < groups; first += tile) {
         const std::size_t last = std::min(groups, first + tile);
-        // Pass 1: Σ dx̂ and Σ dx̂·(x − μ) over each group, in lanes; dy and dy·x̂ into the per-position sums.
+        // Pass 1: Σ dx̂ and Σ dx̂·(x − μ) over each group, in lanes.
         for (std::size_t q = first; q < last; ++q) {
             const Real *xg = x + q * K, *dyg = dy + q * K, *gamma_g = gamma_at.at + q % G * K;
-            double* sum_dy_g = sum_dy.data() + q % G * K;
-            double* sum_dy_xhat_g = sum_dy_xhat.data() + q % G * K;
-            const Real mu = mean[q], r = rstd[q];
+            const Real mu = mean[q];
             double a = 0, b = 0;
             for (std::size_t i0 = 0; i0 < K; i0 += kBlock) {
                 const std::size_t i1 = std::min(K, i0 + kBlock);
@@ -288,10 +286,6 @@ BNKATA_MULTIVERSION void group_norm_backward(Real* dx, Real* dgamma, Real* dbeta
                 a += fold_lanes(lane_a);
                 b += fold_lanes(lane_b);
             }
-            for (std::size_t i = 0; i < K; ++i) {
-                sum_dy_g[i] += dyg[i];
-                sum_dy_xhat_g[i] += dyg[i] * (xg[i] - mu) * r;
-            }
             sum_dxhat[q - first] = a;
             sum_dxhat_xmu[q - first] = b;
         }
@@ -303,12 +297,19 @@ BNKATA_MULTIVERSION void group_norm_backward(Real* dx, Real* dgamma, Real* dbeta
             k_xmu[q - first] = static_cast<Real>(rd * rd * rd * sum_dxhat_xmu[q - first] / static_cast<double>(K));
         }
 
-        // Pass 2: dx, element-wise in Real.
+        // Pass 2: dx, element-wise in Real; dy and dy·x̂ into the per-position sums (in increasing n).
         for (std::size_t q = first; q < last; ++q) {
             const Real *xg = x + q * K, *dyg = dy + q * K, *gamma_g = gamma_at.at + q % G * K;
             const Real mu = mean[q], r = rstd[q], m = mean_dxhat[q - first], k = k_xmu[q - first];
+            double* sum_dy_g = sum_dy.data() + q % G * K;
+            double* sum_dy_xhat_g = sum_dy_xhat.data() + q % G * K;
             Real* dxg = dx + q * K;
-            for (std::size_t i = 0; i < K; ++i) dxg[i] = (gamma_g[i] * dyg[i] - m) * r - (xg[i] - mu) * k;
+            for (std::size_t i = 0; i < K; ++i) {
+                const Real xmu = xg[i] - mu;
+                dxg[i] = (gamma_g[i] * dyg[i] - m) * r - xmu * k;
+                sum_dy_g[i] += dyg[i];
+                sum_dy_xhat_g[i] += dyg[i] * xmu * r;
+            }
         }
     }
 
