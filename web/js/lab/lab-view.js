@@ -168,10 +168,20 @@ export function mountLab(root, { workerSource }) {
   });
   resizeObserver.observe(plotsRoot);
   const scheme = matchMedia('(prefers-color-scheme: dark)');
-  const onScheme = () => { const tables = state.tables; rebuildPlots(); state.tables = tables; redraw(); };
+  const onScheme = () => {
+    const { tables, summary } = state;
+    rebuildPlots();
+    Object.assign(state, { tables, summary });
+    redraw();
+  };
   scheme.addEventListener('change', onScheme);
 
   function setStatus(status, step, total, reason) {
+    if (status === 'done' || status === 'diverged') { finishRun(status, step, total, reason); return; }
+    showStatus(status, step, total, reason);
+  }
+
+  function showStatus(status, step, total, reason) {
     if (status !== 'running') flushRedraw();  // a stopped run's plots and words show its last chunk
     state.status = status;
     state.step = step;
@@ -179,7 +189,6 @@ export function mountLab(root, { workerSource }) {
     root.dataset.labStatus = status;  // for styling and for tests that wait on it
     root.dataset.labStep = String(step);
     controls.status(status, step, total, explainStop(status, reason, experiment(), state.values));
-    if (status === 'done' || status === 'diverged') publishRunSummary();
   }
 
   // The engine's summary of the run so far (worker-host.js summarise), for the words under the plots:
@@ -205,19 +214,19 @@ export function mountLab(root, { workerSource }) {
     });
   }
 
-  // Hands the finished run to step 3's questions (docs/exercises.md, "predict"): the engine's summary of
-  // every report, passed on unchanged — a window event, and the latest summary per experiment on
-  // window.BnKataLab.runs for questions that mount later. The words show the same summary first.
-  async function publishRunSummary() {
+  // A run is over: its summary is made from every report first, so that the words say it as soon as the
+  // lab says "done"; then it is handed to step 3's questions (docs/exercises.md, "predict") unchanged — a
+  // window event, and the latest summary per experiment on window.BnKataLab.runs for questions that
+  // mount later.
+  async function finishRun(status, step, total, reason) {
     const from = pool;
     const summary = await from.summarise();  // answered after any summary asked for earlier
-    if (pool !== from || !summary) return;  // the run was reset or reconfigured meanwhile
-    if (summary.error) {
-      controls.notice(`This run could not be summarised for step 3: ${summary.error.field}: ${summary.error.message}.`);
-      return;
-    }
-    state.summary = summary;
-    redraw();
+    if (pool !== from) return;  // the run was reset or reconfigured meanwhile
+    if (summary && summary.error) controls.notice(`This run could not be summarised for step 3: ${summary.error.field}: ${summary.error.message}.`);
+    const ok = summary && !summary.error;
+    if (ok) { state.summary = summary; scheduleRedraw(); }  // drawn at once by showStatus (flushRedraw)
+    showStatus(status, step, total, reason);
+    if (!ok) return;
     const api = (window.BnKataLab = window.BnKataLab || {});
     api.runs = { ...(api.runs || {}), [summary.experiment]: summary };
     window.dispatchEvent(new CustomEvent('bnkata:run-summary', { detail: summary }));
