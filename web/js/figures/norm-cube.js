@@ -187,6 +187,11 @@ export function mount(root, ctx) {
           tabindex: index === state.selected ? 0 : -1,
         });
         writeCell(index, input);
+        // Focus selects the whole value, so that typing replaces it and the arrow keys move on; a click
+        // that focuses keeps that selection (its mouseup would otherwise place the caret).
+        let clickFocus = false;
+        input.addEventListener('mousedown', () => { clickFocus = document.activeElement !== input; });
+        input.addEventListener('mouseup', (event) => { if (clickFocus) event.preventDefault(); clickFocus = false; });
         input.addEventListener('focus', () => { select(index); input.select(); });
         input.addEventListener('input', () => editCell(index, input.value));
         input.addEventListener('keydown', (event) => moveFrom(index, input, event));
@@ -308,17 +313,16 @@ export function mount(root, ctx) {
     const { kind, groups } = state;
     const selectedCell = cellOf(state.selected);
     const selectedSet = setOf(kind, groups, selectedCell).id;
-    const palette = setCount(kind, groups) <= 8;
 
     for (const { index, group } of cubeFaces) {
       const id = setOf(kind, groups, cellOf(index)).id;
-      group.setAttribute('class', `cube-cell ${palette ? `set-${id % 8}` : ''}${id === selectedSet ? ' is-shared' : ''}`);
+      group.setAttribute('class', `cube-cell set-${id}${id === selectedSet ? ' is-shared' : ''}`);
     }
     for (let n = 0; n < N; n++) {
       for (let c = 0; c < C; c++) {
         const id = setOf(kind, groups, { n, c }).id;
         for (const tile of tileOf.get(`${n},${c}`)) {
-          tile.className = `cube-tile set-${id % 8}${id === selectedSet ? ' is-shared' : ''}`;
+          tile.className = `cube-tile set-${id}${id === selectedSet ? ' is-shared' : ''}`;
         }
       }
     }
@@ -342,7 +346,7 @@ export function mount(root, ctx) {
     }
     rows.sort((a, b) => a.set.id - b.set.id);
     statsBody.replaceChildren(...rows.map(({ set, cell }) => el('tr', {
-      class: `set-${set.id % 8}${set.id === selectedSet ? ' is-shared' : ''}`,
+      class: `set-${set.id}${set.id === selectedSet ? ' is-shared' : ''}`,
       'aria-current': set.id === selectedSet ? 'true' : undefined,
     },
     el('th', { scope: 'row', text: setLabel(kind, groups, cell) }),
