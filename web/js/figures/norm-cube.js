@@ -224,7 +224,7 @@ export function mount(root, ctx) {
       el('th', { scope: 'col', text: 'Variance σ²' }))),
     statsBody);
 
-  const summary = el('p', { class: 'figure-note cube-summary', 'aria-live': 'polite' });
+  const summary = el('p', { class: 'cube-summary', 'aria-live': 'polite' });
   const caption = el('p', { class: 'figure-caption' },
     'The cube: N (examples) down, C (channels) across, H·W (positions in a feature map) into the page, as in Wu & He (2018, Fig. 2). ',
     'Shaded: the values that share the selected value’s mean and variance. ε = 1e−5, γ = 1, β = 0.');
