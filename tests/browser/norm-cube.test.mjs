@@ -28,6 +28,8 @@ describe('the normalization cube', () => {
 
   const cell = (n, c, h, w) => figure.getByRole('textbox', { name: cellLabel(n, c, h, w), exact: true });
   const summary = () => figure.locator('.cube-summary').textContent();
+  // The grid's message: what is wrong with a value typed into it.
+  const gridError = () => figure.locator('.cube-grid .field-error');
   const focusedLabel = () => lesson.page.evaluate(() => document.activeElement.getAttribute('aria-label'));
 
   // The tensor as the grid shows it, nested [N][C][H][W] for the core.
@@ -135,7 +137,7 @@ describe('the normalization cube', () => {
 
     // A value that is not a number: the message names it, and the statistics stay those of the last valid tensor.
     await page.keyboard.type('x');
-    assert.match(await figure.locator('.field-error').textContent(), /example 2, channel 2, row 1, column 1: “40x” is not a number/);
+    assert.match(await gridError().textContent(), /example 2, channel 2, row 1, column 1: “40x” is not a number/);
     assert.equal(await cell(1, 1, 0, 0).getAttribute('aria-invalid'), 'true');
     assertClose((await tableRows())[1][1], want.mean[1], 1e-6, 'channel 2’s mean, unchanged');
   });
@@ -143,7 +145,7 @@ describe('the normalization cube', () => {
   test('a click on the cube selects that value; the reset button restores the example', async () => {
     await figure.getByRole('button', { name: 'Reset the example values' }).click();
     assert.equal(await cell(1, 1, 0, 0).inputValue(), '1');
-    assert.equal(await figure.locator('.field-error').textContent(), '');
+    assert.equal(await gridError().textContent(), '');
     await figure.getByRole('radio', { name: 'Layer norm' }).click();
     // The cube is drawn back to front: the last cubelet is the front top right one, position (1, 1) of
     // example 1, channel 4.
@@ -151,6 +153,44 @@ describe('the normalization cube', () => {
     assert.equal(await focusedLabel(), cellLabel(0, 3, 0, 0));
     assert.match(await summary(), /example 1, channel 4, row 1, column 1, x = 0, is in the set of example 1/);
     assert.equal(await highlighted(), 16);
+  });
+
+  test('the link carries the kind, G, the values and the selected value, and a reload restores them', async () => {
+    const { page } = lesson;
+    await figure.getByRole('radio', { name: 'Group norm' }).click();
+    await figure.getByRole('combobox', { name: 'Groups G' }).selectOption('4');
+    await cell(1, 2, 1, 0).click();
+    await page.keyboard.type('-2.5');
+    // The hash follows a moment after the last edit.
+    await page.waitForFunction(() => location.hash.includes('x=') && location.hash.includes('-2.5'));
+    const hash = await page.evaluate(() => location.hash);
+    assert.match(hash, /^#normalization-cube\?/);
+    assert.match(hash, /kind=group/);
+    assert.match(hash, /g=4/);
+    assert.match(hash, /cell=27(&|$)/);  // example 2, channel 3, row 2, column 1: place 27 of 32
+    const before = await summary();
+
+    await page.reload();
+    await page.waitForFunction(() => document.documentElement.dataset.bnkata === 'ready');
+    await figure.getByRole('table', { name: 'Shared statistics' }).waitFor();
+    assert.ok(await figure.getByRole('radio', { name: 'Group norm' }).isChecked());
+    assert.equal(await figure.getByRole('combobox', { name: 'Groups G' }).inputValue(), '4');
+    assert.equal(await cell(1, 2, 1, 0).inputValue(), '-2.5');
+    assert.equal(await cell(1, 2, 1, 0).getAttribute('tabindex'), '0', 'the selected value is the grid’s tab stop');
+    assert.equal(await highlighted(), 4);
+    assert.equal(await summary(), before);
+    await assertStatisticsFromCore('group', 4);
+
+    // A link the figure cannot use: each bad value is named, and its default is used.
+    await page.evaluate(() => { location.hash = '#normalization-cube?kind=median&g=3&x=1,2'; });
+    const notice = figure.getByText(/This link’s settings had problems/);
+    await notice.waitFor();
+    assert.match(await notice.textContent(), /kind: expected one of batch, layer, instance, group, got "median"/);
+    assert.match(await notice.textContent(), /g: expected one of 1, 2, 4, got "3"/);
+    assert.match(await notice.textContent(), /x: expected at least 32 numbers/);
+    assert.ok(await figure.getByRole('radio', { name: 'Batch norm' }).isChecked());
+    assert.equal(await cell(1, 2, 1, 0).inputValue(), '1', 'the example tensor’s value there');
+    await assertStatisticsFromCore('batch');
     assertNoProblems(lesson.problems);
   });
 });

@@ -4,28 +4,26 @@
 // cube, the grid and the table show which values share one mean and variance, and the core's `normalize`
 // op computes those statistics and x̂ (γ = 1, β = 0).
 //
-// State: kind, G, the 32 values and the selected cell. Data flows one way: control → state → the core
-// computes (core-queries.js) → redraw. Which cells form a set is the definition of each kind (the
+// State: kind, G, the 32 values and the selected cell, also in the link (#normalization-cube?kind=group&g=4…,
+// ui/page-state.js, which declares them and their defaults). Data flows one way: control → state → the
+// core computes (core-queries.js) → redraw. Which cells form a set is the definition of each kind (the
 // geometry the figure draws); every number shown comes from the core. A value that does not parse gets
 // its message next to the grid, and the last valid result stays on screen.
 import { el, svg, uniqueId } from '../ui/dom.js';
 import { asSentence, formatNumber } from '../ui/format.js';
 import { parseNumber } from '../ui/parse.js';
 import { normalizeFeatureMap } from '../ui/core-queries.js';
+import { PAGE_STATE, bindPageState } from '../ui/page-state.js';
 
 const N = 2;
 const C = 4;
 const H = 2;
 const W = 2;
 const EPS = 1e-5;
-const GROUP_CHOICES = [1, 2, 4];  // the divisors of C
-
-// The example tensor, x[n][c][h][w] in row-major order: channels on different scales, one constant
-// channel (its instance-norm variance is 0, so x̂ = 0 there).
-const EXAMPLE = [
-  1, 2, 3, 4, /**/ 5, 6, 7, 8, /**/ 1, 1, 1, 1, /**/ 0, 2, 4, 6,
-  2, 2, 3, 3, /**/ 1, 5, 6, 8, /**/ 9, 1, 1, 1, /**/ 0, 3, 4, 6,
-];
+const SECTION = 'normalization-cube';
+const PROPERTIES = PAGE_STATE[SECTION];
+const GROUP_CHOICES = PROPERTIES.g.choices.map((choice) => choice.value);  // the divisors of C
+const EXAMPLE = PROPERTIES.x.default;  // x[n][c][h][w] in row-major order
 
 const KINDS = {
   batch: { name: 'Batch norm', over: 'one per channel, over its N·H·W = 2·2·2 values across the batch' },
@@ -102,7 +100,7 @@ function cubeletFaces(c, n, s) {
 
 export function mount(root, ctx) {
   const core = ctx.core;
-  const state = { kind: 'batch', groups: 2, values: EXAMPLE.slice(), selected: cellIndex(0, 1, 0, 0) };
+  const state = { kind: PROPERTIES.kind.default, groups: PROPERTIES.g.default, values: EXAMPLE.slice(), selected: PROPERTIES.cell.default - 1 };
   const invalid = new Set();  // cells whose text does not parse (their last valid value stays in state)
   let result = null;          // the core's last answer for the state's values
 
@@ -123,7 +121,7 @@ export function mount(root, ctx) {
     GROUP_CHOICES.map((g) => el('option', { value: g, text: String(g), selected: g === state.groups })));
   groupsSelect.addEventListener('change', () => {
     state.groups = Number(groupsSelect.value);
-    recompute();
+    if (recompute()) remember();
   });
   const groupsField = el('div', { class: 'field cube-groups' },
     el('label', { for: groupsId, text: 'Groups G' }),
@@ -135,8 +133,10 @@ export function mount(root, ctx) {
     state.values = EXAMPLE.slice();
     invalid.clear();
     for (const [i, input] of cellInputs.entries()) writeCell(i, input);
-    recompute();
+    if (recompute()) remember();
   });
+  // What a shared link set that this figure could not use.
+  const linkNotice = el('p', { class: 'field-error', 'aria-live': 'polite' });
 
   // ---- The cube (a picture: the summary below says the same in words)
   const cubeFaces = [];  // { index (a cell), polygons }
@@ -230,7 +230,7 @@ export function mount(root, ctx) {
     'Shaded: the values that share the selected value’s mean and variance. ε = 1e−5, γ = 1, β = 0.');
 
   const figure = el('figure', { class: 'figure figure-cube' },
-    el('div', { class: 'figure-controls' }, kindFieldset, groupsField, resetButton),
+    el('div', { class: 'figure-controls' }, linkNotice, kindFieldset, groupsField, resetButton),
     el('div', { class: 'figure-output' },
       el('div', { class: 'cube-picture' }, cube, caption),
       el('div', { class: 'cube-grids' }, inputGrid, outputGrid),
@@ -246,7 +246,7 @@ export function mount(root, ctx) {
 
   function setKind(kind) {
     state.kind = kind;
-    recompute();
+    if (recompute()) remember();
   }
 
   function editCell(index, text) {
@@ -262,7 +262,8 @@ export function mount(root, ctx) {
     input.removeAttribute('aria-invalid');
     const previous = state.values[index];
     state.values[index] = parsed.value;
-    if (!recompute()) state.values[index] = previous;
+    if (recompute()) remember();
+    else state.values[index] = previous;
   }
 
   // Arrow keys walk the unfolded tensor: left and right along w, then across channels; up and down
@@ -284,14 +285,35 @@ export function mount(root, ctx) {
   }
 
   // Selects a cell (the roving tab stop of the grid) and redraws the highlighted set.
-  function select(index, { focus = false } = {}) {
+  function select(index, { focus = false, fromLink = false } = {}) {
     if (state.selected !== index) {
       cellInputs.get(state.selected).tabIndex = -1;
       state.selected = index;
       cellInputs.get(index).tabIndex = 0;
       render();
+      if (!fromLink) remember();
     }
     if (focus) cellInputs.get(index).focus();
+  }
+
+  // ---- The link: the learner's state, a moment after each change; a link's, once mounted (below) and
+  // whenever one is followed on the open page. A link's values that the core refuses (too large, say)
+  // stay in the grid with the core's message, as if typed.
+  let link = null;
+  function remember() {
+    if (link) link.write({ kind: state.kind, g: state.groups, x: state.values, cell: state.selected + 1 });
+  }
+  function applyLink(values, notice) {
+    linkNotice.textContent = notice;
+    state.kind = values.kind;
+    kindInputs[values.kind].checked = true;
+    state.groups = values.g;
+    groupsSelect.value = String(values.g);
+    state.values = values.x.slice();
+    invalid.clear();
+    for (const [i, input] of cellInputs.entries()) writeCell(i, input);
+    select(values.cell - 1, { fromLink: true });
+    recompute();
   }
 
   // Asks the core and redraws. Returns false (and leaves the last result on screen) on an error.
@@ -374,10 +396,14 @@ export function mount(root, ctx) {
   }
 
   recompute();
+  link = bindPageState(SECTION, applyLink);
 
   return {
     update() { recompute(); },
-    destroy() { root.replaceChildren(); },
+    destroy() {
+      link.destroy();
+      root.replaceChildren();
+    },
   };
 }
 
