@@ -1,5 +1,5 @@
 // norm-cube.js — the normalization cube: a small feature map x of shape (N, C, H, W) = (2, 4, 2, 2),
-// drawn as in Wu & He's GroupNorm paper (2018, Fig. 2) with axes N, C and H·W, and the same tensor laid out
+// drawn after Wu & He's GroupNorm paper (2018, Fig. 2) with axes N, C and H·W, and the same tensor laid out
 // flat as an editable grid. The learner picks batch, layer, instance or group norm (and G) and a cell; the
 // cube, the grid and the table show which values share one mean and variance, and the core's `normalize`
 // op computes those statistics and x̂ (γ = 1, β = 0).
@@ -139,7 +139,7 @@ export function mount(root, ctx) {
   const linkNotice = el('p', { class: 'field-error', 'aria-live': 'polite' });
 
   // ---- The cube (a picture: the summary below says the same in words)
-  const cubeFaces = [];  // { index (a cell), polygons }
+  const cubeFaces = [];  // { index: the cell, group: its cubelet's <g> }
   const cube = svg('svg', { class: 'cube-svg', viewBox: '0 0 250 150', 'aria-hidden': 'true' });
   // Back to front (far slices first, lower rows first, left columns first), so that nearer faces cover.
   for (let s = S - 1; s >= 0; s--) {
@@ -226,7 +226,7 @@ export function mount(root, ctx) {
 
   const summary = el('p', { class: 'cube-summary', 'aria-live': 'polite' });
   const caption = el('p', { class: 'figure-caption' },
-    'The cube: N (examples) down, C (channels) across, H·W (positions in a feature map) into the page, as in Wu & He (2018, Fig. 2). ',
+    'The cube, after Wu & He (2018, Fig. 2): N (examples) down, C (channels) across, H·W (positions in a feature map) into the page. ',
     'Shaded: the values that share the selected value’s mean and variance. ε = 1e−5, γ = 1, β = 0.');
 
   const figure = el('figure', { class: 'figure figure-cube' },
