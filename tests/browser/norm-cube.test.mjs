@@ -140,6 +140,12 @@ describe('the normalization cube', () => {
     assert.match(await gridError().textContent(), /example 2, channel 2, row 1, column 1: “40x” is not a number/);
     assert.equal(await cell(1, 1, 0, 0).getAttribute('aria-invalid'), 'true');
     assertClose((await tableRows())[1][1], want.mean[1], 1e-6, 'channel 2’s mean, unchanged');
+
+    // A value whose square overflows a double: the core refuses the tensor, and says why.
+    await cell(1, 1, 0, 0).fill('1e200');
+    assert.match(await gridError().textContent(), /too large/);
+    assert.equal(await cell(1, 1, 0, 0).getAttribute('aria-invalid'), 'true');
+    assertClose((await tableRows())[1][1], want.mean[1], 1e-6, 'channel 2’s mean, still that of the last tensor the core accepted');
   });
 
   test('a click on the cube selects that value; the reset button restores the example', async () => {

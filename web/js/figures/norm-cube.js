@@ -262,8 +262,14 @@ export function mount(root, ctx) {
     input.removeAttribute('aria-invalid');
     const previous = state.values[index];
     state.values[index] = parsed.value;
-    if (recompute()) remember();
-    else state.values[index] = previous;
+    if (recompute()) {
+      remember();
+      return;
+    }
+    // The core refused the tensor (a variance too large for a double): the value stays marked until fixed.
+    state.values[index] = previous;
+    invalid.add(index);
+    input.setAttribute('aria-invalid', 'true');
   }
 
   // Arrow keys walk the unfolded tensor: left and right along w, then across channels; up and down
