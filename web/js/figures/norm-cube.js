@@ -25,11 +25,12 @@ const PROPERTIES = PAGE_STATE[SECTION];
 const GROUP_CHOICES = PROPERTIES.g.choices.map((choice) => choice.value);  // the divisors of C
 const EXAMPLE = PROPERTIES.x.default;  // x[n][c][h][w] in row-major order
 
+// Each kind's name, and which values share statistics (group norm's depends on G: describe() says it).
 const KINDS = {
   batch: { name: 'Batch norm', over: 'one per channel, over its N·H·W = 2·2·2 values across the batch' },
   layer: { name: 'Layer norm', over: 'one per example, over its C·H·W = 4·2·2 values' },
   instance: { name: 'Instance norm', over: 'one per example and channel, over its H·W = 2·2 values' },
-  group: { name: 'Group norm', over: 'one per example and group of C/G channels, over their values' },
+  group: { name: 'Group norm' },
 };
 
 const cellIndex = (n, c, h, w) => ((n * C + c) * H + h) * W + w;
