@@ -114,11 +114,5 @@ export function smallBatchExperiment({ seed, sizes, appendRow, pct }) {
         gap: 'Accuracy with batch statistics minus eval-mode accuracy (negative: lower with batch statistics): ' + NORMS.map((n) => `${n.label} ${list('gap', points)(n)}`).join('; ') + '.',
       };
     },
-    // The numbers the experiment's text is checked against (tests/node/lab-small-batch.test.mjs): per
-    // normalization and batch size, eval-mode accuracy and the gap.
-    runSummary(tables, v) {
-      const of = (plot) => Object.fromEntries(NORMS.map((n) => [n.key, Object.fromEntries(SMALL_BATCHES.map((b) => [b, at(tables, plot, n.key, b)]))]));
-      return { experiment: 'small-batch', steps: v.steps, eval_accuracy: of('eval'), gap: of('gap') };
-    },
   };
 }
