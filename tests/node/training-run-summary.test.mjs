@@ -97,6 +97,15 @@ test('bias-blowup and depth: the lab\'s own lanes, shortened, summarise alike', 
   }
 });
 
+test('small-batch: every normalization and batch size, eval-mode accuracy and gap, summarise alike', async () => {
+  const lanes = lanesOf('small-batch').map((lane) => ({ config: lane.config, reports: train(lane.config, 100, 100).slice(-1) }));
+  const summary = await assertSame({ experiment: 'small-batch', lanes });
+  for (const norm of ['batch', 'group', 'layer']) {
+    assert.deepEqual(Object.keys(summary.eval_accuracy[norm]), ['2', '4', '8', '16', '60'], norm);
+    for (const b of ['2', '60']) assert.equal(typeof summary.gap[norm][b], 'number', `${norm} at batch ${b}`);
+  }
+});
+
 test('landscape: probes made by the module summarise alike', async () => {
   const module = await wasmModule();
   const lanes = [];
