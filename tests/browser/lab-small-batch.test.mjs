@@ -33,6 +33,7 @@ test('small batches: placement after the nonlinearity, three normalizations, fiv
     await lab.getByRole('button', { name: 'Play', exact: true }).click();
     await page.waitForFunction(() => ['done', 'diverged', 'error'].includes(document.querySelector('[data-figure="training-lab"]').dataset.labStatus), null, { timeout: 120000 });
     assert.equal(await lab.getAttribute('data-lab-status'), 'done', await lab.getByRole('status').textContent());
+    assert.equal(await lab.locator('.lab-notice').isHidden(), true, 'the engine summarised the run (no notice)');
 
     const [accuracy, gap] = await lab.locator('.lab-summary').allTextContents();
     for (const name of ['BatchNorm', 'GroupNorm', 'LayerNorm']) {
