@@ -95,7 +95,7 @@ struct Lanes {
     static constexpr std::size_t W = 16 / sizeof(Real), count = kLanes / W;
     Vector v[count] = {};
 
-    // Lane l += values[l] for l < kLanes, and the same for the squares of `values`, into `squares`.
+    // Vector j of kLanes consecutive values: values[j·W], …, values[j·W + W − 1].
     static Vector load(const Real* values, std::size_t j) {
         Vector out;
         std::memcpy(&out, values + j * W, sizeof out);
@@ -110,10 +110,9 @@ template <typename Real>
 BNKATA_INLINE double fold_lanes(Lanes<Real> lanes) {
     for (std::size_t n = Lanes<Real>::count / 2; n > 0; n /= 2)  // whole vectors: n = count/2, …, 1
         for (std::size_t j = 0; j < n; ++j) lanes.v[j] += lanes.v[j + n];
-    Real* lane = reinterpret_cast<Real*>(&lanes.v[0]);  // then within the last vector
-    for (std::size_t n = Lanes<Real>::W / 2; n > 0; n /= 2)
-        for (std::size_t l = 0; l < n; ++l) lane[l] += lane[l + n];
-    return static_cast<double>(lane[0]);
+    for (std::size_t n = Lanes<Real>::W / 2; n > 0; n /= 2)  // then within the last vector
+        for (std::size_t l = 0; l < n; ++l) lanes.v[0][l] += lanes.v[0][l + n];
+    return static_cast<double>(lanes.v[0][0]);
 }
 
 // Σ d and Σ d² over K contiguous values, with d = x − shift.
