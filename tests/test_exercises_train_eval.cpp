@@ -194,6 +194,21 @@ TEST_CASE("s4-train-eval-code: the first failure says which case, and what the r
         CHECK(used["got_var"].get<double>() == doctest::Approx(1).epsilon(1e-9));
         CHECK(used["mean"].get<double>() != doctest::Approx(0));
     }
+    SUBCASE("y alone tells which statistics normalized it, whatever the state became") {
+        json answer = run_all(cases, Switch::train_uses_running);
+        answer["outputs"][0]["state"]["running_var"] = 42;
+        CHECK(mistake_of(grade(kId, 7, answer)) == "train_uses_running_stats");
+        answer = run_all(cases, Switch::batch_stats_in_eval);
+        answer["outputs"][1]["state"]["running_mean"] = -42;
+        CHECK(mistake_of(grade(kId, 7, answer)) == "batch_stats_at_inference");
+    }
+    SUBCASE("eval mode with the right y and any change of the state") {
+        json answer = run_all(cases, Switch::right);
+        answer["outputs"][1]["state"]["running_var"] = 0;
+        const json g = grade(kId, 7, answer);
+        CHECK(g["first_failure"]["case"] == "eval");
+        CHECK(mistake_of(g) == "eval_updates_running");
+    }
     SUBCASE("the biased variance stored: y is right, the running variance is too small by (m − 1)/m of the update") {
         const json g = grade(kId, 7, run_all(cases, Switch::biased_stored));
         const json& after = g["first_failure"]["trace"][2];

@@ -578,12 +578,17 @@ json grade_train_eval_code(const json& answer, const std::vector<TrainEvalCase>&
                 break;
             }
         }
-        // A wrong y alone is enough to tell which statistics normalized it, whatever the state became.
-        for (const auto& [id, wrong] : variants) {
-            if (!mistake.is_null() || all_same(tol, failure_got->y, right.y)) break;
-            if (all_same(tol, failure_got->y, wrong.y) && distinguishable(tol, wrong.y, right.y)) mistake = mistake_json(id);
+        const bool y_right = all_same(tol, failure_got->y, right.y);
+        if (mistake.is_null() && !y_right) {
+            // A wrong y alone tells which statistics normalized it, whatever the state became.
+            for (const auto& [id, wrong] : variants) {
+                if (all_same(tol, failure_got->y, wrong.y) && distinguishable(tol, wrong.y, right.y)) {
+                    mistake = mistake_json(id);
+                    break;
+                }
+            }
         }
-        if (mistake.is_null() && !c.train && all_same(tol, failure_got->y, right.y)) mistake = mistake_json("eval_updates_running");
+        if (mistake.is_null() && !c.train && y_right) mistake = mistake_json("eval_updates_running");
     }
     if (mistake.is_null() && !c.train && c.x.size() == 1) mistake = mistake_json("batch_of_one_in_eval");
 
