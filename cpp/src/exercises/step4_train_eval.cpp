@@ -74,57 +74,41 @@ Generated train_eval_code(std::uint64_t seed) {
     const std::vector<TrainEvalCase> cases = train_eval_cases(seed);
     json cases_json = json::array();
     for (const TrainEvalCase& c : cases) cases_json.push_back(case_json(c));
-    Generated g;
-    g.exercise = {
-        {"prompt",
-         "Write the switch that model.train() and model.eval() flip: batch_norm(x, gamma, beta, state, mode, momentum) "
-         "for one feature's values x. In 'train' mode, normalize x with the batch's own mean and biased variance, "
-         "and update state.running_mean and state.running_var in place, PyTorch's way: running ← (1 − momentum)·running "
-         "+ momentum·batch, with the unbiased batch variance (÷ (m − 1)) stored; momentum is 0.1 unless a case says "
-         "otherwise. In 'eval' mode, normalize with state.running_mean and state.running_var and leave them as they "
-         "are. ε = 1e-5, PyTorch's default. Return y. It runs on five cases, each from its own state, among them a "
-         "batch of one in eval mode."},
-        {"data", {{"eps", kTrainEvalEps}, {"convention", "pytorch"}, {"momentum", kPyTorchMomentum}}},
-        {"function",
-         {{"name", "batch_norm"},
-          {"params", {"x", "gamma", "beta", "state", "mode", "momentum"}},
-          {"returns", {"y"}},
-          {"updates", {{"state", {"running_mean", "running_var"}}}}}},
-        {"starter", kStarter},
-        {"cases", cases_json},
-        {"fields", json::array({{{"name", "outputs"}, {"label", "Your function's results, one per case"}, {"type", "code"}}})},
-        {"hints",
-         {"Branch on mode first: 'train' normalizes with this batch's μ_B and σ²_B, 'eval' with state.running_mean "
-          "and state.running_var.",
-          "In 'train', after taking μ_B and σ²_B (÷ m, to normalize): state.running_var = (1 − momentum)·state.running_var "
-          "+ momentum·σ²_B·m/(m − 1).",
-          "Change the fields of state (state.running_mean = …), not state itself; and in 'eval' do not touch them: "
-          "a batch of one must work there."}},
-        {"solution",
-         {{"answer",
-           {{"code",
-             "function batch_norm(x, gamma, beta, state, mode, momentum = 0.1) {\n"
-             "  const eps = 1e-5;\n"
-             "  const m = x.length;\n"
-             "  let mean, variance;\n"
-             "  if (mode === 'train') {\n"
-             "    mean = x.reduce((s, v) => s + v, 0) / m;\n"
-             "    variance = x.reduce((s, v) => s + (v - mean) ** 2, 0) / m;  // biased: normalizes\n"
-             "    state.running_mean = (1 - momentum) * state.running_mean + momentum * mean;\n"
-             "    state.running_var = (1 - momentum) * state.running_var + momentum * variance * m / (m - 1);  // unbiased: stored\n"
-             "  } else {\n"
-             "    mean = state.running_mean;\n"
-             "    variance = state.running_var;\n"
-             "  }\n"
-             "  return x.map(v => gamma * (v - mean) / Math.sqrt(variance + eps) + beta);\n"
-             "}\n"}}},
-          {"explanation",
-           "The mode decides which statistics normalize: the batch's own in training (and they move the running "
-           "averages, PyTorch storing the unbiased variance), the running ones in eval, which stay as they are. "
-           "Eval output depends on the example alone, so a batch of one is fine there."}}},
-        {"tolerance", forward_tolerance().to_json()}};
-    g.grade = [cases](const json& answer) { return grade_train_eval_code(answer, cases); };
-    return g;
+    return code_exercise(
+        "Write the switch that model.train() and model.eval() flip: batch_norm(x, gamma, beta, state, mode, momentum) "
+        "for one feature's values x. In 'train' mode, normalize x with the batch's own mean and biased variance, "
+        "and update state.running_mean and state.running_var in place, PyTorch's way: running ← (1 − momentum)·running "
+        "+ momentum·batch, with the unbiased batch variance (÷ (m − 1)) stored; momentum is 0.1 unless a case says "
+        "otherwise. In 'eval' mode, normalize with state.running_mean and state.running_var and leave them as they "
+        "are. ε = 1e-5, PyTorch's default. Return y. It runs on five cases, each from its own state, among them a "
+        "batch of one in eval mode.",
+        {"batch_norm", {"x", "gamma", "beta", "state", "mode", "momentum"}, {"y"}, {{"state", {"running_mean", "running_var"}}}},
+        kStarter, cases_json,
+        {"Branch on mode first: 'train' normalizes with this batch's μ_B and σ²_B, 'eval' with state.running_mean "
+         "and state.running_var.",
+         "In 'train', after taking μ_B and σ²_B (÷ m, to normalize): state.running_var = (1 − momentum)·state.running_var "
+         "+ momentum·σ²_B·m/(m − 1).",
+         "Change the fields of state (state.running_mean = …), not state itself; and in 'eval' do not touch them: "
+         "a batch of one must work there."},
+        "function batch_norm(x, gamma, beta, state, mode, momentum = 0.1) {\n"
+        "  const eps = 1e-5;\n"
+        "  const m = x.length;\n"
+        "  let mean, variance;\n"
+        "  if (mode === 'train') {\n"
+        "    mean = x.reduce((s, v) => s + v, 0) / m;\n"
+        "    variance = x.reduce((s, v) => s + (v - mean) ** 2, 0) / m;  // biased: normalizes\n"
+        "    state.running_mean = (1 - momentum) * state.running_mean + momentum * mean;\n"
+        "    state.running_var = (1 - momentum) * state.running_var + momentum * variance * m / (m - 1);  // unbiased: stored\n"
+        "  } else {\n"
+        "    mean = state.running_mean;\n"
+        "    variance = state.running_var;\n"
+        "  }\n"
+        "  return x.map(v => gamma * (v - mean) / Math.sqrt(variance + eps) + beta);\n"
+        "}\n",
+        "The mode decides which statistics normalize: the batch's own in training (and they move the running "
+        "averages, PyTorch storing the unbiased variance), the running ones in eval, which stay as they are. "
+        "Eval output depends on the example alone, so a batch of one is fine there.",
+        forward_tolerance().to_json(), [cases](const json& answer) { return grade_train_eval_code(answer, cases); });
 }
 
 }  // namespace
