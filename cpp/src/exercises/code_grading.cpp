@@ -51,19 +51,26 @@ struct Returned {
 
 std::string clip(const std::string& s) { return shorten(s, kMaxMessage); }
 
-// Reads o[key] as a number (null → NaN). Returns nothing and sets problem when absent or not a number.
+// One number as the page's runner sends it: JSON has no NaN or ±∞, so the runner sends them as the
+// strings "NaN", "Infinity" and "-Infinity" (and answers files exported before that hold null for NaN).
+std::optional<double> sent_number(const json& v) {
+    if (v.is_number()) return v.get<double>();
+    if (v.is_null() || v == "NaN") return std::nan("");
+    if (v == "Infinity") return HUGE_VAL;
+    if (v == "-Infinity") return -HUGE_VAL;
+    return std::nullopt;
+}
+
+// Reads o[key] as a number. Returns nothing and sets problem when absent or not a number.
 std::optional<double> returned_number(const json& o, const char* key, std::string& problem) {
     const auto it = o.find(key);
     if (it == o.end()) {
         problem = std::string("returned no ") + key;
         return std::nullopt;
     }
-    if (it->is_null()) return std::nan("");
-    if (!it->is_number()) {
-        problem = std::string(key) + " is not a number";
-        return std::nullopt;
-    }
-    return it->get<double>();
+    const std::optional<double> value = sent_number(*it);
+    if (!value) problem = std::string(key) + " is not a number";
+    return value;
 }
 
 std::optional<Vec> returned_vector(const json& o, const char* key, std::size_t length, std::string& problem) {
@@ -82,12 +89,12 @@ std::optional<Vec> returned_vector(const json& o, const char* key, std::size_t l
     }
     Vec v;
     for (const json& e : *it) {
-        if (e.is_null()) v.push_back(std::nan(""));
-        else if (e.is_number()) v.push_back(e.get<double>());
-        else {
+        const std::optional<double> value = sent_number(e);
+        if (!value) {
             problem = std::string(key) + " holds something that is not a number";
             return std::nullopt;
         }
+        v.push_back(*value);
     }
     return v;
 }
@@ -499,10 +506,8 @@ std::optional<TrainEvalResult> returned_train_eval(const json& o, std::size_t le
     std::optional<double> mean, var;
     for (const auto& [key, value] : {std::pair{"running_mean", &mean}, {"running_var", &var}}) {
         const auto it = state->find(key);
-        if (it != state->end() && it->is_number()) *value = it->get<double>();
-        else if (it != state->end() && (it->is_null() || *it == "NaN")) *value = std::nan("");  // as the runner sends it
-        else if (it != state->end() && (*it == "Infinity" || *it == "-Infinity")) *value = *it == "Infinity" ? HUGE_VAL : -HUGE_VAL;
-        else {
+        if (it != state->end()) *value = sent_number(*it);
+        if (!*value) {
             problem = std::string("state.") + key + " is not a number after the call";
             return std::nullopt;
         }
