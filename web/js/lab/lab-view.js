@@ -22,7 +22,7 @@ export function mountLab(root, { workerSource }) {
     experimentId: fromHash.experimentId,
     values: withDefaults(experiments[fromHash.experimentId], fromHash.values),
     speed: fromHash.lab.speed ?? labParams.speed.default,  // a key of SPEEDS
-    workers: fromHash.lab.workers ?? labParams.workers.default,  // null: one per core but one (poolSize)
+    workers: fromHash.lab.workers ?? labParams.workers.default,  // null: poolSize decides (one per core but one, at least two)
     status: 'idle',        // idle | starting | paused | running | done | diverged | error
     step: 0, total: 0,
     tables: null,
