@@ -15,7 +15,7 @@ export function createCodeWidget(exercise) {
   const editorRoot = h('div', { class: 'code-editor-root' });
   const report = h('div', { class: 'code-report' });
   const help = h('p', { class: 'answer-help', id: helpId },
-    `Write ${fn.name}(${fn.params.join(', ')}) returning { ${fn.returns.join(', ')} } or [${fn.returns.join(', ')}]. ` +
+    `Write ${fn.name}(${fn.params.join(', ')}) ${contract(fn)}. ` +
     `Check runs it on ${cases.length} test batches (time limit ${DEFAULT_TIME_LIMIT_MS / 1000} s). ` +
     'Tab moves on to the next control; indent with Ctrl-] and Ctrl-[ (⌘ on a Mac).');
   const element = h('div', { class: 'answer-code' },
@@ -38,7 +38,7 @@ export function createCodeWidget(exercise) {
     // Running is part of reading the answer: the grade request carries the outputs, not the code.
     async read() {
       report.replaceChildren(h('p', { class: 'code-running', role: 'status' }, `Running your code on ${cases.length} test batches…`));
-      const run = await runInSandbox({ source: editor.getValue(), entry: fn.name, params: fn.params, returns: fn.returns, cases });
+      const run = await runInSandbox({ source: editor.getValue(), entry: fn.name, params: fn.params, returns: fn.returns, updates: fn.updates, cases });
       lastRun = run;
       return { outputs: run.outputs };
     },
@@ -50,6 +50,15 @@ export function createCodeWidget(exercise) {
     showResult(grade) { report.replaceChildren(...renderReport(grade, cases, lastRun, fn)); },
     focus() { editor.focus(); },
   };
+}
+
+// What the function gives back: "returning { y, mean, var } or [y, mean, var]", or for one result that
+// also changes an argument in place, "returning y and updating state.running_mean, state.running_var in place".
+function contract(fn) {
+  const list = fn.returns.join(', ');
+  const returning = fn.returns.length === 1 ? `returning ${list}` : `returning { ${list} } or [${list}]`;
+  const updated = Object.entries(fn.updates || {}).flatMap(([name, fields]) => fields.map((f) => `${name}.${f}`));
+  return updated.length ? `${returning} and updating ${updated.join(', ')} in place` : returning;
 }
 
 function renderReport(grade, cases, run, fn) {
@@ -81,7 +90,7 @@ function renderReport(grade, cases, run, fn) {
         h('dt', {}, 'Input'), h('dd', {}, describeCase(failure.input, fn)),
         h('dt', {}, 'Expected'), h('dd', {}, describeResult(failure.expected)),
         h('dt', {}, 'Got'), h('dd', {}, describeResult(failure.got))));
-    if (Array.isArray(failure.trace) && failure.trace.length) block.appendChild(traceTable(failure.trace));
+    if (Array.isArray(failure.trace) && failure.trace.length) block.appendChild(traceTable(failure.trace, failure.trace_caption));
     parts.push(block);
   }
   return parts;
@@ -96,6 +105,8 @@ function describeValue(value) {
   if (Array.isArray(value)) return formatVector(value);
   if (typeof value === 'number') return formatNumber(value);
   if (value === null || value === undefined) return '—';
+  if (typeof value === 'object') return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${describeValue(v)}`).join(', ')} }`;
+  if (typeof value === 'string' && !/^(-?Infinity|NaN)$/.test(value)) return `'${value}'`;
   return String(value);
 }
 
@@ -112,10 +123,10 @@ function describeResult(result) {
   return Object.entries(result).map(([k, v]) => `${k} = ${describeValue(v)}`).join(', ');
 }
 
-function traceTable(trace) {
+function traceTable(trace, caption) {
   const cell = (v) => h('td', {}, typeof v === 'number' ? formatNumber(v) : '—');
   return h('table', { class: 'code-trace' },
-    h('caption', {}, 'Mean and variance after each stage: the reference and yours'),
+    h('caption', {}, typeof caption === 'string' ? caption : 'Mean and variance after each stage: the reference and yours'),
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, 'Stage'), h('th', { scope: 'col' }, 'mean'), h('th', { scope: 'col' }, 'var'),
       h('th', { scope: 'col' }, 'your mean'), h('th', { scope: 'col' }, 'your var'))),

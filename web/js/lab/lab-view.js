@@ -41,7 +41,7 @@ export function mountLab(root, { workerSource }) {
     experimentId: fromHash.experimentId,
     values: fromHash.values,
     speed: fromHash.lab.speed,      // a key of SPEEDS
-    workers: fromHash.lab.workers,  // null: one per core but one (poolSize)
+    workers: fromHash.lab.workers,  // null: poolSize decides (one per core but one, at least two)
     status: 'idle',        // idle | starting | paused | running | done | diverged | error
     step: 0, total: 0,
     tables: null,

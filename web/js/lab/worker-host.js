@@ -18,11 +18,14 @@
 let inflatedMnist = null;  // { buffer, count, train }, once a Worker has inflated the asset
 
 /**
- * How many Workers train a run of `lanes` lanes: one per core but one (the page's), at most one per lane,
- * at least one — unless `forced` (the link's `workers=` setting) asks for a number, still at most one per lane.
+ * How many Workers train a run of `lanes` lanes: one per core but one (the page's), yet at least two, and
+ * at most one per lane — unless `forced` (the link's `workers=` setting) asks for a number, still at most
+ * one per lane. At least two because on a two-core machine "all cores but one" would be no pool at all,
+ * while the core it keeps would mostly wait: during a run the page's main thread only merges reports and
+ * redraws the plots between chunks, and the two Workers' training is what the learner waits for.
  */
 export function poolSize(lanes, hardwareConcurrency, forced) {
-  const wanted = forced || (hardwareConcurrency || 2) - 1;
+  const wanted = forced || Math.max(2, (hardwareConcurrency || 2) - 1);
   return Math.max(1, Math.min(lanes, wanted));
 }
 
