@@ -76,3 +76,10 @@ export function forwardStages(core, x, gamma, beta, eps) {
   }));
   return { stages, warning: r.warning };
 }
+
+// A figure's random batch (the draw_batch op): `size` draws from N(mean, sd²) seeded by (seed, purpose),
+// rounded to `decimals` places — the batch `bnkata compute` draws from the same request. Returns
+// { values } or { error }.
+export function drawBatch(core, { seed, purpose, size, mean, sd, decimals }) {
+  return ask(core, { op: 'draw_batch', seed, purpose, size, mean, sd, decimals });
+}
