@@ -12,7 +12,7 @@
 //   - with γ and β the network chooses how much of the curve it uses.
 // The batch is the core's seeded draw (draw_batch), and every BatchNorm number (y = γ·x̂ + β) comes from the
 // core (forward_train); the figure only counts.
-import { el, uniqueId } from '../ui/dom.js';
+import { el, svg, uniqueId } from '../ui/dom.js';
 import { drawBatch } from '../ui/core-queries.js';
 
 const BATCH = { seed: 20150211, purpose: 'sigmoid-range', size: 400, mean: 3, sd: 2.5, decimals: 3 };
@@ -20,14 +20,6 @@ const LINEAR = 1;      // |z| ≤ 1: near-linear
 const SATURATED = 4;   // |z| ≥ 4: saturated
 const Z_MIN = -8;
 const Z_MAX = 8;
-const SVG = 'http://www.w3.org/2000/svg';
-
-function svg(tag, attributes = {}, ...children) {
-  const element = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attributes)) element.setAttribute(k, String(v));
-  for (const child of children) element.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
-  return element;
-}
 
 function shares(values) {
   let linear = 0;
