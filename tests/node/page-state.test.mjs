@@ -26,7 +26,7 @@ test('every property of every section round-trips at a value other than its defa
     choice: (spec) => spec.choices.find((c) => c.value !== spec.default).value,
     bool: (spec) => !spec.default,
     string: () => 'a b&c, d',
-    list: () => [7, -1.5],
+    list: (spec) => Array.from({ length: Math.max(2, spec.minItems ?? 1) }, (_, i) => (i % 2 ? -1.5 : 7)),
   };
   const other = (spec) => OTHER[spec.type](spec);
   for (const [section, properties] of Object.entries(PAGE_STATE)) {

@@ -29,6 +29,22 @@ export const PAGE_STATE = {
     x: { type: 'list', default: [1, 2, 3, 4], maxItems: 64, label: 'Batch x' },
     eps: { type: 'number', default: 1e-5, min: 1e-10, max: 1, logStep: 0.5, label: 'ε' },
   },
+  // Step 1's normalization cube (figures/norm-cube.js; its root's id names the section): the kind, G, the
+  // 32 values of x, of shape (N, C, H, W) = (2, 4, 2, 2) in row-major order, and the selected value's place
+  // in that order. The example tensor has channels on different scales and one constant channel (whose
+  // instance-norm variance is 0).
+  'normalization-cube': {
+    kind: {
+      type: 'choice', label: 'Normalization', default: 'batch',
+      choices: [{ value: 'batch' }, { value: 'layer' }, { value: 'instance' }, { value: 'group' }],
+    },
+    g: { type: 'choice', label: 'Groups G', default: 2, choices: [{ value: 1 }, { value: 2 }, { value: 4 }] },
+    x: {
+      type: 'list', label: 'x', minItems: 32, maxItems: 32,
+      default: [1, 2, 3, 4, 5, 6, 7, 8, 1, 1, 1, 1, 0, 2, 4, 6, 2, 2, 3, 3, 1, 5, 6, 8, 9, 1, 1, 1, 0, 3, 4, 6],
+    },
+    cell: { type: 'int', label: 'Selected value', default: 5, min: 1, max: 32 },
+  },
   // Step 5's figure (figures/verify.js): the batch, γ, β and ε, as typed in its fields.
   'step-5': {
     x: { type: 'list', default: [1, 2, 3, 4], maxItems: 64, label: 'Batch x' },
