@@ -1,11 +1,10 @@
 # The training lab's engine (no Emscripten headers; cpp/bindings/training_bindings.cpp adapts lab.hpp).
 #   bnkata_training — float32 dense nets with and without BN: matmul, layers, loss, SGD, init, network,
-#                     probes, metrics, synthetic data and the MNIST asset, portable RNG/math, the session
+#                     probes, metrics, synthetic data and the MNIST asset, portable RNG, the session
 #                     and its JSON face, and the run summary step 3 grades (run_summary.cpp).
 #   bnkata_bench_training — native steps/s of the lab's benchmark network (docs/benchmarks.md).
 #   tests: training (doctest).
 add_library(bnkata_training STATIC
-  cpp/src/training/portable_math.cpp
   cpp/src/training/random.cpp
   cpp/src/training/matmul.cpp
   cpp/src/training/layers.cpp
