@@ -109,6 +109,9 @@ async function timeToInteractive(browser, url, requested = new Set()) {
     if (outcome === 'ready') await page.mouse.click(4, 4);
     await page.waitForLoadState('load');
     await page.waitForFunction(() => window.__bnkataError || performance.getEntriesByType('first-input').length > 0, null, { timeout: 30000 });
+    // A page this small can be ready, and even handle the click, before its first frame is painted; the
+    // first contentful paint is then still to come, and interactive is the later of the two.
+    await page.waitForFunction(() => window.__bnkataError || performance.getEntriesByName('first-contentful-paint').length > 0, null, { timeout: 30000 });
     return await page.evaluate(() => {
       if (window.__bnkataError) throw new Error(`the page reported: ${window.__bnkataError}`);
       const nav = performance.getEntriesByType('navigation')[0];

@@ -50,6 +50,8 @@ test('when the exercise engine cannot load, the exercises say so where they stan
     assert.match(await step1.getByRole('alert').textContent(), /bnkata-exercises\.js could not be loaded/);
     assert.deepEqual(problems.pageErrors, [], 'no uncaught exception');
     // Step 1's figure still computes with the core.
+    await page.locator('[data-figure="normalize"]').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => document.querySelector('[data-figure="normalize"]').dataset.figureState);
     assert.equal(await page.locator('[data-figure="normalize"]').getAttribute('data-figure-state'), 'mounted');
   } finally {
     await close();

@@ -172,6 +172,8 @@ test('when the core cannot load, the page says so in an alert and the lesson tex
     await alert.waitFor();
     assert.match(await alert.textContent(), /bnkata-core\.js/);
     assert.ok(await page.locator('#step-5 .katex').count() + await page.locator('#step-1 .katex').count() > 0, 'formulas still there');
+    const cube = page.getByRole('group', { name: 'Interactive: the normalization cube' }).getByText(/needs the lesson’s WebAssembly core/);
+    assert.ok(await cube.isVisible(), 'the normalization cube says in words what it would show');
     assert.deepEqual(problems.pageErrors, [], 'no uncaught exception');
   } finally {
     await close();

@@ -4,6 +4,7 @@
 import * as trainingLab from './lab/figure.js';  // a stub: the lab itself is dist/lab.js, loaded on demand
 import * as stepNav from './figures/step-nav.js';
 import * as normalize from './figures/normalize.js';
+import * as normCube from './figures/norm-cube.js';
 import * as verify from './figures/verify.js';
 import * as sigmoidRange from './figures/sigmoid-range.js';
 import * as gradientProjection from './figures/gradient-projection.js';
@@ -15,6 +16,7 @@ export const figures = {
   'training-lab': trainingLab,
   'step-nav': stepNav,
   normalize,
+  'norm-cube': normCube,
   verify,
   'sigmoid-range': sigmoidRange,
   'gradient-projection': gradientProjection,

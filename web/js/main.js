@@ -17,7 +17,7 @@
 import { loadCore, loadExerciseEngine } from './core.js';
 import { loadScript } from './ui/load-script.js';
 import { startMountScheduler } from './ui/mount-scheduler.js';
-import { fragmentId } from './ui/figure-link.js';
+import { fragmentId } from './ui/page-state.js';
 import { figures, mountedWithoutCore } from './figures.js';
 
 function figureModule(name) {
@@ -60,7 +60,7 @@ function mountFigure(root, ctx, mounted) {
 }
 
 // The element a #fragment names (e.g. #step-3), if any. A figure's state may follow the id after a "?"
-// (#step-1?x=1,2,3,100, ui/figure-link.js): that link names #step-1; #lab?exp=… names the training lab.
+// (#step-1?x=1,2,3,100, ui/page-state.js): that link names #step-1; #lab?exp=… names the training lab.
 function linkedTarget() {
   const id = fragmentId();
   if (id === 'lab') return document.querySelector('[data-figure="training-lab"]');

@@ -75,6 +75,24 @@ Generated numeric_exercise(const std::string& prompt, json data, const NumericGr
     return g;
 }
 
+Generated code_exercise(const std::string& prompt, const CodeFunction& function, const std::string& starter,
+                        json cases, std::vector<std::string> hints, const std::string& solution_code,
+                        const std::string& explanation, json tolerance,
+                        std::function<json(const json& answer)> grade) {
+    Generated g;
+    g.exercise = {{"prompt", prompt},
+                  {"data", json::object()},
+                  {"function", {{"name", function.name}, {"params", function.params}, {"returns", function.returns}}},
+                  {"starter", starter},
+                  {"cases", std::move(cases)},
+                  {"fields", json::array({{{"name", "outputs"}, {"label", "Your function's results, one per case"}, {"type", "code"}}})},
+                  {"hints", std::move(hints)},
+                  {"solution", {{"answer", {{"code", solution_code}}}, {"explanation", explanation}}},
+                  {"tolerance", std::move(tolerance)}};
+    g.grade = std::move(grade);
+    return g;
+}
+
 Generated choice_exercise(const std::string& prompt, json data, const std::vector<Option>& options, bool multi,
                           std::vector<std::string> hints, const std::string& explanation) {
     json correct = json::array();

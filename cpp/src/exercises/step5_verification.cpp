@@ -49,39 +49,26 @@ Generated forward_code(std::uint64_t seed) {
     const std::vector<ForwardCase> cases = forward_cases(seed);
     json cases_json = json::array();
     for (const ForwardCase& c : cases) cases_json.push_back(case_json(c));
-    Generated g;
-    g.exercise = {
-        {"prompt",
-         "Write the kata's batch_norm_forward in JavaScript: given one feature's values x over the batch, γ, β "
-         "and ε, return y = γ·x̂ + β together with the batch mean and the (biased) batch variance. It runs on "
-         "six cases, including a constant batch, a batch of two, values near 1e8 and a negative γ."},
-        {"data", json::object()},
-        {"function", {{"name", "batch_norm_forward"}, {"params", {"x", "gamma", "beta", "eps"}}, {"returns", {"y", "mean", "var"}}}},
-        {"starter", kForwardStarter},
-        {"cases", cases_json},
-        {"fields", json::array({{{"name", "outputs"}, {"label", "Your function's results, one per case"}, {"type", "code"}}})},
-        {"hints",
-         {"Two passes: first the mean, then the mean of squared deviations from it. (One pass with E[x²] − E[x]² "
-          "loses every digit at 1e8.)",
-          "Divide by m, not m − 1; put ε inside the square root.",
-          "A constant batch must give y = β everywhere, not NaN."}},
-        {"solution",
-         {{"answer",
-           {{"code",
-             "function batch_norm_forward(x, gamma, beta, eps) {\n"
-             "  const m = x.length;\n"
-             "  const mean = x.reduce((s, v) => s + v, 0) / m;\n"
-             "  const variance = x.reduce((s, v) => s + (v - mean) ** 2, 0) / m;  // biased, two-pass\n"
-             "  const rstd = 1 / Math.sqrt(variance + eps);\n"
-             "  const y = x.map(v => gamma * (v - mean) * rstd + beta);\n"
-             "  return { y, mean, var: variance };\n"
-             "}\n"}}},
-          {"explanation",
-           "Mean first, then the biased variance from squared deviations (two passes, so 1e8 + small values keep "
-           "their digits), then x̂ = (x − μ)/√(σ² + ε) and y = γ·x̂ + β."}}},
-        {"tolerance", forward_tolerance().to_json()}};
-    g.grade = [cases](const json& answer) { return grade_forward_code(answer, cases); };
-    return g;
+    return code_exercise(
+        "Write the kata's batch_norm_forward in JavaScript: given one feature's values x over the batch, γ, β "
+        "and ε, return y = γ·x̂ + β together with the batch mean and the (biased) batch variance. It runs on "
+        "six cases, including a constant batch, a batch of two, values near 1e8 and a negative γ.",
+        {"batch_norm_forward", {"x", "gamma", "beta", "eps"}, {"y", "mean", "var"}}, kForwardStarter, cases_json,
+        {"Two passes: first the mean, then the mean of squared deviations from it. (One pass with E[x²] − E[x]² "
+         "loses every digit at 1e8.)",
+         "Divide by m, not m − 1; put ε inside the square root.",
+         "A constant batch must give y = β everywhere, not NaN."},
+        "function batch_norm_forward(x, gamma, beta, eps) {\n"
+        "  const m = x.length;\n"
+        "  const mean = x.reduce((s, v) => s + v, 0) / m;\n"
+        "  const variance = x.reduce((s, v) => s + (v - mean) ** 2, 0) / m;  // biased, two-pass\n"
+        "  const rstd = 1 / Math.sqrt(variance + eps);\n"
+        "  const y = x.map(v => gamma * (v - mean) * rstd + beta);\n"
+        "  return { y, mean, var: variance };\n"
+        "}\n",
+        "Mean first, then the biased variance from squared deviations (two passes, so 1e8 + small values keep "
+        "their digits), then x̂ = (x − μ)/√(σ² + ε) and y = γ·x̂ + β.",
+        forward_tolerance().to_json(), [cases](const json& answer) { return grade_forward_code(answer, cases); });
 }
 
 // --- s5-var-predict -----------------------------------------------------------------------------------
@@ -295,41 +282,30 @@ Generated backward_code(std::uint64_t seed) {
     const std::vector<BackwardCase> cases = backward_cases(seed);
     json cases_json = json::array();
     for (const BackwardCase& c : cases) cases_json.push_back(case_json(c));
-    Generated g;
-    g.exercise = {
-        {"prompt",
-         "Write batch_norm_backward: given dy = ∂loss/∂y and the forward pass's inputs, return dx, dγ and dβ. "
-         "Each case is checked against the core's closed-form gradient (cs231n's relative error ≤ 1e-7), and your "
-         "dx is also compared with central differences of the forward pass (a gradient check)."},
-        {"data", json::object()},
-        {"function", {{"name", "batch_norm_backward"}, {"params", {"dy", "x", "gamma", "beta", "eps"}}, {"returns", {"dx", "dgamma", "dbeta"}}}},
-        {"starter", kBackwardStarter},
-        {"cases", cases_json},
-        {"fields", json::array({{{"name", "outputs"}, {"label", "Your function's results, one per case"}, {"type", "code"}}})},
-        {"hints",
-         {"dβ = Σ dy and dγ = Σ dy·x̂ (recompute x̂ from x, μ_B and σ²_B).",
-          "μ_B and σ²_B depend on every x_i: the gradient flows through them too.",
-          "dx = γ/√(σ² + ε) · (dy − mean(dy) − x̂·mean(dy·x̂))."}},
-        {"solution",
-         {{"answer",
-           {{"code",
-             "function batch_norm_backward(dy, x, gamma, beta, eps) {\n"
-             "  const m = x.length;\n"
-             "  const mean = x.reduce((s, v) => s + v, 0) / m;\n"
-             "  const variance = x.reduce((s, v) => s + (v - mean) ** 2, 0) / m;\n"
-             "  const rstd = 1 / Math.sqrt(variance + eps);\n"
-             "  const xhat = x.map(v => (v - mean) * rstd);\n"
-             "  const dbeta = dy.reduce((s, v) => s + v, 0);\n"
-             "  const dgamma = dy.reduce((s, v, i) => s + v * xhat[i], 0);\n"
-             "  const dx = dy.map((v, i) => gamma * rstd * (v - dbeta / m - xhat[i] * dgamma / m));\n"
-             "  return { dx, dgamma, dbeta };\n"
-             "}\n"}}},
-          {"explanation",
-           "With x̂ = (x − μ)·rstd and y = γx̂ + β: dβ = Σ dy, dγ = Σ dy·x̂, and, through x̂, μ_B and σ²_B, "
-           "dx = γ·rstd·(dy − mean(dy) − x̂·mean(dy·x̂)). The two subtracted terms are the paths through μ_B and σ²_B."}}},
-        {"tolerance", {{"text", "cs231n relative error ≤ 1e-7 on dx, dγ and dβ"}}}};
-    g.grade = [cases](const json& answer) { return grade_backward_code(answer, cases); };
-    return g;
+    return code_exercise(
+        "Write batch_norm_backward: given dy = ∂loss/∂y and the forward pass's inputs, return dx, dγ and dβ. "
+        "Each case is checked against the core's closed-form gradient (cs231n's relative error ≤ 1e-7), and your "
+        "dx is also compared with central differences of the forward pass (a gradient check).",
+        {"batch_norm_backward", {"dy", "x", "gamma", "beta", "eps"}, {"dx", "dgamma", "dbeta"}}, kBackwardStarter,
+        cases_json,
+        {"dβ = Σ dy and dγ = Σ dy·x̂ (recompute x̂ from x, μ_B and σ²_B).",
+         "μ_B and σ²_B depend on every x_i: the gradient flows through them too.",
+         "dx = γ/√(σ² + ε) · (dy − mean(dy) − x̂·mean(dy·x̂))."},
+        "function batch_norm_backward(dy, x, gamma, beta, eps) {\n"
+        "  const m = x.length;\n"
+        "  const mean = x.reduce((s, v) => s + v, 0) / m;\n"
+        "  const variance = x.reduce((s, v) => s + (v - mean) ** 2, 0) / m;\n"
+        "  const rstd = 1 / Math.sqrt(variance + eps);\n"
+        "  const xhat = x.map(v => (v - mean) * rstd);\n"
+        "  const dbeta = dy.reduce((s, v) => s + v, 0);\n"
+        "  const dgamma = dy.reduce((s, v, i) => s + v * xhat[i], 0);\n"
+        "  const dx = dy.map((v, i) => gamma * rstd * (v - dbeta / m - xhat[i] * dgamma / m));\n"
+        "  return { dx, dgamma, dbeta };\n"
+        "}\n",
+        "With x̂ = (x − μ)·rstd and y = γx̂ + β: dβ = Σ dy, dγ = Σ dy·x̂, and, through x̂, μ_B and σ²_B, "
+        "dx = γ·rstd·(dy − mean(dy) − x̂·mean(dy·x̂)). The two subtracted terms are the paths through μ_B and σ²_B.",
+        {{"text", "cs231n relative error ≤ 1e-7 on dx, dγ and dβ"}},
+        [cases](const json& answer) { return grade_backward_code(answer, cases); });
 }
 
 }  // namespace

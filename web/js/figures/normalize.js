@@ -3,16 +3,16 @@
 // State: the batch x (typed, dragged, drawn from a seed or picked from a preset) and ε (a log-scale
 // slider). Data flows one way: control → state → the core computes (core-queries.js) → redraw. When the
 // input is invalid, the message appears next to the field and the last valid result stays on screen.
-// The batch and ε live in the URL hash too (#step-1?x=1,2,3,100&eps=1e-3, ui/figure-link.js): a shared
+// The batch and ε live in the URL hash too (#step-1?x=1,2,3,100&eps=1e-3, ui/page-state.js): a shared
 // link restores them, and the hash follows the learner's edits.
 import { el, setChildren, sub, uniqueId, withSubscripts } from '../ui/dom.js';
 import { createField } from '../ui/field.js';
 import { asSentence, formatEpsilon, formatNumber, formatResidue } from '../ui/format.js';
 import { createNumberLine } from '../ui/number-line.js';
-import { parseBatch, parseNumber } from '../ui/parse.js';
+import { parseBatch } from '../ui/parse.js';
 import { randomBatch } from '../ui/rng.js';
 import { normalizeBatch } from '../ui/core-queries.js';
-import { createFigureLinkWriter, readFigureLink, unknownParameters } from '../ui/figure-link.js';
+import { PAGE_STATE, bindPageState } from '../ui/page-state.js';
 
 const PRESETS = [
   { label: 'The seed’s batch 1, 2, 3, 4', values: [1, 2, 3, 4] },
@@ -22,28 +22,17 @@ const PRESETS = [
   { label: 'Offset by 10⁸', values: [100000001, 100000002, 100000003, 100000004] },
 ];
 
-const EPS_EXPONENTS = { min: -10, max: 0, step: 0.5, initial: -5 };
-const MAX_VALUES = 64;
-const LINK = { section: 'step-1', names: ['x', 'eps'] };
-
-// The slider position (a power of ten) of an ε given as text in a link: { value } or { error }.
-function epsExponentOf(text) {
-  const parsed = parseNumber(text, 'ε');
-  if (parsed.error) return parsed;
-  const exponent = Math.log10(parsed.value);
-  const position = Math.round(exponent / EPS_EXPONENTS.step) * EPS_EXPONENTS.step;
-  if (!(Math.abs(exponent - position) < 1e-9 && position >= EPS_EXPONENTS.min && position <= EPS_EXPONENTS.max)) {
-    return { error: `ε: ${text.trim()} is not on the slider, which goes from 1e−10 to 1 in steps of ×√10 (1e−5, 3.16227766017e−5, 1e−4, …).` };
-  }
-  return { value: position };
-}
+// The ε slider's positions are powers of ten (its range and step: the page state's table).
+const EPS = PAGE_STATE['step-1'].eps;
+const EPS_EXPONENTS = { min: Math.log10(EPS.min), max: Math.log10(EPS.max), step: EPS.logStep, initial: Math.log10(EPS.default) };
+const MAX_VALUES = PAGE_STATE['step-1'].x.maxItems;
 
 // How a batch is written back into the text field (plain ASCII, so it can be copied into code).
 const asText = (values) => values.map((v) => String(v)).join(', ');
 
 export function mount(root, ctx) {
   const core = ctx.core;
-  const state = { values: [1, 2, 3, 4], epsExponent: EPS_EXPONENTS.initial, seed: 1 };
+  const state = { values: PAGE_STATE['step-1'].x.default, epsExponent: EPS_EXPONENTS.initial, seed: 1 };
   const eps = () => Number((10 ** state.epsExponent).toPrecision(12));
 
   // ---- Controls
@@ -87,20 +76,17 @@ export function mount(root, ctx) {
     max: EPS_EXPONENTS.max,
     step: EPS_EXPONENTS.step,
     value: state.epsExponent,
-    'aria-describedby': `${epsId}-hint ${epsId}-error`,
+    'aria-describedby': `${epsId}-hint`,
   });
-  const epsError = el('p', { id: `${epsId}-error`, class: 'field-error', 'aria-live': 'polite' });
   epsInput.addEventListener('input', () => {
     state.epsExponent = Number(epsInput.value);
-    epsError.textContent = '';
     if (recompute()) remember();
   });
   const epsControl = el('div', { class: 'field field-eps' },
     el('label', { for: epsId }, 'ε (epsilon), log scale: ', epsOutput),
     epsInput,
-    el('p', { id: `${epsId}-hint`, class: 'field-hint', text: 'From 1e−10 to 1. PyTorch’s default is 1e−5, Keras’s 1e−3.' }),
-    epsError);
-  // Parameters a shared link sets that this figure does not have.
+    el('p', { id: `${epsId}-hint`, class: 'field-hint', text: 'From 1e−10 to 1. PyTorch’s default is 1e−5, Keras’s 1e−3.' }));
+  // What a shared link set that this figure could not use.
   const linkNotice = el('p', { class: 'field-error', 'aria-live': 'polite' });
 
   // ---- Output
@@ -168,38 +154,17 @@ export function mount(root, ctx) {
   }
 
   // ---- The URL hash: the learner's batch and ε, a moment after each edit; a link's, once mounted
-  const link = createFigureLinkWriter(LINK.section);
+  // (bindPageState, below) and whenever one is followed on the open page.
+  let link = null;
   function remember() {
-    link.write([['x', state.values], ['eps', state.epsExponent === EPS_EXPONENTS.initial ? undefined : eps().toExponential()]]);
+    if (link) link.write({ x: state.values, eps: eps() });
   }
-
-  // Applies a link's batch and ε as if typed: a bad value gets its field's message, and the batch on
-  // screen stays as it was (the default, on a fresh page).
-  function applyLink(given) {
-    if (!given) return;
-    linkNotice.textContent = given.unknown.length ? unknownParameters(given.unknown, LINK.names) : '';
-    if ('eps' in given.values) {
-      const position = epsExponentOf(given.values.eps);
-      if (position.error) {
-        epsError.textContent = position.error;
-      } else {
-        epsError.textContent = '';
-        state.epsExponent = position.value;
-        epsInput.value = String(position.value);
-      }
-    }
-    const parsed = 'x' in given.values ? parseBatch(given.values.x, { maxValues: MAX_VALUES }) : null;
-    if (parsed && parsed.values) {
-      setValues(parsed.values, { writeText: true, fromLink: true });
-      return;
-    }
-    recompute();  // the new ε, if any, on the batch already on screen
-    if (parsed && parsed.error) {
-      batch.input.value = given.values.x;
-      batch.setError(parsed.error);
-    }
+  function applyLink(values, notice) {
+    linkNotice.textContent = notice;
+    state.epsExponent = Math.round(Math.log10(values.eps) / EPS_EXPONENTS.step) * EPS_EXPONENTS.step;
+    epsInput.value = String(state.epsExponent);
+    setValues(values.x, { writeText: true, fromLink: true });
   }
-  const onHashChange = () => applyLink(readFigureLink(LINK.section, LINK.names));
 
   function showError(error) {
     if (error.field === 'eps') {
@@ -270,14 +235,12 @@ export function mount(root, ctx) {
   }
 
   recompute();
-  applyLink(readFigureLink(LINK.section, LINK.names));
-  window.addEventListener('hashchange', onHashChange);
+  link = bindPageState('step-1', applyLink);
 
   return {
     update() { recompute(); },
     destroy() {
-      link.cancel();
-      window.removeEventListener('hashchange', onHashChange);
+      link.destroy();
       line.destroy();
       root.replaceChildren();
     },

@@ -4,18 +4,21 @@
 // State: the batch, γ, β and ε, each typed into a field. Control → state → the core computes
 // (core-queries.js) → redraw. A field with bad input shows its message next to it and the table keeps
 // the last valid result. The fields live in the URL hash too (#step-5?x=…&gamma=…&beta=…&eps=…,
-// ui/figure-link.js): a shared link fills them in as if typed, and the hash follows the learner's edits.
+// ui/page-state.js): a shared link fills them in, and the hash follows the learner's edits.
 import { el, sub, withSubscripts } from '../ui/dom.js';
 import { createField } from '../ui/field.js';
 import { asSentence, formatList, formatNumber, formatResidue, residueScale } from '../ui/format.js';
 import { parseBatch, parseNumber } from '../ui/parse.js';
 import { forwardStages } from '../ui/core-queries.js';
-import { createFigureLinkWriter, readFigureLink, unknownParameters } from '../ui/figure-link.js';
+import { PAGE_STATE, bindPageState, valueText } from '../ui/page-state.js';
 
-const SEED_EXAMPLE = { x: '1, 2, 3, 4', gamma: '1', beta: '0', eps: '1e-5' };
-const MAX_VALUES = 64;
-const LINK = { section: 'step-5', names: ['x', 'gamma', 'beta', 'eps'] };
-const DEFAULTS = { gamma: 1, beta: 0, eps: 1e-5 };  // the values SEED_EXAMPLE's text gives: left out of links
+const PROPERTIES = PAGE_STATE['step-5'];
+const MAX_VALUES = PROPERTIES.x.maxItems;
+
+// A value as its field shows it: a batch as "1, 2, 3, 4", a number as a link writes it (1e-5).
+const asText = (key, value) => (key === 'x' ? value.join(', ') : valueText(PROPERTIES[key], value));
+// The seed's example (the table's defaults), as the fields show it.
+const SEED_EXAMPLE = Object.fromEntries(Object.entries(PROPERTIES).map(([key, spec]) => [key, asText(key, spec.default)]));
 
 export function mount(root, ctx) {
   const core = ctx.core;
@@ -33,7 +36,7 @@ export function mount(root, ctx) {
     for (const key of Object.keys(fields)) fields[key].input.value = SEED_EXAMPLE[key];
     edited();
   });
-  // Parameters a shared link sets that this figure does not have.
+  // What a shared link set that this figure could not use.
   const linkNotice = el('p', { class: 'field-error', 'aria-live': 'polite' });
 
   // One row per stage; the cells are filled by render().
@@ -74,21 +77,17 @@ export function mount(root, ctx) {
   for (const field of Object.values(fields)) field.input.addEventListener('input', edited);
 
   // ---- The URL hash: the fields' values a moment after each valid edit; a link's, once mounted
-  const link = createFigureLinkWriter(LINK.section);
+  // (bindPageState, below) and whenever one is followed on the open page.
+  let link = null;
   function edited() {
     const request = recompute();
-    if (!request) return;
-    link.write([['x', request.x], ...['gamma', 'beta', 'eps'].map((key) => [key, request[key] === DEFAULTS[key] ? undefined : request[key]])]);
+    if (request && link) link.write(request);
   }
-  // A link's values go into their fields as if typed; a bad one gets its field's message and the table
-  // keeps what it showed (the seed's example, on a fresh page).
-  function applyLink(given) {
-    if (!given) return;
-    linkNotice.textContent = given.unknown.length ? unknownParameters(given.unknown, LINK.names) : '';
-    for (const [key, value] of Object.entries(given.values)) fields[key].input.value = value;
+  function applyLink(values, notice) {
+    linkNotice.textContent = notice;
+    for (const key of Object.keys(fields)) fields[key].input.value = asText(key, values[key]);
     recompute();
   }
-  const onHashChange = () => applyLink(readFigureLink(LINK.section, LINK.names));
 
   // Reads every field; returns the parsed request, or null after marking the fields in error.
   function readFields() {
@@ -156,14 +155,12 @@ export function mount(root, ctx) {
   }
 
   recompute();
-  applyLink(readFigureLink(LINK.section, LINK.names));
-  window.addEventListener('hashchange', onHashChange);
+  link = bindPageState('step-5', applyLink);
 
   return {
     update() { recompute(); },
     destroy() {
-      link.cancel();
-      window.removeEventListener('hashchange', onHashChange);
+      link.destroy();
       root.replaceChildren();
     },
   };

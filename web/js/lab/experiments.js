@@ -2,7 +2,7 @@
 //
 // Shared by the page (controls, plots, summaries) and the worker (which lanes to train and when to
 // probe). Each experiment is a table of named, typed parameters (serialised to the URL hash by
-// url-state.js) and a few pure functions of those values:
+// ui/page-state.js, in its format) and a few pure functions of those values:
 //
 //   lanes(v)        → [{ key, label, config }]   one network each (engine config, docs/training.md);
 //                                                 lanes of one experiment share seed and hence initial weights

@@ -1,9 +1,9 @@
 // The training lab's view: controls, plots with their text summaries, status and export. It owns the
 // lab's one state object (experiment, values, run status, plot tables) and keeps data flowing one way:
-// control → state (→ URL hash) → a pool of Workers (the engine trains; worker-host.js) → report → tables →
-// plots and words.
+// control → state (→ URL hash, ui/page-state.js) → a pool of Workers (the engine trains; worker-host.js)
+// → report → tables → plots and words.
 import { experiments, defaultExperiment, withDefaults, emptyTables } from './experiments.js';
-import { readHash, writeHash, parseValue, labParams } from './url-state.js';
+import { PAGE_STATE, linkParameters, parseProperties, parseValue, pageStateHash, problemsNotice } from '../ui/page-state.js';
 import { TrainingPool, poolSize } from './worker-host.js';
 import { loadScript } from '../ui/load-script.js';
 import { createPlot, plotToPng, readColours } from './plots.js';
@@ -11,18 +11,37 @@ import { toCsv, toJson, download } from './export.js';
 import { buildControls } from './controls.js';
 import { explainStop } from './explain.js';
 
-// Steps per second per lane for each of labParams.speed's choices; 0 = as fast as it goes.
+// Steps per second per lane for each of the lab's speed choices (ui/page-state.js); 0 = as fast as it goes.
 const SPEEDS = { slow: 200, medium: 2000, full: 0 };
+
+// The lab's section of the URL (#lab?exp=depth&seed=7&speed=slow): the experiment, always named, then its
+// parameters (experiments.js), then the lab's own settings (PAGE_STATE.lab).
+const experimentProperty = {
+  type: 'choice', label: 'Experiment', default: defaultExperiment, always: true,
+  choices: Object.keys(experiments).map((value) => ({ value })),
+};
+const labProperties = (experimentId) => ({ exp: experimentProperty, ...experiments[experimentId].params, ...PAGE_STATE.lab });
+
+// The state a #lab?… link gives (defaults without one): { experimentId, values, lab: { speed, workers },
+// problems, present }.
+function readLink() {
+  const raw = linkParameters('lab');
+  const chosen = parseValue(experimentProperty, raw?.exp ?? defaultExperiment);
+  const experimentId = chosen.ok ? chosen.value : defaultExperiment;
+  const { values, problems } = parseProperties(raw || {}, labProperties(experimentId));
+  const pick = (table) => Object.fromEntries(Object.keys(table).map((name) => [name, values[name]]));
+  return { experimentId, values: pick(experiments[experimentId].params), lab: pick(PAGE_STATE.lab), problems, present: raw !== null };
+}
 
 let nextRunId = 1;
 
 export function mountLab(root, { workerSource }) {
-  const fromHash = readHash(location.hash, experiments, defaultExperiment);
+  const fromHash = readLink();
   const state = {
     experimentId: fromHash.experimentId,
-    values: withDefaults(experiments[fromHash.experimentId], fromHash.values),
-    speed: fromHash.lab.speed ?? labParams.speed.default,  // a key of SPEEDS
-    workers: fromHash.lab.workers ?? labParams.workers.default,  // null: one per core but one (poolSize)
+    values: fromHash.values,
+    speed: fromHash.lab.speed,      // a key of SPEEDS
+    workers: fromHash.lab.workers,  // null: one per core but one (poolSize)
     status: 'idle',        // idle | starting | paused | running | done | diverged | error
     step: 0, total: 0,
     tables: null,
@@ -36,7 +55,7 @@ export function mountLab(root, { workerSource }) {
   root.replaceChildren();
   const controls = buildControls(root, {
     experiments,
-    speeds: labParams.speed.choices.map((c) => c.value),
+    speeds: PAGE_STATE.lab.speed.choices.map((c) => c.value),
     speed: state.speed,
     onExperiment: (id) => { state.experimentId = id; state.values = withDefaults(experiments[id]); configChanged(); },
     onValue: (name, raw) => {
@@ -59,15 +78,14 @@ export function mountLab(root, { workerSource }) {
   plotsRoot.className = 'lab-plots';
   root.append(plotsRoot);
 
-  if (fromHash.problems.length) {
-    controls.notice(`The link's lab settings had problems: ${fromHash.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}.`);
-  }
+  if (fromHash.problems.length) controls.notice(problemsNotice(fromHash.problems));
   if (fromHash.present) root.scrollIntoView({ block: 'start' });
 
   function experiment() { return experiments[state.experimentId]; }
 
   function writeUrl() {
-    history.replaceState(null, '', writeHash(state.experimentId, experiment(), state.values, { speed: state.speed, workers: state.workers }));
+    const values = { exp: state.experimentId, ...state.values, speed: state.speed, workers: state.workers };
+    history.replaceState(null, '', pageStateHash('lab', values, labProperties(state.experimentId)));
   }
 
   // A new configuration: new, empty tables and plots; the pool's Workers end, and a new pool builds the

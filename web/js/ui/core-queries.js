@@ -76,3 +76,17 @@ export function forwardStages(core, x, gamma, beta, eps) {
   }));
   return { stages, warning: r.warning };
 }
+
+// The normalization cube: one `normalize` request over a feature map x ([N][C][H][W] nested lists) with
+// γ = 1, β = 0, so that y is x̂. `kind` is batch | layer | instance | group (`groups` only for group).
+// Returns { y: flat list in x's row-major order, mean, variance, warning? } — mean and variance as the
+// core gives them ([C] for batch, [N][G] for the others) — or { error }.
+export function normalizeFeatureMap(core, { kind, groups, x, eps }) {
+  const request = { op: 'normalize', kind, x, eps };
+  if (kind === 'group') request.groups = groups;
+  const r = ask(core, request);
+  if (r.error) return r;
+  const y = r.y.flat(3);
+  if (!allFinite(y) || !allFinite(r.mean.flat()) || !allFinite(r.var.flat())) return { error: OVERFLOW };
+  return { y, mean: r.mean, variance: r.var, warning: r.warning };
+}

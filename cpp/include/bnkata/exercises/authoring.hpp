@@ -4,6 +4,7 @@
 // can never disagree.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,19 @@ Generated numeric_exercise(const std::string& prompt, json data, const NumericGr
 // A choice (multi = false) or multi-select exercise; the solution lists the correct option ids.
 Generated choice_exercise(const std::string& prompt, json data, const std::vector<Option>& options, bool multi,
                           std::vector<std::string> hints, const std::string& explanation);
+
+// A code exercise: the learner writes `name(params…)` in the page's editor, starting from `starter`; the
+// page runs it on `cases` in its sandboxed Worker and sends the results back as the one field "outputs",
+// which `grade` judges. The reference solution is `solution_code`.
+struct CodeFunction {
+    std::string name;
+    std::vector<std::string> params;
+    std::vector<std::string> returns;
+};
+Generated code_exercise(const std::string& prompt, const CodeFunction& function, const std::string& starter,
+                        json cases, std::vector<std::string> hints, const std::string& solution_code,
+                        const std::string& explanation, json tolerance,
+                        std::function<json(const json& answer)> grade);
 
 // Statements for a multi-select exercise: `shown` of them, between min_true and (shown − 1) true ones (as
 // many as the pools allow), the count drawn so that it differs from seed to seed; lettered a, b, c… in pool
