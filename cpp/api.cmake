@@ -17,6 +17,7 @@ if(NOT EMSCRIPTEN)
     cpp/cli/cmd_bench.cpp
     cpp/cli/cmd_check.cpp
     cpp/cli/cmd_train.cpp
+    cpp/cli/cmd_summarise.cpp
   )
   target_link_libraries(bnkata PRIVATE bnkata_api bnkata_training)
   bnkata_warnings(bnkata)

@@ -17,6 +17,7 @@ add_library(bnkata_exercises STATIC
   cpp/src/exercises/step3_gradient_flow.cpp
   cpp/src/exercises/step3_backward.cpp
   cpp/src/exercises/step4_inference.cpp
+  cpp/src/exercises/step4_train_eval.cpp
   cpp/src/exercises/step5_verification.cpp
   cpp/src/exercises/catalog.cpp
   cpp/src/exercises/answers_file.cpp
@@ -35,6 +36,7 @@ if(NOT EMSCRIPTEN)
       tests/test_exercises_backward.cpp
       tests/test_exercises_feature_maps.cpp
       tests/test_exercises_code.cpp
+      tests/test_exercises_train_eval.cpp
       tests/test_exercises_answers_file.cpp
     LIBRARIES bnkata_exercises bnkata_api
     DEFINITIONS BNKATA_EXERCISE_FIXTURES="${CMAKE_CURRENT_SOURCE_DIR}/tests/fixtures/exercises")

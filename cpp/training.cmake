@@ -1,11 +1,10 @@
 # The training lab's engine (no Emscripten headers; cpp/bindings/training_bindings.cpp adapts lab.hpp).
 #   bnkata_training — float32 dense nets with and without BN: matmul, layers, loss, SGD, init, network,
-#                     probes, metrics, synthetic data and the MNIST asset, portable RNG/math, the session
-#                     and its JSON face.
+#                     probes, metrics, synthetic data and the MNIST asset, portable RNG, the session
+#                     and its JSON face, and the run summary step 3 grades (run_summary.cpp).
 #   bnkata_bench_training — native steps/s of the lab's benchmark network (docs/benchmarks.md).
 #   tests: training (doctest).
 add_library(bnkata_training STATIC
-  cpp/src/training/portable_math.cpp
   cpp/src/training/random.cpp
   cpp/src/training/matmul.cpp
   cpp/src/training/layers.cpp
@@ -20,6 +19,7 @@ add_library(bnkata_training STATIC
   cpp/src/training/config.cpp
   cpp/src/training/session.cpp
   cpp/src/training/lab.cpp
+  cpp/src/training/run_summary.cpp
 )
 target_link_libraries(bnkata_training PUBLIC bnkata_core)
 bnkata_warnings(bnkata_training)
@@ -40,6 +40,7 @@ if(NOT EMSCRIPTEN)
       tests/test_training_kernels.cpp
       tests/test_training_network.cpp
       tests/test_training_session.cpp
+      tests/test_training_run_summary.cpp
     LIBRARIES bnkata_training)
 
   # A benchmark, not part of a build or a test run: cmake --build --preset native --target bnkata_bench_training

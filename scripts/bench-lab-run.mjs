@@ -2,7 +2,7 @@
 // How long a learner waits for a lab run, and what the pool of training Workers buys. A benchmark, not a
 // test: it prints tables of wall times and their ratios.
 //
-//   node scripts/bench-lab-run.mjs [--rounds 3] [--workers N] [--paper] [--dir dist]
+//   node scripts/bench-lab-run.mjs [--rounds 3] [--workers N] [--paper | --paper-only] [--dir dist]
 //
 // Each run opens the built lesson over http in a fresh headless-Chromium context at a #lab?… link, presses
 // Play as a learner would, and times Play → the lab's status "done". That includes loading the lab's
@@ -13,8 +13,10 @@
 //     the link's workers= setting), back to back in every round, the order alternating by round: this
 //     machine's speed drifts with other processes, so only the ratio within a round compares like with
 //     like. Printed: each round's times and ratio, and the median ratio (targets: ≤ 0.6×);
-//   - with --paper, the paper-length Fig. 1 run (steps=50000) once with the pool a learner gets (no
-//     workers= in the link) and once with N Workers (target: < 90 s).
+//   - with --paper (or --paper-only, which skips the two above), the paper-length Fig. 1 run
+//     (steps=50000) with 1 Worker and with N, back to back (target: < 90 s with N; the ratio says what the
+//     pool bought in the same minutes of the machine). A learner's pool is N = 2 on a two-core machine
+//     (worker-host.js poolSize).
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,13 +28,14 @@ const POOL_TARGET = 0.6;
 const PAPER_TARGET_S = 90;
 
 function parseArgs(argv) {
-  const options = { rounds: 3, workers: 2, paper: false, dir: process.env.BNKATA_DIST_DIR || 'dist' };
+  const options = { rounds: 3, workers: 2, paper: false, paperOnly: false, dir: process.env.BNKATA_DIST_DIR || 'dist' };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--rounds') options.rounds = Number(argv[++i]);
     else if (argv[i] === '--workers') options.workers = Number(argv[++i]);
     else if (argv[i] === '--paper') options.paper = true;
+    else if (argv[i] === '--paper-only') options.paper = options.paperOnly = true;
     else if (argv[i] === '--dir') options.dir = argv[++i];
-    else { console.error('usage: node scripts/bench-lab-run.mjs [--rounds 3] [--workers N] [--paper] [--dir dist]'); process.exit(2); }
+    else { console.error('usage: node scripts/bench-lab-run.mjs [--rounds 3] [--workers N] [--paper | --paper-only] [--dir dist]'); process.exit(2); }
   }
   for (const name of ['rounds', 'workers']) {
     if (!Number.isInteger(options[name]) || options[name] < 1) { console.error(`bench-lab-run: --${name} expects a whole number ≥ 1`); process.exit(2); }
@@ -79,9 +82,9 @@ async function main() {
   const N = options.workers;
   try {
     const link = (hash) => `${server.url}#lab?${hash}`;
-    console.log(`Lab runs in the page, Play → done (node scripts/bench-lab-run.mjs --rounds ${options.rounds} --workers ${N}${options.paper ? ' --paper' : ''})`);
-    console.log(`${new Date().toISOString().slice(0, 10)}; ${os.cpus().length} CPUs; Chromium ${browser.version()}\n`);
-    for (const [name, hash] of [['Reduced Fig. 1 (3,000 steps × 2 networks)', 'exp=fig1'], ['Learning-rate sweep (16 networks × 500 steps)', 'exp=lr-sweep']]) {
+    console.log(`Lab runs in the page, Play → done (node scripts/bench-lab-run.mjs --rounds ${options.rounds} --workers ${N}${options.paperOnly ? ' --paper-only' : options.paper ? ' --paper' : ''})`);
+    console.log(`${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}; Chromium ${browser.version()}\n`);
+    for (const [name, hash] of options.paperOnly ? [] : [['Reduced Fig. 1 (3,000 steps × 2 networks)', 'exp=fig1'], ['Learning-rate sweep (16 networks × 500 steps)', 'exp=lr-sweep']]) {
       console.log(name);
       console.log(`round  1 Worker (s)  ${N} Workers (s)  ratio  load avg`);
       const ratios = [];
@@ -102,11 +105,14 @@ async function main() {
     }
     if (options.paper) {
       console.log('Paper-length Fig. 1 (50,000 steps × 2 networks)');
-      console.log('pool                 Workers  Play → done (s)  status  < 90 s');
-      for (const [label, hash] of [['as a learner gets it', 'exp=fig1&steps=50000'], [`workers=${N}`, `exp=fig1&steps=50000&workers=${N}`]]) {
-        const r = await oneRun(browser, link(hash));
-        console.log(`${label.padEnd(20)} ${String(r.workers).padStart(7)}  ${r.seconds.toFixed(1).padStart(15)}  ${r.status.padEnd(6)}  ${r.status === 'done' && r.seconds < PAPER_TARGET_S ? 'yes' : 'NO'}`);
+      console.log('Workers  Play → done (s)  status  < 90 s  load avg');
+      const seconds = {};
+      for (const size of [1, N]) {
+        const r = await oneRun(browser, link(`exp=fig1&steps=50000&workers=${size}`));
+        seconds[size] = r.seconds;
+        console.log(`${String(r.workers).padStart(7)}  ${r.seconds.toFixed(1).padStart(15)}  ${r.status.padEnd(6)}  ${r.status === 'done' && r.seconds < PAPER_TARGET_S ? 'yes' : 'NO '}     ${os.loadavg()[0].toFixed(1)}`);
       }
+      console.log(`${N} Workers / 1: ${(seconds[N] / seconds[1]).toFixed(2)}×`);
     }
     console.log(`\n(load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}: other processes share these CPUs)`);
   } finally {

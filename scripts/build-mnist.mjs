@@ -21,7 +21,6 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mulberry32 } from '../web/js/ui/rng.js';  // the page's one seeded generator
 
 const require = createRequire(import.meta.url);
 const ROWS = 28, COLS = 28, PIXELS = ROWS * COLS;
@@ -47,6 +46,19 @@ export function readMnistPackage() {
     }
   });
   return { images, labels, count };
+}
+
+// mulberry32: a 32-bit seeded generator, plenty for one fixed shuffle (not for cryptography). The split it
+// gives is part of the data every lab run and every quoted lab number rests on, so it never changes.
+function mulberry32(seed) {
+  let state = seed >>> 0;
+  return function next() {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** Fisher–Yates with the fixed seed: returns a new { images, labels } in shuffled order. */

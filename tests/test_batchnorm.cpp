@@ -15,6 +15,8 @@
 
 using bnkata::Layout;
 using bnkata_test::fixtures;
+using bnkata_test::biased_var_of;
+using bnkata_test::mean_of;
 using bnkata_test::numbers;
 
 namespace {
@@ -51,19 +53,6 @@ std::vector<double> channel_values(const std::vector<double>& t, Layout L, std::
     for (std::size_t n = 0; n < L.N; ++n)
         for (std::size_t p = 0; p < L.HW; ++p) out.push_back(t[(n * L.C + c) * L.HW + p]);
     return out;
-}
-
-double mean_of(const std::vector<double>& v) {
-    double s = 0;
-    for (double x : v) s += x;
-    return s / static_cast<double>(v.size());
-}
-
-double biased_var_of(const std::vector<double>& v) {
-    const double m = mean_of(v);
-    double s = 0;
-    for (double x : v) s += (x - m) * (x - m);
-    return s / static_cast<double>(v.size());
 }
 
 }  // namespace

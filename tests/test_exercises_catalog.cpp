@@ -36,6 +36,7 @@ TEST_CASE("the catalog lists at least the exercises the issue asks for, in lesso
         "s3-fig1-accuracy", "s3-fig1-drift", "s3-lr-sweep", "s3-bias-blowup",
         "s3-backward-staged", "s3-backward-checks",
         "s4-fold", "s4-running-pytorch", "s4-running-keras", "s4-eval-single", "s4-batch-of-one",
+        "s4-train-eval-code",
         "s5-var-predict", "s5-forward-code", "s5-numpy-paste", "s5-backward-code"};
     CHECK(ids == expected);
     const std::set<std::string> kinds = {"numeric", "vector", "formula", "choice", "multi", "predict", "code", "paste"};

@@ -17,26 +17,12 @@
 #include <vector>
 
 using nlohmann::json;
+using bnkata_test::ask;
+using bnkata_test::ask_text;
+using bnkata_test::flat;
 using bnkata_test::numbers;
 
 namespace {
-
-// The response to request text, as the CLI and the page would get it (through the string entry point).
-json ask_text(const std::string& text) { return json::parse(bnkata::compute(text)); }
-json ask(const json& request) { return ask_text(request.dump()); }
-
-// Flattens a nested array of numbers (any depth) for comparison.
-void flatten(const json& value, std::vector<double>& out) {
-    if (value.is_array())
-        for (const auto& v : value) flatten(v, out);
-    else
-        out.push_back(value.get<double>());
-}
-std::vector<double> flat(const json& value) {
-    std::vector<double> out;
-    flatten(value, out);
-    return out;
-}
 
 // The fixture case's x as the learner would write it: nested per its shape.
 json nested(const std::vector<double>& values, const json& shape) {

@@ -22,21 +22,17 @@
 using bnkata::Layout;
 using bnkata::Norm;
 using bnkata::NormKind;
+using bnkata_test::ask;
+using bnkata_test::biased_var_of;
+using bnkata_test::flat;
+using bnkata_test::mean_of;
 using bnkata_test::numbers;
 using nlohmann::json;
 
 namespace {
 
-const json& load(const char* file) {
-    static std::vector<std::pair<std::string, json>> loaded;
-    for (const auto& [name, data] : loaded)
-        if (name == file) return data;
-    std::ifstream in(std::string(BNKATA_FIXTURES_DIR) + "/" + file);
-    loaded.emplace_back(file, json::parse(in));  // a test may throw: doctest reports it as a failure
-    return loaded.back().second;
-}
-const json& numpy_cases() { return load("normalize_cases.json"); }
-const json& torch_cases() { return load("normalize_torch_cases.json"); }
+const json& numpy_cases() { return bnkata_test::fixture_file("normalize_cases.json"); }
+const json& torch_cases() { return bnkata_test::fixture_file("normalize_torch_cases.json"); }
 
 Layout layout_of(const json& shape) {
     const auto s = shape.get<std::vector<std::size_t>>();
@@ -90,32 +86,6 @@ std::vector<double> pick(const std::vector<double>& t, const std::vector<std::si
     return out;
 }
 
-double mean_of(const std::vector<double>& v) {
-    double s = 0;
-    for (double x : v) s += x;
-    return s / static_cast<double>(v.size());
-}
-
-double biased_var_of(const std::vector<double>& v) {
-    const double m = mean_of(v);
-    double s = 0;
-    for (double x : v) s += (x - m) * (x - m);
-    return s / static_cast<double>(v.size());
-}
-
-void flatten(const json& value, std::vector<double>& out) {
-    if (value.is_array())
-        for (const auto& v : value) flatten(v, out);
-    else
-        out.push_back(value.get<double>());
-}
-std::vector<double> flat(const json& value) {
-    std::vector<double> out;
-    flatten(value, out);
-    return out;
-}
-
-json ask(const json& request) { return json::parse(bnkata::compute(request.dump())); }
 
 }  // namespace
 

@@ -9,10 +9,11 @@
 #include "bnkata/training/loss.hpp"
 #include "bnkata/training/matmul.hpp"
 #include "bnkata/training/optimizer.hpp"
-#include "bnkata/training/portable_math.hpp"
+#include "bnkata/portable_math.hpp"
 #include "bnkata/training/random.hpp"
 
 using namespace bnkata::training;
+using bnkata::exp_f32, bnkata::log_f64, bnkata::sin_f64, bnkata::cos_f64;  // portable_math.hpp, the core's
 
 TEST_CASE("the portable exp agrees with the C library's to a few float ulps over the range the nets use") {
     double worst = 0;

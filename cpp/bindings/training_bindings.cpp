@@ -10,10 +10,13 @@
 //   const lab = new Module.TrainingLab();
 //   try { lab.configure(json); lab.setData('train', images, labels); lab.step(k); lab.probe(json); }
 //   finally { lab.delete(); }
+// A finished run's summary (every lane's recorded answers in, step 3's numbers out) is a free function:
+//   Module.runSummary(JSON.stringify({ experiment, lanes: [{ config, reports, probes }] }))
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
 #include <bnkata/training/lab.hpp>
+#include <bnkata/training/run_summary.hpp>
 
 #include <cstdint>
 #include <string>
@@ -62,4 +65,5 @@ EMSCRIPTEN_BINDINGS(bnkata_training) {
         .function("setData", &TrainingLab::setData)
         .function("step", &TrainingLab::step)
         .function("probe", &TrainingLab::probe);
+    emscripten::function("runSummary", &bnkata::training::run_summary);
 }

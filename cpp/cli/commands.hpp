@@ -25,6 +25,7 @@ inline bool read_bounded(std::istream& in, std::string& text, std::size_t limit)
 int cmd_compute(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
 int cmd_train(int argc, char** argv);  // the training lab's engine, cmd_train.cpp
+int cmd_summarise(int argc, char** argv);  // a lab run's summary, cmd_summarise.cpp
 int cmd_check(int argc, char** argv);  // exercises: re-grade an exported answers file
 
 }  // namespace bnkata::cli

@@ -22,6 +22,8 @@ const Subcommand kSubcommands[] = {
      bnkata::cli::cmd_check},
     {"train", "run a training-lab config (docs/training.md), print its metrics as JSON every K steps",
      bnkata::cli::cmd_train},
+    {"summarise", "reduce a lab run's recorded metrics to the run summary step 3 grades (docs/training.md)",
+     bnkata::cli::cmd_summarise},
 };
 
 void print_help(std::FILE* out) {

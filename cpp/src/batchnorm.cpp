@@ -9,6 +9,11 @@
 // whether the batch is (N,C) (then a channel's values are C apart) or (N,C,HW). Sums end in double
 // accumulators whatever the element type is.
 //
+// Each pass takes the rows kRowsTogether at a time (one walk along the positions for several rows): a
+// position's per-position numbers and running sums are then read and written once per group of rows,
+// not once per row, and each row is still read front to back. A group's values enter a sum one row
+// after the other, in row order: the same sums, added in the same order, as one row at a time.
+//
 // Successive passes over a batch alternate direction (rows 0 → N−1, then N−1 → 0, ...): each pass starts
 // on the rows the previous one touched last, which are still in cache. Forward is one pass for the
 // statistics (rows ascending) and one for y (descending); backward one for dβ, dγ (ascending) and one
@@ -23,6 +28,68 @@
 
 namespace bnkata {
 namespace {
+
+// Rows taken together by every pass (see the top of the file); a batch whose row count is not a multiple
+// of it runs its last rows one at a time through the same loops (R = 1). Four measured fastest, natively
+// and in WebAssembly (docs/benchmarks.md).
+constexpr std::size_t kRowsTogether = 4;
+
+// The loops of the passes, each over R consecutive rows of J positions: row r of a group is at x + r·J
+// (dy + r·J, ...). R is a constant, so the loop over it becomes straight code and the loop over j is the
+// one that vectorises. Every array a loop writes is disjoint from every array it reads (the outputs and
+// the scratch are never the inputs): __restrict says so, without which the compiler must check for
+// overlap at run time and, with this many arrays, gives up vectorising.
+template <typename Real>
+using In = const Real* __restrict;
+template <typename Real>
+using Out = Real* __restrict;
+
+// Statistics: block_d += Σ_r (x_r − shift), block_d2 += Σ_r (x_r − shift)², per position.
+template <std::size_t R, typename Real>
+inline void add_deviations(Out<Real> block_d, Out<Real> block_d2, In<Real> x, In<Real> shift, std::size_t J) {
+    for (std::size_t j = 0; j < J; ++j) {
+        Real d = block_d[j], d2 = block_d2[j];
+        for (std::size_t r = 0; r < R; ++r) {
+            const Real v = x[r * J + j] - shift[j];
+            d += v;
+            d2 += v * v;
+        }
+        block_d[j] = d;
+        block_d2[j] = d2;
+    }
+}
+
+// Forward: y_r = (x_r − mean)·scale + β, per position.
+template <std::size_t R, typename Real>
+inline void normalize_rows(Out<Real> y, In<Real> x, In<Real> mean_at, In<Real> scale_at, In<Real> beta_at,
+                           std::size_t J) {
+    for (std::size_t j = 0; j < J; ++j)
+        for (std::size_t r = 0; r < R; ++r) y[r * J + j] = (x[r * J + j] - mean_at[j]) * scale_at[j] + beta_at[j];
+}
+
+// Backward, pass 1: block_dy += Σ_r dy_r, block_dy_xmu += Σ_r dy_r·(x_r − mean), per position.
+template <std::size_t R, typename Real>
+inline void add_gradient_sums(Out<Real> block_dy, Out<Real> block_dy_xmu, In<Real> dy, In<Real> x, In<Real> mean_at,
+                              std::size_t J) {
+    for (std::size_t j = 0; j < J; ++j) {
+        Real s = block_dy[j], s_xmu = block_dy_xmu[j];
+        for (std::size_t r = 0; r < R; ++r) {
+            s += dy[r * J + j];
+            s_xmu += dy[r * J + j] * (x[r * J + j] - mean_at[j]);
+        }
+        block_dy[j] = s;
+        block_dy_xmu[j] = s_xmu;
+    }
+}
+
+// Backward, pass 2: dx_r = (dy_r − mean_dy)·k − (x_r − mean)·k_xmu, per position.
+template <std::size_t R, typename Real>
+inline void input_gradient_rows(Out<Real> dx, In<Real> dy, In<Real> x, In<Real> mean_at, In<Real> mean_dy_at,
+                                In<Real> k_at, In<Real> k_xmu_at, std::size_t J) {
+    for (std::size_t j = 0; j < J; ++j)
+        for (std::size_t r = 0; r < R; ++r)
+            dx[r * J + j] = (dy[r * J + j] - mean_dy_at[j]) * k_at[j] - (x[r * J + j] - mean_at[j]) * k_xmu_at[j];
+}
 
 // Every array below comes from a BnScratch (batchnorm.hpp): allocated on the first call, reused after.
 
@@ -81,14 +148,10 @@ BNKATA_MULTIVERSION MeanAndM2 mean_and_m2(BnScratch<Real>& scratch, const Real* 
         const std::size_t n1 = std::min(L.N, n0 + kRowsPerBlock);
         std::fill(block_d, block_d + J, Real(0));
         std::fill(block_d2, block_d2 + J, Real(0));
-        for (std::size_t n = n0; n < n1; ++n) {
-            const Real* row = x + n * J;
-            for (std::size_t j = 0; j < J; ++j) {
-                const Real d = row[j] - shift[j];
-                block_d[j] += d;
-                block_d2[j] += d * d;
-            }
-        }
+        std::size_t n = n0;
+        for (; n + kRowsTogether <= n1; n += kRowsTogether)
+            add_deviations<kRowsTogether>(block_d, block_d2, x + n * J, shift, J);
+        for (; n < n1; ++n) add_deviations<1>(block_d, block_d2, x + n * J, shift, J);
         for (std::size_t j = 0; j < J; ++j) {
             sum_d[j] += block_d[j];
             sum_d2[j] += block_d2[j];
@@ -179,11 +242,12 @@ BNKATA_MULTIVERSION void forward_train(Real* y, Real* mean, Real* var, Real* rst
     const Real* mean_at = broadcast_to_positions(scratch, s.mean, L);
     const Real* scale_at = broadcast_to_positions(scratch, scale, L);
     const Real* beta_at = broadcast_to_positions(scratch, beta, L);
-    for (std::size_t n = L.N; n-- > 0;) {  // backwards: see the top of the file
-        const Real* xr = x + n * J;
-        Real* yr = y + n * J;
-        for (std::size_t j = 0; j < J; ++j) yr[j] = (xr[j] - mean_at[j]) * scale_at[j] + beta_at[j];
+    std::size_t n = L.N;  // backwards: see the top of the file
+    for (; n >= kRowsTogether; n -= kRowsTogether) {
+        const std::size_t first = n - kRowsTogether;
+        normalize_rows<kRowsTogether>(y + first * J, x + first * J, mean_at, scale_at, beta_at, J);
     }
+    for (; n-- > 0;) normalize_rows<1>(y + n * J, x + n * J, mean_at, scale_at, beta_at, J);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -244,14 +308,10 @@ BNKATA_MULTIVERSION void backward(Real* dx, Real* dgamma, Real* dbeta, const Rea
         const std::size_t n1 = std::min(L.N, n0 + kRowsPerBlock);
         std::fill(block_dy, block_dy + J, Real(0));
         std::fill(block_dy_xmu, block_dy_xmu + J, Real(0));
-        for (std::size_t n = n0; n < n1; ++n) {
-            const Real* xr = x + n * J;
-            const Real* dyr = dy + n * J;
-            for (std::size_t j = 0; j < J; ++j) {
-                block_dy[j] += dyr[j];
-                block_dy_xmu[j] += dyr[j] * (xr[j] - mean_at[j]);
-            }
-        }
+        std::size_t n = n0;
+        for (; n + kRowsTogether <= n1; n += kRowsTogether)
+            add_gradient_sums<kRowsTogether>(block_dy, block_dy_xmu, dy + n * J, x + n * J, mean_at, J);
+        for (; n < n1; ++n) add_gradient_sums<1>(block_dy, block_dy_xmu, dy + n * J, x + n * J, mean_at, J);
         for (std::size_t j = 0; j < J; ++j) {
             sum_dy[j] += block_dy[j];
             sum_dy_xmu[j] += block_dy_xmu[j];
@@ -278,13 +338,14 @@ BNKATA_MULTIVERSION void backward(Real* dx, Real* dgamma, Real* dbeta, const Rea
     const Real* mean_dy_at = broadcast_to_positions(scratch, mean_dy, L);
     const Real* k_at = broadcast_to_positions(scratch, k, L);
     const Real* k_xmu_at = broadcast_to_positions(scratch, k_xmu, L);
-    for (std::size_t n = L.N; n-- > 0;) {  // backwards: see the top of the file
-        const Real* xr = x + n * J;
-        const Real* dyr = dy + n * J;
-        Real* dxr = dx + n * J;
-        for (std::size_t j = 0; j < J; ++j)
-            dxr[j] = (dyr[j] - mean_dy_at[j]) * k_at[j] - (xr[j] - mean_at[j]) * k_xmu_at[j];
+    std::size_t n = L.N;  // backwards: see the top of the file
+    for (; n >= kRowsTogether; n -= kRowsTogether) {
+        const std::size_t first = n - kRowsTogether;
+        input_gradient_rows<kRowsTogether>(dx + first * J, dy + first * J, x + first * J, mean_at, mean_dy_at, k_at,
+                                           k_xmu_at, J);
     }
+    for (; n-- > 0;)
+        input_gradient_rows<1>(dx + n * J, dy + n * J, x + n * J, mean_at, mean_dy_at, k_at, k_xmu_at, J);
 }
 
 // ---------------------------------------------------------------------------------------------------

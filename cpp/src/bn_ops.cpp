@@ -2,6 +2,7 @@
 #include "bnkata/bn_ops.hpp"
 
 #include "bnkata/batchnorm.hpp"
+#include "bnkata/draw_batch.hpp"
 #include "bnkata/forward_stages.hpp"
 #include "bnkata/gradient_projection.hpp"
 #include "bnkata/json_fields.hpp"
@@ -182,8 +183,8 @@ json op_update_running(const json& request) {
                 {"batch_var", batch_var}};
 }
 
-// The Batch Normalization rows of the op table, then the normalization family's: all the page's
-// first-visit module answers.
+// The Batch Normalization rows of the op table, then the normalization family's, then the figures' seeded
+// draws: all the page's first-visit module answers.
 const OpTable& batchnorm_ops() {
     static const OpTable table = [] {
         OpTable ops = {
@@ -196,6 +197,7 @@ const OpTable& batchnorm_ops() {
         };
         const OpTable& family = normalize_ops();
         ops.insert(ops.end(), family.begin(), family.end());
+        ops.push_back({"draw_batch", op_draw_batch});  // draw_batch.hpp: the figures' random batches
         return ops;
     }();
     return table;

@@ -110,6 +110,22 @@ const dx = x.map((v, i) => gamma * rstd / m * (m * dy[i] - dbeta - xhat[i] * dga
 return { dx, dgamma, dbeta };
 }`;
 
+// The train/eval switch a learner writes for step 4, PyTorch's way: batch statistics normalize and move the
+// running ones (the unbiased variance stored) in 'train'; the running ones normalize, untouched, in 'eval'.
+export const TRAIN_EVAL_SOURCE = `function batch_norm(x, gamma, beta, state, mode, momentum = 0.1) {
+const eps = 1e-5;
+const m = x.length;
+const batchMean = x.reduce((s, v) => s + v, 0) / m;
+const batchVar = x.reduce((s, v) => s + (v - batchMean) ** 2, 0) / m;
+const mean = mode === 'train' ? batchMean : state.running_mean;
+const variance = mode === 'train' ? batchVar : state.running_var;
+if (mode === 'train') {
+state.running_mean = (1 - momentum) * state.running_mean + momentum * batchMean;
+state.running_var = (1 - momentum) * state.running_var + momentum * batchVar * m / (m - 1);
+}
+return x.map((v) => gamma * (v - mean) / Math.sqrt(variance + eps) + beta);
+}`;
+
 // The seed kata's NumPy function, run on the exercise's own script by python3 (NumPy): what it prints.
 export const SEED_FUNCTION = `def batch_norm_forward(x_batch, gamma, beta, epsilon=1e-5):
     mean_b = np.mean(x_batch)
@@ -197,6 +213,7 @@ export function answerFor(ex) {
     case 's4-eval-single':
       return { fields: { y: num(d.gamma * (d.x - d.running_mean) / Math.sqrt(d.running_var + d.eps) + d.beta) } };
     case 's4-batch-of-one': return { statements: [/BatchNorm1d refuses/, /Keras silently outputs β/, /^x̂ = 0/, /In eval mode the same example is fine/] };
+    case 's4-train-eval-code': return { code: TRAIN_EVAL_SOURCE };
     case 's4-fold': {
       const W = [];
       const b = [];

@@ -23,9 +23,9 @@ let tmp;
 before(() => { tmp = mkdtempSync(path.join(tmpdir(), 'bnkata-hostile-')); });
 after(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
 
-// The first code exercise (batch_norm_forward) and its editor.
+// The forward pass's code exercise (batch_norm_forward) and its editor.
 function codeCard(page) {
-  return page.locator('article.exercise--code').first();
+  return card(page, 's5-forward-code');
 }
 async function runCode(page, source) {
   const c = codeCard(page);

@@ -240,7 +240,7 @@ test('from file:// an MNIST run loads its digits, trains in the worker, hands it
     assert.equal(await status(lab), 'done', await lab.getByRole('status').textContent());
     const summary = await handed;
     assert.equal(summary.experiment, 'landscape');
-    assert.ok(summary.probes >= 1, 'the landscape was probed');
+    assert.ok(summary.with_bn.probes >= 1 && summary.without_bn.probes >= 1, 'both networks were probed');
     for (const words of await summaries(lab)) assert.match(words, /with BN and .* without/, words);
     assertNoProblems(problems);
   } finally {

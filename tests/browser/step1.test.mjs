@@ -4,6 +4,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertClose, assertNoProblems, toNumber, useSite } from './lib/index.mjs';
+import { runNative } from '../node/lib/wasm-core.mjs';
 
 describe('step 1: normalize a batch', () => {
   const site = useSite();
@@ -150,13 +151,14 @@ describe('step 1: normalize a batch', () => {
     [-1.341635, -0.447212, 0.447212, 1.341635].forEach((want, i) => assertClose(xhat[i], want, 1e-6, `x̂${i + 1}`));
   });
 
-  test('a seed reproduces its random batch', async () => {
+  test('a seed reproduces its random batch: the core’s draw, as `bnkata compute` draws it', async () => {
     const seed = step.getByRole('textbox', { name: 'Seed' });
     const draw = step.getByRole('button', { name: 'Draw a random batch' });
     await seed.fill('42');
     await draw.click();
     const first = await batchField().inputValue();
-    assert.equal(first.split(',').length, 6);
+    const native = runNative(JSON.stringify({ op: 'draw_batch', seed: 42, purpose: 'normalize', size: 6, mean: 5, sd: 2, decimals: 2 }));
+    assert.equal(first, JSON.parse(native.stdout).values.join(', '));
     assert.equal(await seed.inputValue(), '43');
     await draw.click();
     assert.notEqual(await batchField().inputValue(), first);

@@ -3,10 +3,12 @@
 // The input is the config text, optionally followed by a line "\n--probe\n" and a probe request. Every
 // config is read and validated; only configs whose steps are cheap are trained (the work limits are
 // what keep the others bounded, and are tested in the doctest suite), so that the fuzzer spends its
-// time on inputs rather than on matrix products.
+// time on inputs rather than on matrix products. The whole input is also read as a recorded run by the
+// run summary (run_summary.hpp), which must answer any text with a summary or an error value.
 #include "fuzz_check.hpp"
 
 #include "bnkata/training/lab.hpp"
+#include "bnkata/training/run_summary.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +17,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     const std::string input(reinterpret_cast<const char*>(data), size);
+    bnkata_fuzz::require_answer(bnkata::training::run_summary(input));
     const std::string separator = "\n--probe\n";
     const std::size_t split = input.find(separator);
     const std::string config = input.substr(0, split);

@@ -3,13 +3,14 @@
 // exit status says which kind it was. Both page modules are held to it: bnkata-exercises.js answers every
 // op as the CLI does; bnkata-core.js (the first visit's, Batch Normalization ops only) answers those ops
 // identically too, and only where the CLI would list all its ops (an "op" error) does it list its own (the
-// five Batch Normalization ops, step 3's gradient_projection and the normalization family's two).
+// five Batch Normalization ops, step 3's gradient_projection, the normalization family's two and the
+// figures' draw_batch).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadExercisesModule, loadWasmModule, runNative } from './lib/wasm-core.mjs';
 import { BAD_REQUESTS, GOOD_REQUESTS } from './lib/requests.mjs';
 
-const BN_OPS = ['forward_train', 'forward_stages', 'forward_eval', 'backward', 'update_running', 'gradient_projection', 'normalize', 'normalize_backward'];
+const BN_OPS = ['forward_train', 'forward_stages', 'forward_eval', 'backward', 'update_running', 'gradient_projection', 'normalize', 'normalize_backward', 'draw_batch'];
 let coreModule, exercisesModule;
 before(async () => { [coreModule, exercisesModule] = await Promise.all([loadWasmModule(), loadExercisesModule()]); });
 
@@ -57,6 +58,33 @@ test('a larger random batch (N=64, C=16) gives bit-identical numbers in both bui
   compare('backward (64, 16)', JSON.stringify({ op: 'backward', x, dy }));
 });
 
+test('draw_batch: a figure\'s seeded batch is the same bits in both builds; a bad field is named alike', () => {
+  const good = [
+    { op: 'draw_batch', seed: 42, purpose: 'normalize', size: 6, mean: 5, sd: 2, decimals: 2 },
+    { op: 'draw_batch', seed: 20150211, purpose: 'sigmoid-range', size: 400, mean: 3, sd: 2.5, decimals: 3 },
+    { op: 'draw_batch', seed: 9007199254740991, purpose: 'unrounded', size: 4096 },  // every bit of every draw
+  ];
+  for (const request of good) {
+    const { response, status } = compare(`draw_batch ${request.purpose}`, JSON.stringify(request));
+    assert.equal(response.values.length, request.size);
+    assert.equal(status, 0);
+  }
+  const bad = [
+    ['seed', { seed: -1, purpose: 'p', size: 3 }],
+    ['seed', { seed: 1.5, purpose: 'p', size: 3 }],
+    ['purpose', { seed: 1, size: 3 }],
+    ['size', { seed: 1, purpose: 'p', size: 4097 }],
+    ['sd', { seed: 1, purpose: 'p', size: 3, sd: -2 }],
+    ['decimals', { seed: 1, purpose: 'p', size: 3, decimals: 16 }],
+    ['sd', { seed: 1, purpose: 'p', size: 3, mean: 1e308, sd: 1e308 }],
+  ];
+  for (const [field, request] of bad) {
+    const { response, status } = compare(`draw_batch, bad ${field}`, JSON.stringify({ op: 'draw_batch', ...request }));
+    assert.equal(response.error?.field, field, JSON.stringify(response));
+    assert.notEqual(status, 0);
+  }
+});
+
 test('the first-visit module answers the Batch Normalization ops only; the exercises are bnkata-exercises.js\'s', () => {
   const request = JSON.stringify({ op: 'exercise_catalog' });
   const native = runNative(request);
@@ -64,5 +92,5 @@ test('the first-visit module answers the Batch Normalization ops only; the exerc
   assert.equal(exercisesModule.compute(request), native.stdout.trimEnd());
   const refused = JSON.parse(coreModule.compute(request)).error;
   assert.equal(refused?.field, 'op');
-  assert.match(refused.message, /unknown op "exercise_catalog"; expected one of forward_train, forward_stages, forward_eval, backward, update_running, gradient_projection, normalize, normalize_backward$/);
+  assert.match(refused.message, /unknown op "exercise_catalog"; expected one of forward_train, forward_stages, forward_eval, backward, update_running, gradient_projection, normalize, normalize_backward, draw_batch$/);
 });

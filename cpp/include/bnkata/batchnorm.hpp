@@ -8,7 +8,8 @@
 // Statistics are per channel over the N·HW values that share it (that is what makes it *batch* norm;
 // reducing over C instead would be LayerNorm).
 //
-// Argument order follows llm.c: outputs, then inputs, then the layout, then scalars.
+// Argument order follows llm.c: outputs, then inputs, then the layout, then scalars. An output never
+// shares memory with an input (the kernels' loops are compiled on that promise: batchnorm.cpp).
 // Kernels are templates over Real = double (the lesson's exact path) or float (the training lab's fast
 // path); every reduction ends in double accumulators whatever Real is.
 #pragma once

@@ -55,8 +55,8 @@ nlohmann::json op_backward(const nlohmann::json& request);
 nlohmann::json op_update_running(const nlohmann::json& request);
 
 // The five ops above, then gradient_projection (gradient_projection.hpp), as rows of the op table
-// (dispatch.hpp), in this order; then the normalization family's (normalize_ops.hpp): all the page's
-// first-visit module answers.
+// (dispatch.hpp), in this order; then the normalization family's (normalize_ops.hpp), then draw_batch
+// (draw_batch.hpp, the figures' random batches): all the page's first-visit module answers.
 const OpTable& batchnorm_ops();
 
 }  // namespace bnkata

@@ -2,11 +2,13 @@
 //
 // SplitMix64 (Steele, Lea & Flood 2014): a 64-bit counter advanced by the golden-ratio increment and passed
 // through an invertible mixer. It passes BigCrush, needs integer arithmetic only and so gives the same bits
-// on every platform — natively and in WebAssembly alike. The exercises (exercises::Rng) and the training lab
-// (training::Rng) each derive a start state their own way and build their draws on these bits.
+// on every platform — natively and in WebAssembly alike. The exercises (exercises::Rng), the training lab
+// (training::Rng) and the figures' batches (draw_batch.hpp) each derive a start state their own way and
+// build their draws on these bits.
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 namespace bnkata {
 
@@ -33,5 +35,16 @@ public:
 private:
     std::uint64_t state_;
 };
+
+// FNV-1a over a name's bytes: a stable, platform-independent hash (std::hash is neither). The exercises
+// and the figures' draws mix a name into the seed with it, so that one seed gives each its own numbers.
+inline std::uint64_t fnv1a(std::string_view text) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
 
 }  // namespace bnkata

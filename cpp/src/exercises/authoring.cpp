@@ -79,10 +79,12 @@ Generated code_exercise(const std::string& prompt, const CodeFunction& function,
                         json cases, std::vector<std::string> hints, const std::string& solution_code,
                         const std::string& explanation, json tolerance,
                         std::function<json(const json& answer)> grade) {
+    json signature = {{"name", function.name}, {"params", function.params}, {"returns", function.returns}};
+    for (const auto& [argument, fields] : function.updates) signature["updates"][argument] = fields;
     Generated g;
     g.exercise = {{"prompt", prompt},
                   {"data", json::object()},
-                  {"function", {{"name", function.name}, {"params", function.params}, {"returns", function.returns}}},
+                  {"function", signature},
                   {"starter", starter},
                   {"cases", std::move(cases)},
                   {"fields", json::array({{{"name", "outputs"}, {"label", "Your function's results, one per case"}, {"type", "code"}}})},

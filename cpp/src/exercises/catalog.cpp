@@ -31,7 +31,7 @@ const std::vector<ExerciseDefinition>& catalog() {
     static const std::vector<ExerciseDefinition> all = [] {
         std::vector<ExerciseDefinition> list;
         for (auto step : {step1_exercises, step1_feature_map_exercises, step2_exercises, step3_exercises,
-                          step3_backward_exercises, step4_exercises, step5_exercises}) {
+                          step3_backward_exercises, step4_exercises, step4_train_eval_exercises, step5_exercises}) {
             const auto some = step();
             list.insert(list.end(), some.begin(), some.end());
         }

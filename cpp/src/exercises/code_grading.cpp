@@ -19,6 +19,12 @@ json case_json(const BackwardCase& c) {
     return {{"name", c.name}, {"x", c.x}, {"gamma", c.gamma}, {"beta", c.beta}, {"eps", c.eps}, {"dy", c.dy}};
 }
 
+json case_json(const TrainEvalCase& c) {
+    return {{"name", c.name}, {"x", c.x}, {"gamma", c.gamma}, {"beta", c.beta},
+            {"state", {{"running_mean", c.running_mean}, {"running_var", c.running_var}}},
+            {"mode", c.train ? "train" : "eval"}, {"momentum", c.momentum}};
+}
+
 Tolerance forward_tolerance() { return Tolerance{1e-6, 1e-6}; }
 
 double relative_error(const Vec& a, const Vec& b) {
@@ -45,19 +51,26 @@ struct Returned {
 
 std::string clip(const std::string& s) { return shorten(s, kMaxMessage); }
 
-// Reads o[key] as a number (null → NaN). Returns nothing and sets problem when absent or not a number.
+// One number as the page's runner sends it: JSON has no NaN or ±∞, so the runner sends them as the
+// strings "NaN", "Infinity" and "-Infinity" (and answers files exported before that hold null for NaN).
+std::optional<double> sent_number(const json& v) {
+    if (v.is_number()) return v.get<double>();
+    if (v.is_null() || v == "NaN") return std::nan("");
+    if (v == "Infinity") return HUGE_VAL;
+    if (v == "-Infinity") return -HUGE_VAL;
+    return std::nullopt;
+}
+
+// Reads o[key] as a number. Returns nothing and sets problem when absent or not a number.
 std::optional<double> returned_number(const json& o, const char* key, std::string& problem) {
     const auto it = o.find(key);
     if (it == o.end()) {
         problem = std::string("returned no ") + key;
         return std::nullopt;
     }
-    if (it->is_null()) return std::nan("");
-    if (!it->is_number()) {
-        problem = std::string(key) + " is not a number";
-        return std::nullopt;
-    }
-    return it->get<double>();
+    const std::optional<double> value = sent_number(*it);
+    if (!value) problem = std::string(key) + " is not a number";
+    return value;
 }
 
 std::optional<Vec> returned_vector(const json& o, const char* key, std::size_t length, std::string& problem) {
@@ -76,12 +89,12 @@ std::optional<Vec> returned_vector(const json& o, const char* key, std::size_t l
     }
     Vec v;
     for (const json& e : *it) {
-        if (e.is_null()) v.push_back(std::nan(""));
-        else if (e.is_number()) v.push_back(e.get<double>());
-        else {
+        const std::optional<double> value = sent_number(e);
+        if (!value) {
             problem = std::string(key) + " holds something that is not a number";
             return std::nullopt;
         }
+        v.push_back(*value);
     }
     return v;
 }
@@ -378,6 +391,217 @@ json grade_backward_code(const json& answer, const std::vector<BackwardCase>& ca
                                            mistake["explanation"].get<std::string>();
         r = verdict_json(Verdict::incorrect, message, tol, mistake);
     }
+    r["cases"] = case_results;
+    r["first_failure"] = failure;
+    return r;
+}
+
+}  // namespace bnkata::exercises
+
+// --- The train/eval switch ---------------------------------------------------------------------------------
+
+namespace bnkata::exercises {
+
+TrainEvalResult expected_train_eval(const TrainEvalCase& c) {
+    if (!c.train)
+        return {forward_eval(c.x, c.gamma, c.beta, c.running_mean, c.running_var, kTrainEvalEps), c.running_mean, c.running_var};
+    const Running after = running_after({c.x}, {c.running_mean, c.running_var}, c.momentum, Convention::pytorch);
+    return {forward(c.x, c.gamma, c.beta, kTrainEvalEps).y, after.mean, after.var};
+}
+
+std::vector<std::pair<std::string, TrainEvalResult>> train_eval_variants(const TrainEvalCase& c) {
+    const TrainEvalResult right = expected_train_eval(c);
+    const Statistics s = statistics(c.x);
+    const double m = c.momentum;
+    // What training mode stores, right (the unbiased variance) and with the classic slips.
+    const Running updated = running_after({c.x}, {c.running_mean, c.running_var}, m, Convention::pytorch);
+    auto with_state = [](Vec y, double mean, double var) { return TrainEvalResult{std::move(y), mean, var}; };
+    auto eval_with = [&c](double mean, double var) {
+        return forward_eval(c.x, c.gamma, c.beta, mean, var, kTrainEvalEps);
+    };
+    const Vec batch_y = forward(c.x, c.gamma, c.beta, kTrainEvalEps).y;
+    if (c.train) {
+        return {
+            // Normalized with the running statistics, as they were or as just updated (and updated, or not).
+            {"train_uses_running_stats", with_state(eval_with(c.running_mean, c.running_var), right.running_mean, right.running_var)},
+            {"train_uses_running_stats", with_state(eval_with(updated.mean, updated.var), right.running_mean, right.running_var)},
+            {"train_uses_running_stats", with_state(eval_with(c.running_mean, c.running_var), c.running_mean, c.running_var)},
+            {"running_not_updated", with_state(right.y, c.running_mean, c.running_var)},
+            {"stored_biased_variance", with_state(right.y, right.running_mean, (1 - m) * c.running_var + m * s.var)},
+            {"momentum_flipped", with_state(right.y, m * c.running_mean + (1 - m) * s.mean, m * c.running_var + (1 - m) * s.var_unbiased)},
+        };
+    }
+    return {
+        // The batch's own statistics in eval mode (and, with them, the update training mode makes).
+        {"batch_stats_at_inference", with_state(batch_y, c.running_mean, c.running_var)},
+        {"batch_stats_at_inference", with_state(batch_y, updated.mean, updated.var)},
+        // The running statistics updated in eval mode, before or after normalizing with them.
+        {"eval_updates_running", with_state(right.y, updated.mean, updated.var)},
+        {"eval_updates_running", with_state(eval_with(updated.mean, updated.var), updated.mean, updated.var)},
+    };
+}
+
+namespace {
+
+bool same_result(const Tolerance& t, const TrainEvalResult& got, const TrainEvalResult& want) {
+    return all_same(t, got.y, want.y) && same(t, got.running_mean, want.running_mean) && same(t, got.running_var, want.running_var);
+}
+
+}  // namespace
+
+bool distinguishable(const Tolerance& t, const TrainEvalResult& a, const TrainEvalResult& b) {
+    return distinguishable(t, a.y, b.y) || t.distinguishes(a.running_mean, b.running_mean) ||
+           t.distinguishes(a.running_var, b.running_var);
+}
+
+namespace {
+
+// The mean and variance that explain the learner's y as γ·(x − mean)/√(var + ε) + β: the least-squares
+// line through (x̂ᵢ, xᵢ), x̂ = (y − β)/γ, has slope √(var + ε) and intercept mean. Nothing when x is
+// constant or a single value, or y is not finite.
+std::optional<std::pair<double, double>> normalized_with(const TrainEvalCase& c, const Vec& y) {
+    if (c.x.size() < 2 || c.gamma == 0) return std::nullopt;
+    Vec xhat;
+    for (double v : y) {
+        if (!std::isfinite(v)) return std::nullopt;
+        xhat.push_back((v - c.beta) / c.gamma);
+    }
+    const Statistics sx = statistics(c.x), sh = statistics(xhat);
+    if (!(sh.var > 0)) return std::nullopt;
+    double covariance = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) covariance += (xhat[i] - sh.mean) * (c.x[i] - sx.mean);
+    covariance /= static_cast<double>(y.size());
+    const double slope = covariance / sh.var;
+    return std::make_pair(sx.mean - slope * sh.mean, slope * slope - kTrainEvalEps);
+}
+
+// The first failure's table: the statistics y was normalized with, and the running statistics afterwards,
+// the reference's beside the ones the learner's result implies.
+json train_eval_trace(const TrainEvalCase& c, const TrainEvalResult& right, const std::optional<TrainEvalResult>& got) {
+    const Statistics s = statistics(c.x);
+    json used = {{"stage", c.train ? "y normalized with (μ_B, σ²_B)" : "y normalized with (running mean, running var)"},
+                 {"mean", c.train ? s.mean : c.running_mean},
+                 {"var", c.train ? s.var : c.running_var}};
+    json after = {{"stage", "running statistics afterwards"}, {"mean", right.running_mean}, {"var", right.running_var}};
+    if (got) {
+        if (const auto stats = normalized_with(c, got->y)) {
+            used["got_mean"] = stats->first;
+            used["got_var"] = stats->second;
+        }
+        after["got_mean"] = got->running_mean;
+        after["got_var"] = got->running_var;
+    }
+    return json::array({{{"stage", "running statistics before"}, {"mean", c.running_mean}, {"var", c.running_var}}, used, after});
+}
+
+// The learner's result for one case, or why there is none.
+std::optional<TrainEvalResult> returned_train_eval(const json& o, std::size_t length, std::string& problem) {
+    const auto y = returned_vector(o, "y", length, problem);
+    if (!y) return std::nullopt;
+    const auto state = o.find("state");
+    if (state == o.end() || !state->is_object()) {
+        problem = "returned no state (the runner reads state.running_mean and state.running_var after the call)";
+        return std::nullopt;
+    }
+    std::optional<double> mean, var;
+    for (const auto& [key, value] : {std::pair{"running_mean", &mean}, {"running_var", &var}}) {
+        const auto it = state->find(key);
+        if (it != state->end()) *value = sent_number(*it);
+        if (!*value) {
+            problem = std::string("state.") + key + " is not a number after the call";
+            return std::nullopt;
+        }
+    }
+    return TrainEvalResult{*y, *mean, *var};
+}
+
+}  // namespace
+
+json grade_train_eval_code(const json& answer, const std::vector<TrainEvalCase>& cases) {
+    const Tolerance tol = forward_tolerance();
+    const json* outputs = nullptr;
+    if (auto early = read_outputs(answer, cases.size(), outputs, tol.text)) return *early;
+
+    json case_results = json::array();
+    std::optional<std::size_t> first_failure;
+    json failure;
+    std::optional<TrainEvalResult> failure_got;
+    std::size_t failures = 0;
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+        const TrainEvalCase& c = cases[k];
+        const json& o = (*outputs)[k];
+        const TrainEvalResult right = expected_train_eval(c);
+        std::string problem;
+        std::optional<TrainEvalResult> got;
+        if (auto p = runtime_problem(o)) {
+            problem = *p;
+        } else if ((got = returned_train_eval(o, c.x.size(), problem))) {
+            if (!all_same(tol, got->y, right.y))
+                problem = c.train ? "y differs from x normalized with this batch's μ_B and σ²_B"
+                                  : "y differs from x normalized with the running statistics";
+            else if (!same(tol, got->running_mean, right.running_mean) || !same(tol, got->running_var, right.running_var))
+                problem = c.train ? "the running statistics afterwards differ from (1 − momentum)·running + momentum·batch"
+                                  : "eval mode changed the running statistics";
+        }
+        const bool passed = problem.empty();
+        json entry = {{"name", c.name}, {"passed", passed}};
+        if (!passed) {
+            entry["message"] = problem;
+            ++failures;
+        }
+        case_results.push_back(entry);
+        if (!passed && !first_failure) {
+            first_failure = k;
+            failure_got = got;
+            failure = {{"case", c.name},
+                       {"input", case_json(c)},
+                       {"expected", {{"y", right.y}, {"state", {{"running_mean", right.running_mean}, {"running_var", right.running_var}}}}},
+                       {"got", o.is_object() ? o : json{{"value", o}}},
+                       {"message", problem},
+                       {"trace_caption", "The statistics y was normalized with, and the running statistics: the reference's and yours"},
+                       {"trace", train_eval_trace(c, right, got)}};
+        }
+    }
+    if (!first_failure) {
+        json r = verdict_json(Verdict::correct, "All " + std::to_string(cases.size()) + " cases pass.", tol.text);
+        r["cases"] = case_results;
+        r["first_failure"] = nullptr;
+        return r;
+    }
+
+    // Name the mistake from the first failing case: a known wrong switch that reproduces what came back, or
+    // whose y it reproduces; failing that, eval mode changing the state at all (its y is right); or a batch
+    // of one that eval mode could not handle (it threw, or gave something no known switch gives).
+    json mistake = nullptr;
+    const TrainEvalCase& c = cases[*first_failure];
+    const TrainEvalResult right = expected_train_eval(c);
+    if (failure_got) {
+        const auto variants = train_eval_variants(c);
+        for (const auto& [id, wrong] : variants) {
+            if (same_result(tol, *failure_got, wrong) && distinguishable(tol, wrong, right)) {
+                mistake = mistake_json(id);
+                break;
+            }
+        }
+        const bool y_right = all_same(tol, failure_got->y, right.y);
+        if (mistake.is_null() && !y_right) {
+            // A wrong y alone tells which statistics normalized it, whatever the state became.
+            for (const auto& [id, wrong] : variants) {
+                if (all_same(tol, failure_got->y, wrong.y) && distinguishable(tol, wrong.y, right.y)) {
+                    mistake = mistake_json(id);
+                    break;
+                }
+            }
+        }
+        if (mistake.is_null() && !c.train && y_right) mistake = mistake_json("eval_updates_running");
+    }
+    if (mistake.is_null() && !c.train && c.x.size() == 1) mistake = mistake_json("batch_of_one_in_eval");
+
+    std::string message = std::to_string(failures) + " of " + std::to_string(cases.size()) + " cases fail; the first is \"" +
+                          c.name + "\": " + failure["message"].get<std::string>() + ".";
+    if (!mistake.is_null()) message += " Mistake spotted: " + mistake["name"].get<std::string>() + ". " +
+                                       mistake["explanation"].get<std::string>();
+    json r = verdict_json(Verdict::incorrect, message, tol.text, mistake);
     r["cases"] = case_results;
     r["first_failure"] = failure;
     return r;

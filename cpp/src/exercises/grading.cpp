@@ -78,6 +78,19 @@ const Mistake kMistakes[] = {
     {"batch_stats_at_inference", "Batch statistics used at inference",
      "In eval mode batch norm uses the running mean and variance, not the statistics of the current "
      "batch; for a single example the batch statistics would be μ = x, σ² = 0, so y = β."},
+    {"eval_updates_running", "Eval mode updates the running statistics",
+     "Only training mode updates running_mean and running_var; eval mode reads them and leaves them as they "
+     "were. Otherwise every inference call (PyTorch's model.eval()) would quietly change the model."},
+    {"train_uses_running_stats", "Training mode normalizes with the running statistics",
+     "In training mode batch norm normalizes with the current batch's own μ_B and σ²_B (the gradient flows "
+     "through them); the running statistics are only updated there, and used in eval mode."},
+    {"running_not_updated", "Running statistics not updated in training mode",
+     "Every training-mode call updates state.running_mean and state.running_var in place: change the fields of "
+     "the object passed in (assigning a new object to state inside the function does not reach the caller)."},
+    {"batch_of_one_in_eval", "A batch of one fails in eval mode",
+     "Eval mode normalizes with the running statistics, so a single example is fine: y = γ·(x − running "
+     "mean)/√(running var + ε) + β. Batch statistics of one value (σ²_B = 0, an unbiased variance 0/0), and "
+     "PyTorch's refusal of one value per channel, belong to training mode only."},
     {"running_var_init_zero", "Running variance initialised to 0",
      "Both PyTorch and Keras start the running variance at 1 (and the running mean at 0). Starting at 0 "
      "(as cs231n's assignment does) gives a different estimate for the first batches."},

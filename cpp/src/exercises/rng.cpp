@@ -3,18 +3,6 @@
 
 namespace bnkata::exercises {
 
-namespace {
-// FNV-1a over the id's bytes: a stable, platform-independent hash (std::hash is neither).
-std::uint64_t fnv1a(std::string_view text) {
-    std::uint64_t h = 0xcbf29ce484222325ULL;
-    for (unsigned char c : text) {
-        h ^= c;
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-}  // namespace
-
 Rng::Rng(std::string_view exercise_id, std::uint64_t seed)
     : bits_(fnv1a(exercise_id) ^ (seed * SplitMix64::kGamma)) {}
 

@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "bnkata/batchnorm.hpp"
-#include "bnkata/training/portable_math.hpp"
+#include "bnkata/portable_math.hpp"
 
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "bnkata/training/portable_math.hpp"
+#include "bnkata/portable_math.hpp"
 
 namespace bnkata::training {
 

@@ -1,7 +1,7 @@
 // synthetic_data.cpp — spiral, circles and blobs (see the header).
 #include "bnkata/training/synthetic_data.hpp"
 
-#include "bnkata/training/portable_math.hpp"
+#include "bnkata/portable_math.hpp"
 #include "bnkata/training/random.hpp"
 
 namespace bnkata::training {

@@ -4,7 +4,7 @@
 // Options come without their correctness, in an order the core draws from (exercise id, seed) and
 // lettered in that order (docs/exercises.md). After grading, the core explains the options the learner
 // picked — all of them once the answer is right — and each explanation is shown under its option.
-import { el as h, uniqueId } from '../ui/dom.js';
+import { el, uniqueId } from '../ui/dom.js';
 
 export function createChoiceWidget(exercise) {
   const multiple = exercise.kind === 'multi';
@@ -12,17 +12,17 @@ export function createChoiceWidget(exercise) {
   const groupName = uniqueId('options');
   const rows = (exercise.options || []).map((option) => {
     const id = uniqueId('option');
-    const input = h('input', { type: multiple ? 'checkbox' : 'radio', name: groupName, id, value: option.id });
-    const explanation = h('p', { class: 'option-explanation', id: `${id}-why` });
-    const element = h('li', { class: 'answer-option' },
-      input, h('label', { for: id }, option.text), explanation);
+    const input = el('input', { type: multiple ? 'checkbox' : 'radio', name: groupName, id, value: option.id });
+    const explanation = el('p', { class: 'option-explanation', id: `${id}-why` });
+    const element = el('li', { class: 'answer-option' },
+      input, el('label', { for: id }, option.text), explanation);
     input.setAttribute('aria-describedby', `${id}-why`);
     return { option, input, explanation, element };
   });
   const legend = multiple ? 'Choose every option that applies' : exercise.kind === 'predict' ? 'Your prediction' : 'Choose one option';
-  const element = h('fieldset', { class: 'answer-options' },
-    h('legend', { class: 'answer-label' }, legend),
-    h('ul', { role: 'list' }, rows.map((r) => r.element)));
+  const element = el('fieldset', { class: 'answer-options' },
+    el('legend', { class: 'answer-label' }, legend),
+    el('ul', { role: 'list' }, rows.map((r) => r.element)));
 
   return {
     element,

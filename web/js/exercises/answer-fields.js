@@ -5,7 +5,7 @@
 // "[1, 2, 3]", "(x − μ)/√(σ² + ε)"), so the page and `bnkata check` agree on every answer. The widget
 // sends the text as typed and shows what the core says about each field, including where a formula
 // stopped parsing.
-import { el as h, uniqueId } from '../ui/dom.js';
+import { el, uniqueId } from '../ui/dom.js';
 
 const PLACEHOLDER = {
   number: 'e.g. 2.5 or 5/4',
@@ -30,7 +30,7 @@ export function createFieldsWidget(exercise) {
     ? exercise.fields
     : [{ name: 'numpy_output', label: 'What NumPy printed', type: 'text' }];
   const rows = fields.map((field) => createField(field));
-  const element = h('div', { class: 'answer-fields' }, rows.map((r) => r.element));
+  const element = el('div', { class: 'answer-fields' }, rows.map((r) => r.element));
 
   return {
     element,
@@ -75,13 +75,13 @@ function createField(field) {
     class: `answer-input answer-input--${type}`,
   };
   const input = type === 'text'
-    ? h('textarea', { ...common, rows: 4 })
-    : h('input', { ...common, type: 'text', inputmode: type === 'number' ? 'decimal' : null, placeholder: PLACEHOLDER[type] || null });
+    ? el('textarea', { ...common, rows: 4 })
+    : el('input', { ...common, type: 'text', inputmode: type === 'number' ? 'decimal' : null, placeholder: PLACEHOLDER[type] || null });
   const lengthNote = type === 'vector' && field.length ? ` ${field.length} values.` : '';
-  const help = h('p', { class: 'answer-help', id: helpId }, HELP[type] + lengthNote);
-  const result = h('div', { class: 'field-result', id: resultId });
-  const element = h('div', { class: `answer-field answer-field--${type}` },
-    h('label', { for: id, class: 'answer-label' }, field.label || field.name),
+  const help = el('p', { class: 'answer-help', id: helpId }, HELP[type] + lengthNote);
+  const result = el('div', { class: 'field-result', id: resultId });
+  const element = el('div', { class: `answer-field answer-field--${type}` },
+    el('label', { for: id, class: 'answer-label' }, field.label || field.name),
     input, help, result);
 
   function show(fieldGrade, grade) {
@@ -95,7 +95,7 @@ function createField(field) {
     const mark = { correct: '✓ ', incorrect: '✗ ', invalid: '⚠ ' }[verdict] || '';
     // A field's message that repeats the whole verdict (a one-field exercise) is not shown twice.
     if (fieldGrade.message && !(grade && grade.message === fieldGrade.message)) {
-      result.appendChild(h('p', { class: 'field-message' }, mark + fieldGrade.message));
+      result.appendChild(el('p', { class: 'field-message' }, mark + fieldGrade.message));
     }
     const position = Number.isInteger(fieldGrade.position) ? fieldGrade.position
       : (grade && Number.isInteger(grade.position) && grade.field === field.name ? grade.position : null);
@@ -124,6 +124,6 @@ export function errorPointer(text, position) {
   const before = (start > 0 ? '…' : '') + chars.slice(start, index).join('');
   const line = before + chars.slice(index, end).join('') + (end < chars.length ? '…' : '');
   const caret = ' '.repeat(Array.from(before).length) + '^';
-  return h('pre', { class: 'formula-pointer', 'aria-label': `The problem is at character ${position}` },
+  return el('pre', { class: 'formula-pointer', 'aria-label': `The problem is at character ${position}` },
     `${line}\n${caret}\ncharacter ${position}`);
 }

@@ -8,7 +8,7 @@
 //
 // Keyboard: Tab is not captured — it moves to the next control, as everywhere on the page. Indent with
 // Ctrl-] / Ctrl-[ (⌘ on a Mac) or with spaces.
-import { el as h } from '../ui/dom.js';
+import { el } from '../ui/dom.js';
 
 const EDITOR_SCRIPT = 'editor.js';
 let loading = null;
@@ -31,7 +31,7 @@ function loadEditorScript() {
 // Mounts an editor into `container`. Returns { getValue, setValue, setDisabled, focus, ready }.
 // `ready` resolves once CodeMirror has replaced the textarea (or rejects; the textarea then stays).
 export function createCodeEditor(container, { doc, label, describedBy, onChange }) {
-  const textarea = h('textarea', {
+  const textarea = el('textarea', {
     class: 'code-fallback', rows: 14, spellcheck: 'false', autocapitalize: 'off', autocomplete: 'off',
     'aria-label': label, 'aria-describedby': describedBy,
   });
@@ -65,7 +65,7 @@ export function createCodeEditor(container, { doc, label, describedBy, onChange 
     textarea.addEventListener('pointerenter', start);
   }).then((editor) => {
     if (!textarea.isConnected) return;  // unmounted meanwhile
-    const host = h('div', { class: 'code-editor' });
+    const host = el('div', { class: 'code-editor' });
     const hadFocus = document.activeElement === textarea;
     const selection = { anchor: textarea.selectionStart || 0, head: textarea.selectionEnd || 0 };
     view = editor.create(host, { doc: textarea.value, selection, label, onChange, readOnly: disabled });

@@ -3,7 +3,7 @@
 //
 // Data flow (one way): the learner's input → the widget → "Check" → core.compute({op:"grade"}) → the
 // store (answer, attempts, verdict) → the verdict display. The card never decides right or wrong itself.
-import { el as h, uniqueId } from '../ui/dom.js';
+import { el, uniqueId } from '../ui/dom.js';
 import { formatNumber, formatVector } from '../ui/format.js';
 import { createFieldsWidget } from './answer-fields.js';
 import { createChoiceWidget } from './answer-choice.js';
@@ -36,36 +36,36 @@ export function createExerciseCard(exercise, env) {
   const widget = make(exercise);
   const record = () => store.record(seed, exercise.id) || {};
 
-  const status = h('p', { class: 'exercise-status' });
-  const verdictBox = h('div', { class: 'verdict', role: 'status', 'aria-live': 'polite' });
-  const checkButton = h('button', { type: 'submit', class: 'button button--primary' }, exercise.kind === 'code' ? 'Run and check' : 'Check');
-  const runBox = exercise.kind === 'predict' ? h('div', { class: 'exercise-run', 'aria-live': 'polite' }) : null;
-  const fieldset = h('fieldset', { class: 'exercise-inputs' }, h('legend', { class: 'visually-hidden' }, `Your answer to ${env.number}`), widget.element);
-  const form = h('form', { class: 'exercise-form', novalidate: true, 'aria-labelledby': titleId },
-    fieldset, runBox, h('div', { class: 'exercise-actions' }, checkButton));
+  const status = el('p', { class: 'exercise-status' });
+  const verdictBox = el('div', { class: 'verdict', role: 'status', 'aria-live': 'polite' });
+  const checkButton = el('button', { type: 'submit', class: 'button button--primary' }, exercise.kind === 'code' ? 'Run and check' : 'Check');
+  const runBox = exercise.kind === 'predict' ? el('div', { class: 'exercise-run', 'aria-live': 'polite' }) : null;
+  const fieldset = el('fieldset', { class: 'exercise-inputs' }, el('legend', { class: 'visually-hidden' }, `Your answer to ${env.number}`), widget.element);
+  const form = el('form', { class: 'exercise-form', novalidate: true, 'aria-labelledby': titleId },
+    fieldset, runBox, el('div', { class: 'exercise-actions' }, checkButton));
 
   // Hints and solution.
   const hints = Array.isArray(exercise.hints) ? exercise.hints : [];
-  const hintList = h('ol', { class: 'exercise-hints', 'aria-label': 'Hints' });
-  const hintButton = h('button', { type: 'button', class: 'button' });
-  const solutionButton = env.hideSolutions ? null : h('button', { type: 'button', class: 'button' }, 'Reveal the solution');
-  const solutionBox = h('div', { class: 'exercise-solution', 'aria-live': 'polite' });
-  const help = h('div', { class: 'exercise-help' },
+  const hintList = el('ol', { class: 'exercise-hints', 'aria-label': 'Hints' });
+  const hintButton = el('button', { type: 'button', class: 'button' });
+  const solutionButton = env.hideSolutions ? null : el('button', { type: 'button', class: 'button' }, 'Reveal the solution');
+  const solutionBox = el('div', { class: 'exercise-solution', 'aria-live': 'polite' });
+  const help = el('div', { class: 'exercise-help' },
     hints.length ? hintButton : null, solutionButton, hintList, solutionBox);
 
   const lockNote = env.locked
-    ? h('p', { class: 'exercise-locked' }, `Your instructor has locked the exercises of step ${exercise.step} for now; you can read them but not answer yet.`)
+    ? el('p', { class: 'exercise-locked' }, `Your instructor has locked the exercises of step ${exercise.step} for now; you can read them but not answer yet.`)
     : null;
 
   const Heading = `h${env.headingLevel || 4}`;
-  const element = h('article', { class: `exercise exercise--${exercise.kind}`, 'aria-labelledby': titleId, 'data-exercise': exercise.id },
-    h('header', { class: 'exercise-header' },
-      h(Heading, { id: titleId, class: 'exercise-title' }, `${env.number} ${exercise.title}`),
-      h('p', { class: `exercise-path exercise-path--${exercise.core ? 'core' : 'optional'}` }, exercise.core ? 'Core path' : 'Optional'),
+  const element = el('article', { class: `exercise exercise--${exercise.kind}`, 'aria-labelledby': titleId, 'data-exercise': exercise.id },
+    el('header', { class: 'exercise-header' },
+      el(Heading, { id: titleId, class: 'exercise-title' }, `${env.number} ${exercise.title}`),
+      el('p', { class: `exercise-path exercise-path--${exercise.core ? 'core' : 'optional'}` }, exercise.core ? 'Core path' : 'Optional'),
       status),
-    h('p', { class: 'exercise-prompt' }, exercise.prompt || ''),
+    el('p', { class: 'exercise-prompt' }, exercise.prompt || ''),
     exercise.data && typeof exercise.data.script === 'string'
-      ? h('pre', { class: 'exercise-script', tabindex: '0', 'aria-label': 'The script to run' }, exercise.data.script) : null,
+      ? el('pre', { class: 'exercise-script', tabindex: '0', 'aria-label': 'The script to run' }, exercise.data.script) : null,
     lockNote,
     form,
     verdictBox,
@@ -86,7 +86,7 @@ export function createExerciseCard(exercise, env) {
 
   function showHints() {
     const shown = Math.min(record().hints || 0, hints.length);
-    hintList.replaceChildren(...hints.slice(0, shown).map((text) => h('li', {}, text)));
+    hintList.replaceChildren(...hints.slice(0, shown).map((text) => el('li', {}, text)));
     hintButton.textContent = shown < hints.length ? `Show a hint (${shown + 1} of ${hints.length})` : 'All hints shown';
     hintButton.disabled = shown >= hints.length || env.locked;
   }
@@ -98,10 +98,10 @@ export function createExerciseCard(exercise, env) {
     solutionButton.hidden = true;
     const solution = exercise.solution || {};
     solutionBox.replaceChildren(
-      h('p', { class: 'exercise-solution-title' }, h('strong', {}, 'Solution')),
+      el('p', { class: 'exercise-solution-title' }, el('strong', {}, 'Solution')),
       describeAnswer(solution.answer, exercise),
-      solution.paper ? h('div', { class: 'exercise-solution-text' }, h('p', {}, 'The paper’s result supports:'), describeAnswer(solution.paper, exercise)) : null,
-      solution.explanation ? h('p', { class: 'exercise-solution-text' }, solution.explanation) : null,
+      solution.paper ? el('div', { class: 'exercise-solution-text' }, el('p', {}, 'The paper’s result supports:'), describeAnswer(solution.paper, exercise)) : null,
+      solution.explanation ? el('p', { class: 'exercise-solution-text' }, solution.explanation) : null,
       describeOptions(solution.options, exercise));
   }
 
@@ -128,11 +128,11 @@ export function createExerciseCard(exercise, env) {
       widget.setDisabled(env.locked);
     }
     runBox.replaceChildren(!run
-      ? h('p', { class: 'exercise-run-status exercise-run-status--missing' },
+      ? el('p', { class: 'exercise-run-status exercise-run-status--missing' },
         `No run yet. Predict first, then run ${name} in the training lab above, then come back and check.`)
       : locked
-        ? h('p', { class: 'exercise-run-status' }, `Run available: ${name}, finished ${new Date(run.received || Date.now()).toLocaleTimeString()}. Your prediction was made before it and is now locked; Check compares it with the run.`)
-        : h('p', { class: 'exercise-run-status exercise-run-status--after' }, `Run available: ${name}, finished ${new Date(run.received || Date.now()).toLocaleTimeString()}, before you predicted. A choice made now is recorded as made after the run and does not count as a correct prediction.`));
+        ? el('p', { class: 'exercise-run-status' }, `Run available: ${name}, finished ${new Date(run.received || Date.now()).toLocaleTimeString()}. Your prediction was made before it and is now locked; Check compares it with the run.`)
+        : el('p', { class: 'exercise-run-status exercise-run-status--after' }, `Run available: ${name}, finished ${new Date(run.received || Date.now()).toLocaleTimeString()}, before you predicted. A choice made now is recorded as made after the run and does not count as a correct prediction.`));
   }
 
   function grade(answer) {
@@ -267,13 +267,13 @@ function describeAnswer(answer, exercise) {
     return f ? f.label || name : name;
   };
   const items = Object.entries(answer).map(([key, value]) => {
-    if (key === 'choice' || key === 'prediction') return h('li', {}, optionText(value));
-    if (key === 'choices' && Array.isArray(value)) return value.map((id) => h('li', {}, optionText(id)));
-    if (typeof value === 'string' && value.includes('\n')) return h('li', {}, h('pre', { class: 'exercise-solution-code' }, value));
+    if (key === 'choice' || key === 'prediction') return el('li', {}, optionText(value));
+    if (key === 'choices' && Array.isArray(value)) return value.map((id) => el('li', {}, optionText(id)));
+    if (typeof value === 'string' && value.includes('\n')) return el('li', {}, el('pre', { class: 'exercise-solution-code' }, value));
     const shown = Array.isArray(value) ? formatVector(value) : typeof value === 'number' ? formatNumber(value) : String(value);
-    return h('li', {}, `${fieldLabel(key)} = ${shown}`);
+    return el('li', {}, `${fieldLabel(key)} = ${shown}`);
   });
-  return h('ul', { class: 'exercise-solution-answer' }, items);
+  return el('ul', { class: 'exercise-solution-answer' }, items);
 }
 
 // Every option with its explanation, for a revealed solution (a wrong answer only explains what was picked).
@@ -281,6 +281,6 @@ function describeOptions(explained, exercise) {
   if (!explained || typeof explained !== 'object') return null;
   const items = (exercise.options || [])
     .filter((o) => typeof explained[o.id] === 'string')
-    .map((o) => h('li', {}, h('strong', {}, `${o.text} `), explained[o.id]));
-  return items.length ? h('ul', { class: 'exercise-solution-options', 'aria-label': 'Every option explained' }, items) : null;
+    .map((o) => el('li', {}, el('strong', {}, `${o.text} `), explained[o.id]));
+  return items.length ? el('ul', { class: 'exercise-solution-options', 'aria-label': 'Every option explained' }, items) : null;
 }

@@ -13,7 +13,7 @@
 // (exercise-card.js). Until the engine is there the list says it is loading, and the handle's `ready`
 // promise (main.js) settles when the cards are up. The seed is the instructor's ?seed= if given, else the learner's
 // own (kept with their progress). A step locked with ?lock= is shown but cannot be answered.
-import { el as h } from '../ui/dom.js';
+import { el } from '../ui/dom.js';
 import { createExerciseCard } from './exercise-card.js';
 import { progressStore } from './progress-store.js';
 import { instructorSettings } from './instructor.js';
@@ -49,11 +49,11 @@ export function mount(root, ctx) {
     throw new Error(`data-step should be a step number from 1 to 5, got "${root.dataset.step || ''}"`);
   }
 
-  const summary = h('p', { class: 'exercise-list-summary' });
-  const notice = h('p', { class: 'exercise-list-notice', hidden: true });
-  const list = h('div', { class: 'exercise-list-items' }, h('p', { class: 'exercise-list-loading' }, 'Loading the exercises…'));
-  const heading = h('h3', { class: 'exercise-list-title' }, only ? `Before you read on: step ${step}` : `Check yourself: step ${step}`);
-  const section = h('section', { class: 'exercise-list', 'aria-label': only ? `Exercise for step ${step}, before the text that answers it` : `Exercises for step ${step}` },
+  const summary = el('p', { class: 'exercise-list-summary' });
+  const notice = el('p', { class: 'exercise-list-notice', hidden: true });
+  const list = el('div', { class: 'exercise-list-items' }, el('p', { class: 'exercise-list-loading' }, 'Loading the exercises…'));
+  const heading = el('h3', { class: 'exercise-list-title' }, only ? `Before you read on: step ${step}` : `Check yourself: step ${step}`);
+  const section = el('section', { class: 'exercise-list', 'aria-label': only ? `Exercise for step ${step}, before the text that answers it` : `Exercises for step ${step}` },
     heading, summary, notice, list);
   root.replaceChildren(section);
 
@@ -78,7 +78,7 @@ export function mount(root, ctx) {
     exercises.forEach((exercise, index) => {
       const number = `${step}.${ofStep.indexOf(entries[index]) + 1}`;
       if (!exercise || exercise.error) {
-        nodes.push(h('p', { class: 'figure-error', role: 'alert' },
+        nodes.push(el('p', { class: 'figure-error', role: 'alert' },
           `Exercise ${number} (${entries[index].id}) could not be generated: ${exercise && exercise.error ? exercise.error.message : 'no answer from the core'}`));
         return;
       }
@@ -105,7 +105,7 @@ export function mount(root, ctx) {
       (settings.lockedSteps.has(step) ? ' · locked by your instructor' : '');
     const problems = store.notices.length + settings.notices.length;
     notice.hidden = problems === 0;
-    notice.replaceChildren(problems ? h('span', {}, 'There is a note about your saved progress ', h('a', { href: '#exercise-progress' }, 'at the top of the page'), '.') : '');
+    notice.replaceChildren(problems ? el('span', {}, 'There is a note about your saved progress ', el('a', { href: '#exercise-progress' }, 'at the top of the page'), '.') : '');
   }
 
   let unsubscribe = () => {};

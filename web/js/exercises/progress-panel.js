@@ -8,7 +8,7 @@
 // re-grades a file, loads the engine when the learner picks one.
 //
 //   <div data-figure="exercise-progress" id="exercise-progress"></div>
-import { el as h, uniqueId } from '../ui/dom.js';
+import { el, uniqueId } from '../ui/dom.js';
 import { progressStore } from './progress-store.js';
 import { instructorSettings } from './instructor.js';
 import { activeSeed } from './exercise-list.js';
@@ -24,21 +24,21 @@ export function mount(root, ctx) {
   listenForRuns();
   if (!root.id) root.id = 'exercise-progress';
 
-  const coreCount = h('p', { class: 'progress-count progress-count--core' });
-  const count = h('p', { class: 'progress-count' });
-  const seedLine = h('p', { class: 'progress-seed' });
-  const notices = h('div', { class: 'progress-notices' });
-  const importStatus = h('div', { class: 'progress-import-status', role: 'status', 'aria-live': 'polite' });
-  const exportButton = h('button', { type: 'button', class: 'button' }, 'Export answers');
-  const notebookButton = h('button', { type: 'button', class: 'button' }, 'Download as a notebook');
+  const coreCount = el('p', { class: 'progress-count progress-count--core' });
+  const count = el('p', { class: 'progress-count' });
+  const seedLine = el('p', { class: 'progress-seed' });
+  const notices = el('div', { class: 'progress-notices' });
+  const importStatus = el('div', { class: 'progress-import-status', role: 'status', 'aria-live': 'polite' });
+  const exportButton = el('button', { type: 'button', class: 'button' }, 'Export answers');
+  const notebookButton = el('button', { type: 'button', class: 'button' }, 'Download as a notebook');
   const fileId = uniqueId('import');
-  const fileInput = h('input', { type: 'file', id: fileId, accept: '.json,application/json', class: 'visually-hidden-file' });
-  const importLabel = h('label', { for: fileId, class: 'button' }, 'Import answers…');
-  const section = h('section', { class: 'progress-panel', 'aria-label': 'Your progress' },
-    h('h2', { class: 'progress-title' }, 'Your progress'),
+  const fileInput = el('input', { type: 'file', id: fileId, accept: '.json,application/json', class: 'visually-hidden-file' });
+  const importLabel = el('label', { for: fileId, class: 'button' }, 'Import answers…');
+  const section = el('section', { class: 'progress-panel', 'aria-label': 'Your progress' },
+    el('h2', { class: 'progress-title' }, 'Your progress'),
     coreCount, count, seedLine, notices,
-    h('div', { class: 'progress-actions' }, exportButton, fileInput, importLabel, notebookButton),
-    h('p', { class: 'progress-help' },
+    el('div', { class: 'progress-actions' }, exportButton, fileInput, importLabel, notebookButton),
+    el('p', { class: 'progress-help' },
       'Progress is kept in this browser. Export saves your answers as a JSON file (re-grade it with “bnkata check answers.json”); Import brings such a file back.'),
     importStatus);
   root.replaceChildren(section);
@@ -62,7 +62,7 @@ export function mount(root, ctx) {
       settings.hideSolutions ? 'Solutions are hidden by this link; hints are still there.' : null,
       settings.lockedSteps.size ? `This link locks the exercises of step ${[...settings.lockedSteps].sort().join(', ')}.` : null,
     ].filter(Boolean);
-    notices.replaceChildren(...lines.map((text) => h('p', { class: 'progress-notice', role: 'note' }, text)));
+    notices.replaceChildren(...lines.map((text) => el('p', { class: 'progress-notice', role: 'note' }, text)));
   }
 
   exportButton.addEventListener('click', () => {
@@ -70,7 +70,7 @@ export function mount(root, ctx) {
     const file = buildAnswersFile(seed, store.answersFor(seed));
     downloadJson(file, `bnkata-answers-seed-${seed}.json`);
     const n = Object.keys(file.answers).length;
-    importStatus.replaceChildren(h('p', {}, `Exported ${n} answer${n === 1 ? '' : 's'} (seed ${seed}).`));
+    importStatus.replaceChildren(el('p', {}, `Exported ${n} answer${n === 1 ? '' : 's'} (seed ${seed}).`));
   });
 
   // The kata as a Jupyter notebook for this seed (notebook.js), built now from the core's exercises.
@@ -82,9 +82,9 @@ export function mount(root, ctx) {
       const exercises = (catalog.exercises || []).map((e) => engine.compute({ op: 'exercise', id: e.id, seed }));
       const notebook = buildNotebook(seed, exercises);
       offerDownload(new Blob([JSON.stringify(notebook, null, 1) + '\n'], { type: 'application/x-ipynb+json' }), `bnkata-seed-${seed}.ipynb`);
-      importStatus.replaceChildren(h('p', {}, `Downloaded the notebook for seed ${seed}. Its last cell writes an answers file to import here.`));
+      importStatus.replaceChildren(el('p', {}, `Downloaded the notebook for seed ${seed}. Its last cell writes an answers file to import here.`));
     } catch (error) {
-      importStatus.replaceChildren(h('p', { class: 'progress-import-error', role: 'alert' },
+      importStatus.replaceChildren(el('p', { class: 'progress-import-error', role: 'alert' },
         `The notebook could not be built (${error && error.message ? error.message : error}). Nothing else changed.`));
     }
   });
@@ -93,7 +93,7 @@ export function mount(root, ctx) {
     const file = fileInput.files && fileInput.files[0];
     fileInput.value = '';  // the same file can be chosen again
     if (!file) return;
-    importStatus.replaceChildren(h('p', {}, 'Reading the file…'));
+    importStatus.replaceChildren(el('p', {}, 'Reading the file…'));
     let result;
     try {
       result = await readAnswersFile(file, await ctx.exerciseEngine());
@@ -102,7 +102,7 @@ export function mount(root, ctx) {
       result = { ok: false, message: 'The file could not be imported. Nothing was changed.' };
     }
     if (!result.ok) {
-      importStatus.replaceChildren(h('p', { class: 'progress-import-error', role: 'alert' }, result.message));
+      importStatus.replaceChildren(el('p', { class: 'progress-import-error', role: 'alert' }, result.message));
       return;
     }
     // The file's seed becomes the learner's seed (it is their work, perhaps from another computer),
@@ -118,7 +118,7 @@ export function mount(root, ctx) {
     if (settings.seed !== null && settings.seed !== fileSeed) {
       lines.push(`This link shows seed ${settings.seed}; open the lesson without ?seed= (or with ?seed=${result.file.seed}) to see the imported answers.`);
     }
-    importStatus.replaceChildren(...lines.map((t) => h('p', {}, t)));
+    importStatus.replaceChildren(...lines.map((t) => el('p', {}, t)));
   });
 
   show();

@@ -1,6 +1,6 @@
 // verdict.js — how a grade from the core is shown: the verdict, the core's sentence, the tolerance the
 // answer was judged at, and for a wrong answer the named mistake with its explanation.
-import { el as h } from '../ui/dom.js';
+import { el } from '../ui/dom.js';
 
 export const VERDICT_LABEL = {
   correct: '✓ Correct',
@@ -28,15 +28,15 @@ export function renderVerdict(root, grade, exercise) {
   // The core's sentence often names the mistake itself; then the mistake paragraph below says it once.
   const message = typeof grade.message === 'string' && !(mistake && mistake.name && grade.message.includes(mistake.name))
     ? grade.message : '';
-  root.appendChild(h('p', { class: 'verdict-head' },
-    h('strong', {}, VERDICT_LABEL[verdict]),
+  root.appendChild(el('p', { class: 'verdict-head' },
+    el('strong', {}, VERDICT_LABEL[verdict]),
     message ? ` — ${message}` : ''));
   if (mistake) {
-    root.appendChild(h('p', { class: 'verdict-mistake' },
-      'Mistake: ', h('strong', {}, String(mistake.name || mistake.id)),
+    root.appendChild(el('p', { class: 'verdict-mistake' },
+      'Mistake: ', el('strong', {}, String(mistake.name || mistake.id)),
       mistake.explanation ? ` — ${mistake.explanation}` : ''));
   }
   if (verdict !== 'not_attempted') {
-    root.appendChild(h('p', { class: 'verdict-tolerance' }, `Tolerance: ${toleranceText(grade, exercise)}`));
+    root.appendChild(el('p', { class: 'verdict-tolerance' }, `Tolerance: ${toleranceText(grade, exercise)}`));
   }
 }

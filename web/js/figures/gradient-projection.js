@@ -8,7 +8,7 @@
 // takes δ apart: δ, δ with its mean removed, Pδ (its x̂-component removed too) and ∂ℓ/∂x = (γ/s)·Pδ, with
 // their norms and the bound ‖∂ℓ/∂x‖² ≤ γ²/(σ²+ε)·(‖δ‖² − (Σδ)²/m − (Σδx̂)²/m). A slider moves γ, so the
 // learner sees γ/s > 1 amplify the gradient. The figure computes nothing itself: every number is the core's.
-import { el as h, uniqueId } from '../ui/dom.js';
+import { el, uniqueId } from '../ui/dom.js';
 import { formatNumber, formatVector } from '../ui/format.js';
 import { progressStore } from '../exercises/progress-store.js';
 import { instructorSettings } from '../exercises/instructor.js';
@@ -23,7 +23,7 @@ export function mount(root, ctx) {
   const id = uniqueId('projection');
   const store = progressStore();
   const settings = instructorSettings();
-  const loading = h('p', {}, 'Loading your batch…');
+  const loading = el('p', {}, 'Loading your batch…');
   root.replaceChildren(loading);
 
   let engine = null;
@@ -31,23 +31,23 @@ export function mount(root, ctx) {
   let seed = null;
   let gamma = 1;  // the exercise's γ at first, then the slider's
 
-  const slider = h('input', { type: 'range', id: `${id}-gamma`, min: 0, max: POSITIONS, step: 1 });
-  const gammaOut = h('output', { for: `${id}-gamma`, class: 'projection-value' });
-  const batchLine = h('p', { class: 'projection-batch' });
-  const body = h('tbody');
-  const verdict = h('p', { class: 'projection-verdict', role: 'status', 'aria-live': 'polite' });
-  const bound = h('p', { class: 'projection-bound' });
-  const error = h('p', { class: 'figure-error', role: 'alert', hidden: true });
-  const figure = h('figure', { class: 'gradient-projection' },
+  const slider = el('input', { type: 'range', id: `${id}-gamma`, min: 0, max: POSITIONS, step: 1 });
+  const gammaOut = el('output', { for: `${id}-gamma`, class: 'projection-value' });
+  const batchLine = el('p', { class: 'projection-batch' });
+  const body = el('tbody');
+  const verdict = el('p', { class: 'projection-verdict', role: 'status', 'aria-live': 'polite' });
+  const bound = el('p', { class: 'projection-bound' });
+  const error = el('p', { class: 'figure-error', role: 'alert', hidden: true });
+  const figure = el('figure', { class: 'gradient-projection' },
     batchLine,
-    h('div', { class: 'projection-control' }, h('label', { for: `${id}-gamma` }, 'γ (scale)'), slider, gammaOut),
-    h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': `${id}-caption` },
-      h('table', { class: 'projection-table' },
-        h('caption', { id: `${id}-caption` }, 'The upstream gradient and what the backward pass makes of it'),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Stage'), h('th', { scope: 'col' }, 'Values'), h('th', { scope: 'col' }, 'Norm'))),
+    el('div', { class: 'projection-control' }, el('label', { for: `${id}-gamma` }, 'γ (scale)'), slider, gammaOut),
+    el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': `${id}-caption` },
+      el('table', { class: 'projection-table' },
+        el('caption', { id: `${id}-caption` }, 'The upstream gradient and what the backward pass makes of it'),
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Stage'), el('th', { scope: 'col' }, 'Values'), el('th', { scope: 'col' }, 'Norm'))),
         body)),
     bound, verdict, error,
-    h('figcaption', {},
+    el('figcaption', {},
       'Your batch from “Derive the backward pass”. Each row removes a component of δ (its mean, then its part along x̂), '
       + 'and the last rescales by γ/√(σ² + ε). Every number is computed by the BatchNorm core.'));
 
@@ -65,8 +65,8 @@ export function mount(root, ctx) {
       return;
     }
     error.hidden = true;
-    const row = (label, values, norm) => h('tr', {},
-      h('th', { scope: 'row' }, label), h('td', {}, formatVector(values)), h('td', {}, formatNumber(norm)));
+    const row = (label, values, norm) => el('tr', {},
+      el('th', { scope: 'row' }, label), el('td', {}, formatVector(values)), el('td', {}, formatNumber(norm)));
     body.replaceChildren(
       row('δ = ∂ℓ/∂y (from above)', data.delta, r.norms.dy),
       row('δ − mean(δ)', r.centred, r.norms.centred),

@@ -10,8 +10,7 @@ import { createField } from '../ui/field.js';
 import { asSentence, formatEpsilon, formatNumber, formatResidue } from '../ui/format.js';
 import { createNumberLine } from '../ui/number-line.js';
 import { parseBatch } from '../ui/parse.js';
-import { randomBatch } from '../ui/rng.js';
-import { normalizeBatch } from '../ui/core-queries.js';
+import { drawBatch, normalizeBatch } from '../ui/core-queries.js';
 import { PAGE_STATE, bindPageState } from '../ui/page-state.js';
 
 const PRESETS = [
@@ -59,9 +58,14 @@ export function mount(root, ctx) {
       seedField.setError('The seed is a whole number from 0 to 999999999.');
       return;
     }
+    const drawn = drawBatch(core, { seed: Number(text), purpose: 'normalize', size: 6, mean: 5, sd: 2, decimals: 2 });
+    if (drawn.error) {
+      seedField.setError(asSentence(`${drawn.error.field}: ${drawn.error.message}`));
+      return;
+    }
     seedField.clearError();
     state.seed = Number(text);
-    setValues(randomBatch(state.seed, { size: 6, mean: 5, sd: 2, decimals: 2 }), { writeText: true });
+    setValues(drawn.values, { writeText: true });
     seedField.input.value = String(state.seed + 1);  // the next press draws a new batch; this one stays reproducible
     drawnFrom.textContent = `Drawn from N(5, 2²) with seed ${state.seed}.`;
   });

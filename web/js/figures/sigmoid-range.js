@@ -10,23 +10,16 @@
 //   - normalised with γ = 1, β = 0 (BN without γ/β), about 68 % land in the near-linear range, always —
 //     the layer can only ever be almost linear: this is what it would lose without γ and β;
 //   - with γ and β the network chooses how much of the curve it uses.
-// Every BatchNorm number (y = γ·x̂ + β) comes from the core (forward_train); the figure only counts.
-import { el, uniqueId } from '../ui/dom.js';
-import { randomBatch } from '../ui/rng.js';
+// The batch is the core's seeded draw (draw_batch), and every BatchNorm number (y = γ·x̂ + β) comes from the
+// core (forward_train); the figure only counts.
+import { el, svg, uniqueId } from '../ui/dom.js';
+import { drawBatch } from '../ui/core-queries.js';
 
-const BATCH = randomBatch(20150211, { size: 400, mean: 3, sd: 2.5, decimals: 3 });
+const BATCH = { seed: 20150211, purpose: 'sigmoid-range', size: 400, mean: 3, sd: 2.5, decimals: 3 };
 const LINEAR = 1;      // |z| ≤ 1: near-linear
 const SATURATED = 4;   // |z| ≥ 4: saturated
 const Z_MIN = -8;
 const Z_MAX = 8;
-const SVG = 'http://www.w3.org/2000/svg';
-
-function svg(tag, attributes = {}, ...children) {
-  const element = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attributes)) element.setAttribute(k, String(v));
-  for (const child of children) element.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
-  return element;
-}
 
 function shares(values) {
   let linear = 0;
@@ -74,10 +67,17 @@ export function mount(root, ctx) {
       el('span', { class: 'sigmoid-key sigmoid-key--bn' }), ' after BatchNorm with your γ, β'),
     el('div', { class: 'sigmoid-readout' }, rawLine, bnLine, error),
     el('figcaption', {},
-      `${BATCH.length} drifted pre-activations (mean 3, sd 2.5) before and after BatchNorm with your γ and β, against the sigmoid σ(z). ` +
+      `${BATCH.size} drifted pre-activations (mean ${BATCH.mean}, sd ${BATCH.sd}) before and after BatchNorm with your γ and β, against the sigmoid σ(z). ` +
       'Shaded: the near-linear range |z| ≤ 1 (σ within 0.02 of its tangent); beyond |z| ≥ 4 the sigmoid is saturated (σ′ < 0.02).')));
 
-  const raw = shares(BATCH);
+  const drawn = drawBatch(ctx.core, BATCH);
+  if (drawn.error) {
+    error.hidden = false;
+    error.textContent = `The core could not draw the batch: ${drawn.error.message}`;
+    return { update() {}, destroy() { root.replaceChildren(); } };
+  }
+  const batch = drawn.values;
+  const raw = shares(batch);
   rawLine.textContent = `Without BatchNorm: ${percent(raw.linear)} of the sigmoid’s inputs are in the near-linear range, ${percent(raw.saturated)} saturated.`;
 
   function draw() {
@@ -85,7 +85,7 @@ export function mount(root, ctx) {
     beta.output.textContent = state.beta.toFixed(1);
     let response;
     try {
-      response = ctx.core.compute({ op: 'forward_train', x: BATCH, gamma: [state.gamma], beta: [state.beta], eps: 1e-5 });
+      response = ctx.core.compute({ op: 'forward_train', x: batch, gamma: [state.gamma], beta: [state.beta], eps: 1e-5 });
     } catch (e) {
       response = { error: { message: e && e.message ? e.message : String(e) } };
     }
@@ -130,7 +130,7 @@ export function mount(root, ctx) {
       for (const v of values) counts[Math.max(0, Math.min(31, Math.floor((v - Z_MIN) / 0.5)))]++;
       return counts;
     };
-    const rawBins = bins(BATCH);
+    const rawBins = bins(batch);
     const bnBins = bins(y);
     const peak = Math.max(...rawBins, ...bnBins, 1);
     const barWidth = W / 32;

@@ -1,28 +1,29 @@
 // The lab's control panel: experiment picker, one labelled input per parameter of the experiment
 // (generated from its typed parameter table), play / pause / step / reset, speed, export, and the status
 // line. Plain form controls, so everything is keyboard operable; text is set with textContent only.
+import { el } from '../ui/dom.js';
 
 export function buildControls(root, handlers) {
-  const panel = el('div', 'lab-controls');
-  const intro = el('p', 'lab-intro');
-  const note = el('p', 'lab-intro lab-note');  // the experiment's words for the chosen values (note(v))
+  const panel = el('div', { class: 'lab-controls' });
+  const intro = el('p', { class: 'lab-intro' });
+  const note = el('p', { class: 'lab-intro lab-note' });  // the experiment's words for the chosen values (note(v))
 
-  const pickerLabel = el('label', 'lab-field');
-  pickerLabel.append(el('span', '', 'Experiment'));
+  const pickerLabel = el('label', { class: 'lab-field' });
+  pickerLabel.append(el('span', { text: 'Experiment' }));
   const picker = el('select');
   picker.name = 'experiment';
   for (const [id, experiment] of Object.entries(handlers.experiments)) {
-    const option = el('option', '', experiment.title);
+    const option = el('option', { text: experiment.title });
     option.value = id;
     picker.append(option);
   }
   picker.addEventListener('change', () => handlers.onExperiment(picker.value));
   pickerLabel.append(picker);
 
-  const fields = el('div', 'lab-fields');
-  const buttons = el('div', 'lab-buttons');
+  const fields = el('div', { class: 'lab-fields' });
+  const buttons = el('div', { class: 'lab-buttons' });
   const button = (text, onClick) => {
-    const b = el('button', '', text);
+    const b = el('button', { text });
     b.type = 'button';
     b.addEventListener('click', onClick);
     buttons.append(b);
@@ -33,12 +34,12 @@ export function buildControls(root, handlers) {
   const step = button('Step', handlers.onStep);
   const reset = button('Reset', handlers.onReset);
 
-  const speedLabel = el('label', 'lab-field lab-speed');
-  speedLabel.append(el('span', '', 'Speed'));
+  const speedLabel = el('label', { class: 'lab-field lab-speed' });
+  speedLabel.append(el('span', { text: 'Speed' }));
   const speed = el('select');
   const speedNames = { slow: 'slow (200 steps/s)', medium: 'medium (2,000 steps/s)', full: 'full' };
   for (const name of handlers.speeds) {
-    const option = el('option', '', speedNames[name] || name);
+    const option = el('option', { text: speedNames[name] || name });
     option.value = name;
     speed.append(option);
   }
@@ -47,19 +48,19 @@ export function buildControls(root, handlers) {
   speedLabel.append(speed);
   buttons.append(speedLabel);
 
-  const progress = el('progress', 'lab-progress');
+  const progress = el('progress', { class: 'lab-progress' });
   progress.max = 1;
   progress.value = 0;
   progress.setAttribute('aria-label', 'Training progress');
-  const status = el('p', 'lab-status');
+  const status = el('p', { class: 'lab-status' });
   status.setAttribute('role', 'status');  // polite live region: state changes are announced
-  const notice = el('p', 'lab-notice');
+  const notice = el('p', { class: 'lab-notice' });
   notice.hidden = true;
 
-  const exports = el('div', 'lab-export');
-  exports.append(el('span', '', 'Export:'));
+  const exports = el('div', { class: 'lab-export' });
+  exports.append(el('span', { text: 'Export:' }));
   for (const [kind, text] of [['csv', 'CSV'], ['json', 'JSON'], ['png', 'Plots as PNG']]) {
-    const b = el('button', '', text);
+    const b = el('button', { text });
     b.type = 'button';
     b.addEventListener('click', () => handlers.onExport(kind));
     exports.append(b);
@@ -82,13 +83,13 @@ export function buildControls(root, handlers) {
       note.hidden = !note.textContent;
       fields.replaceChildren();
       for (const [name, spec] of Object.entries(experiment.params)) {
-        const label = el('label', 'lab-field');
-        label.append(el('span', '', spec.label));
+        const label = el('label', { class: 'lab-field' });
+        label.append(el('span', { text: spec.label }));
         let input;
         if (spec.type === 'choice') {
           input = el('select');
           for (const choice of spec.choices) {
-            const option = el('option', '', choice.label);
+            const option = el('option', { text: choice.label });
             option.value = String(choice.value);
             input.append(option);
           }
@@ -101,7 +102,7 @@ export function buildControls(root, handlers) {
         input.name = name;
         input.value = String(values[name]);
         input.addEventListener('change', () => handlers.onValue(name, input.value));
-        const error = el('span', 'lab-field-error');
+        const error = el('span', { class: 'lab-field-error' });
         error.id = `lab-error-${name}`;
         input.setAttribute('aria-describedby', error.id);
         fieldErrors[name] = { error, input };
@@ -131,11 +132,4 @@ export function buildControls(root, handlers) {
       if (words !== lastStatus) { status.textContent = words; lastStatus = words; }
     },
   };
-}
-
-function el(tag, className = '', text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }

@@ -13,8 +13,12 @@
 //   note(v)         → text (optional)            said under `explain` for these values (e.g. the paper's length)
 //   plots(v)        → [{ id, title, x: { label, log }, y: { label, log }, series: [{ key, label, lane, dash }] }]
 //   record(tables, report, v)                   appends the chunk's numbers to the plot tables
-//   summarise(tables, v, status) → { plotId: text } the words a screen reader gets for each plot
-//   runSummary(tables, v, status) → the object handed to step 3's questions (docs/exercises.md)
+//   summarise(tables, v, status, summary) → { plotId: text } the words a screen reader gets for each plot
+//
+// Nothing here reduces a run to its drifts, medians or largest stable rate: the engine does
+// (cpp/src/training/run_summary.cpp, keyed by the experiment's id, reading each lane's role from its
+// config). `summary` is its summary of the run so far (null until the first one arrives); the words
+// quote it, and the same object is what a finished run hands to step 3's questions (docs/exercises.md).
 //
 // The numbers below (learning rates, lengths) were chosen by running each configuration natively with
 // `bnkata train` and in the page; the lesson text states what those runs showed.
@@ -101,13 +105,12 @@ const fig1 = {
   record(tables, report) {
     const { step, lanes } = report;
     appendRow(tables.accuracy, step, { plain: lanes.plain.test.accuracy, bn: lanes.bn.test.accuracy });
-    tables.final = { plain: { loss: lanes.plain.test.loss, diverged: Boolean(lanes.plain.diverged) }, bn: { loss: lanes.bn.test.loss, diverged: Boolean(lanes.bn.diverged) } };
     for (const lane of ['plain', 'bn']) {
       const m = lanes[lane].monitor;
       appendRow(tables[`pct-${lane}`], step, { p15: m.p15, p50: m.p50, p85: m.p85 });
     }
   },
-  summarise(tables) {
+  summarise(tables, v, status, summary) {
     const a = tables.accuracy;
     if (!a.x.length) return { accuracy: 'No steps trained yet.', 'pct-plain': 'No steps trained yet.', 'pct-bn': 'No steps trained yet.' };
     const step = last(a.x);
@@ -119,28 +122,13 @@ const fig1 = {
       const t = tables[`pct-${lane}`];
       const [p15, p50, p85] = ['p15', 'p50', 'p85'].map((k) => t.series[k]);
       const spread = (i) => (p85[i] ?? NaN) - (p15[i] ?? NaN);
+      const side = summary && summary[lane === 'bn' ? 'with_bn' : 'without_bn'];
       out[`pct-${lane}`] = `${lane === 'bn' ? 'With' : 'Without'} BN, at step ${t.x[0]} the sigmoid's input had median ${num(p50[0])} ` +
         `and its 15th–85th percentiles spanned ${num(spread(0))} (${num(p15[0])} to ${num(p85[0])}); at step ${last(t.x)} the median is ${num(last(p50))} ` +
-        `and the span ${num(spread(p15.length - 1))} (${num(last(p15))} to ${num(last(p85))}). Over the run the median moved by up to ${num(maxDrift(p50))} ` +
-        `and the span by up to ${num(maxDrift(p85.map((hi, i) => hi - p15[i])))}.`;
+        `and the span ${num(spread(p15.length - 1))} (${num(last(p15))} to ${num(last(p85))}).` +
+        (side ? ` Over the run the median moved by up to ${num(side.p50_drift)} and the span by up to ${num(side.span_drift)}.` : '');
     }
     return out;
-  },
-  // docs/exercises.md, "fig1": each lane's final test accuracy and loss, divergence, and how far the watched
-  // sigmoid input's 15–85 % span moved from its first value (the largest change over the run), plus the
-  // median's change for the record.
-  runSummary(tables) {
-    const a = tables.accuracy;
-    const lane = (key) => {
-      const { p15, p50, p85 } = tables[`pct-${key}`].series;
-      return {
-        final_accuracy: last(a.series[key]) ?? 0, final_loss: tables.final ? tables.final[key].loss : null,
-        diverged: tables.final ? tables.final[key].diverged : false,
-        span_drift: maxDrift(p85.map((hi, i) => hi - p15[i])) ?? 0,
-        p50_drift: maxDrift(p50) ?? 0,
-      };
-    };
-    return { experiment: 'fig1', with_bn: lane('bn'), without_bn: lane('plain') };
   },
 };
 
@@ -153,12 +141,6 @@ function crossing(table, level) {
   const bn = firstReach(table, 'bn', level), plain = firstReach(table, 'plain', level);
   const say = (s, who) => (s === null ? `${who} has not reached ${pct(level)} yet` : `${who} reached ${pct(level)} at step ${s}`);
   return `${say(bn, 'With BN the net')}; ${say(plain, 'without BN it')}.`;
-}
-
-function maxDrift(values) {
-  const finite = values.filter((y) => y !== null && Number.isFinite(y));
-  if (!finite.length) return null;
-  return Math.max(...finite.map((y) => Math.abs(y - finite[0])));
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -208,41 +190,26 @@ const landscape = {
     appendRow(tables.predictiveness, step, { plain: probes.plain.predictiveness_range[1], bn: probes.bn.predictiveness_range[1] });
     appendRow(tables.beta, step, { plain: probes.plain.beta_smoothness, bn: probes.bn.beta_smoothness });
   },
-  summarise(tables) {
+  summarise(tables, v, status, summary) {
     const r = tables['loss-range'];
     if (!r.x.length) return { 'loss-range': 'No probes yet.', predictiveness: 'No probes yet.', beta: 'No probes yet.' };
-    const width = (lane) => median(r.series[`${lane}Max`].map((hi, i) => hi - r.series[`${lane}Min`][i]));
-    const p = tables.predictiveness, b = tables.beta;
+    if (!summary) {
+      const waiting = `${r.x.length} probes so far (steps ${r.x[0]}–${last(r.x)}); their medians follow.`;
+      return { 'loss-range': waiting, predictiveness: waiting, beta: waiting };
+    }
+    const [bn, plain] = [summary.with_bn, summary.without_bn];
     return {
-      'loss-range': `Over ${r.x.length} probes (steps ${r.x[0]}–${last(r.x)}), moving along the gradient by η from ${ETAS[0]} to ${last(ETAS)} changed the loss by a median of ${num(width('bn'))} with BN and ${num(width('plain'))} without.`,
-      predictiveness: `The median over probes of the largest gradient change is ${num(median(p.series.bn))} with BN and ${num(median(p.series.plain))} without.`,
-      beta: `The median gradient Lipschitz constant along the step is ${num(median(b.series.bn))} with BN and ${num(median(b.series.plain))} without (smaller is smoother).`,
-    };
-  },
-  runSummary(tables) {
-    const r = tables['loss-range'];
-    const width = (lane) => median(r.series[`${lane}Max`].map((hi, i) => hi - r.series[`${lane}Min`][i]));
-    return {
-      experiment: 'landscape',
-      steps: last(r.x) ?? 0,
-      probes: r.x.length,
-      lossRangeWidth: { plain: width('plain'), bn: width('bn') },
-      betaSmoothness: { plain: median(tables.beta.series.plain), bn: median(tables.beta.series.bn) },
+      'loss-range': `Over ${bn.probes} probes (steps ${r.x[0]}–${summary.steps}), moving along the gradient by η from ${ETAS[0]} to ${last(ETAS)} changed the loss by a median of ${num(bn.loss_range_width)} with BN and ${num(plain.loss_range_width)} without.`,
+      predictiveness: `The median over probes of the largest gradient change is ${num(bn.gradient_change)} with BN and ${num(plain.gradient_change)} without.`,
+      beta: `The median gradient Lipschitz constant along the step is ${num(bn.beta_smoothness)} with BN and ${num(plain.beta_smoothness)} without (smaller is smoother).`,
     };
   },
 };
 
-function median(values) {
-  const finite = values.filter((y) => y !== null && Number.isFinite(y)).sort((a, b) => a - b);
-  if (!finite.length) return null;
-  const mid = finite.length >> 1;
-  return finite.length % 2 ? finite[mid] : (finite[mid - 1] + finite[mid]) / 2;
-}
-
 // ------------------------------------------------------------------------------------------------
 // Sweeps: one point per lane, lanes trained one after another
 
-function sweep({ id, experimentId, title, values, param, axisLabel, laneConfig, steps, ylabel, measure, trains, words, summary }) {
+function sweep({ id, title, values, param, axisLabel, laneConfig, steps, ylabel, measure, words }) {
   return {
     title,
     needsMnist: true,
@@ -270,28 +237,23 @@ function sweep({ id, experimentId, title, values, param, axisLabel, laneConfig, 
       t.diverged = t.diverged || {};
       if (report.diverged) t.diverged[`${report.lane.series}@${report.lane.x}`] = true;
     },
-    summarise(tables) {
+    summarise(tables, v, status, summary) {
       const t = tables[id];
       if (!t.x.length) return { [id]: 'No points yet.' };
-      const best = (lane) => {
-        const ok = t.x.filter((x, i) => trains(t.series[lane][i]) && !(t.diverged || {})[`${lane}@${x}`]);
-        return ok.length ? ok : null;
-      };
-      return { [id]: words(best('plain'), best('bn'), t) };
-    },
-    runSummary(tables) {
-      const t = tables[id];
-      const trained = (lane) => t.x.filter((x, i) => trains(t.series[lane][i]) && !(t.diverged || {})[`${lane}@${x}`]);
-      return { experiment: experimentId, ...summary(trained('plain'), trained('bn')) };
+      return { [id]: summary ? words(summary, t) + divergedWords(t) : `${t.x.length} of ${values.length} points so far.` };
     },
   };
 }
 
 const listed = (xs) => (xs && xs.length ? xs.join(', ') : 'none');
 const divergedAt = (t, lane) => t.x.filter((x) => (t.diverged || {})[`${lane}@${x}`]);
+const divergedWords = (t) =>
+  `${divergedAt(t, 'plain').length ? ` Without BN the runs at ${listed(divergedAt(t, 'plain'))} diverged (plotted at 0).` : ''}` +
+  `${divergedAt(t, 'bn').length ? ` With BN the runs at ${listed(divergedAt(t, 'bn'))} diverged (plotted at 0).` : ''}`;
+const rate = (lr) => (lr > 0 ? lr : 'none');
 
 const lrSweep = sweep({
-  id: 'lr', experimentId: 'lr-sweep', title: 'Largest learning rate that reaches 80 % test accuracy (Bjorck et al.)',
+  id: 'lr', title: 'Largest learning rate that reaches 80 % test accuracy (Bjorck et al.)',
   explain: 'Each point trains a fresh copy of the Fig. 1 network for the given number of steps at one learning rate. ' +
     '"Trains" means the test accuracy reaches 80 %. Without BN, too large a step saturates the sigmoids and the ' +
     'network stays at chance (its loss stays finite: it is stuck, not diverged); with BN the same steps are ' +
@@ -299,18 +261,13 @@ const lrSweep = sweep({
   values: [0.03, 0.1, 0.3, 1, 3, 10, 30, 100], steps: 500, ylabel: 'Test accuracy',
   laneConfig: (v, lr) => ({ seed: v.seed, sizes: mnistFig1, activation: 'sigmoid', init_scale: 0.1, learning_rate: lr, batch_size: 60, test_examples: 1000, data: { kind: 'external' } }),
   measure: (m) => m.test.accuracy,
-  trains: (acc) => acc !== null && acc >= 0.8,
-  words: (plain, bn, t) => `Counting a learning rate as "trains" when test accuracy reaches 80 % without diverging: ` +
-    `the largest such rate is ${bn ? Math.max(...bn) : 'none'} with BN and ${plain ? Math.max(...plain) : 'none'} without.` +
-    `${divergedAt(t, 'plain').length ? ` Without BN the runs at ${listed(divergedAt(t, 'plain'))} diverged (plotted at 0).` : ''}` +
-    `${divergedAt(t, 'bn').length ? ` With BN the runs at ${listed(divergedAt(t, 'bn'))} diverged (plotted at 0).` : ''}`,
-  // docs/exercises.md, "lr-sweep": the largest swept rate whose test accuracy reached 80 % (0 if none did).
-  summary: (plain, bn) => ({ max_stable_lr: { with_bn: bn.length ? Math.max(...bn) : 0, without_bn: plain.length ? Math.max(...plain) : 0 } }),
+  words: ({ max_stable_lr: best }) => `Counting a learning rate as "trains" when test accuracy reaches 80 % without diverging: ` +
+    `the largest such rate is ${rate(best.with_bn)} with BN and ${rate(best.without_bn)} without.`,
 });
 
 const INIT_SCALES = [1e-4, 3.16e-4, 1e-3, 3.16e-3, 1e-2, 3.16e-2, 1e-1, 3.16e-1, 1];
 const initSweep = sweep({
-  id: 'init', experimentId: 'init-sweep', title: 'Weight initialisation scale, logspace(−4, 0) (cs231n), 8 hidden layers',
+  id: 'init', title: 'Weight initialisation scale, logspace(−4, 0) (cs231n), 8 hidden layers',
   explain: 'An 8-hidden-layer ReLU network, one fresh copy per weight scale. Without BN, small weights shrink the signal ' +
     'layer after layer until every input gives the same output (a constant guess), and large ones grow it until it ' +
     'overflows — the run then stops as diverged. BN rescales each layer, so the scale hardly matters — until it is ' +
@@ -318,12 +275,8 @@ const initSweep = sweep({
   values: INIT_SCALES, steps: 500, ylabel: 'Test accuracy',
   laneConfig: (v, scale) => ({ seed: v.seed, sizes: [784, 100, 100, 100, 100, 100, 100, 100, 100, 10], activation: 'relu', init_scale: scale, learning_rate: 0.1, batch_size: 60, test_examples: 1000, data: { kind: 'external' } }),
   measure: (m) => m.test.accuracy,
-  trains: (acc) => acc !== null && acc >= 0.5,
-  words: (plain, bn, t) => `Counting a scale as "trains" when test accuracy reaches 50 %: with BN the net trains at ` +
-    `${bn ? bn.length : 0} of ${t.x.length} scales (init std ${listed(bn)}); without BN at ${plain ? plain.length : 0} (${listed(plain)}).` +
-    `${divergedAt(t, 'plain').length ? ` Without BN the runs at ${listed(divergedAt(t, 'plain'))} diverged (plotted at 0).` : ''}` +
-    `${divergedAt(t, 'bn').length ? ` With BN the runs at ${listed(divergedAt(t, 'bn'))} diverged (plotted at 0).` : ''}`,
-  summary: (plain, bn) => ({ scales_that_train: { with_bn: bn, without_bn: plain } }),
+  words: ({ scales_that_train: { with_bn: bn, without_bn: plain } }, t) => `Counting a scale as "trains" when test accuracy reaches 50 %: with BN the net trains at ` +
+    `${bn.length} of ${t.x.length} scales (init std ${listed(bn)}); without BN at ${plain.length} (${listed(plain)}).`,
 });
 
 // ------------------------------------------------------------------------------------------------
@@ -368,11 +321,6 @@ const batchSize = {
       accuracy: `After ${last(a.x)} steps, test accuracy with BN is ` + BATCHES.map((b) => `${pct(last(a.series[`bn${b}`]))} at batch ${b}`).join(', ') +
         `; without BN ` + BATCHES.map((b) => `${pct(last(a.series[`plain${b}`]))} at batch ${b}`).join(', ') + '.',
     };
-  },
-  runSummary(tables) {
-    const a = tables.accuracy;
-    const at = (key) => last(a.series[key]) ?? null;
-    return { experiment: 'batch-size', steps: last(a.x) ?? 0, accuracy: Object.fromEntries(BATCHES.map((b) => [b, { plain: at(`plain${b}`), bn: at(`bn${b}`) }])) };
   },
 };
 
@@ -433,11 +381,6 @@ const biasBlowup = {
       loss: `Training loss went from ${l.series.ignored[0]?.toFixed(5)} to ${last(l.series.ignored)?.toFixed(5)} with μ_B treated as constant, ` +
         `and from ${l.series.full[0]?.toFixed(5)} to ${last(l.series.full)?.toFixed(5)} with the full gradient.`,
     };
-  },
-  runSummary(tables) {
-    // docs/exercises.md, "bias-blowup": the run that ignores the gradient through μ_B.
-    const b = tables.bias.series.ignored, l = tables.loss.series.ignored;
-    return { experiment: 'bias-blowup', bias_blowup: { bias_norm_start: b[0] ?? 0, bias_norm_end: last(b) ?? 0, loss_start: l[0] ?? 0, loss_end: last(l) ?? 0 } };
   },
 };
 
@@ -514,16 +457,6 @@ const depth = {
         `the last layer's divided by the first's was ${num(ratio(g.series.plain0))} without BN and ${num(ratio(g.series.bn0))} with BN ` +
         `(now ${num(ratio(g.series.plain))} and ${num(ratio(g.series.bn))}; 1 means every layer learns at the same pace).`,
       accuracy: `After ${last(acc.x)} steps the test accuracy is ${pct(last(acc.series.bn))} with BN and ${pct(last(acc.series.plain))} without.`,
-    };
-  },
-  runSummary(tables) {
-    const a = tables.act, g = tables.grad, acc = tables.accuracy;
-    return {
-      experiment: 'depth',
-      steps: last(acc.x) ?? 0,
-      activation_std_first: { with_bn: [...a.series.bn0], without_bn: [...a.series.plain0] },
-      gradient_norm_first: { with_bn: [...g.series.bn0], without_bn: [...g.series.plain0] },
-      final_accuracy: { with_bn: last(acc.series.bn) ?? null, without_bn: last(acc.series.plain) ?? null },
     };
   },
 };

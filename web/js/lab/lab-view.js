@@ -1,7 +1,7 @@
 // The training lab's view: controls, plots with their text summaries, status and export. It owns the
 // lab's one state object (experiment, values, run status, plot tables) and keeps data flowing one way:
 // control → state (→ URL hash, ui/page-state.js) → a pool of Workers (the engine trains; worker-host.js)
-// → report → tables → plots and words.
+// → report → tables, and the engine's summary of the reports → plots and words.
 import { experiments, defaultExperiment, withDefaults, emptyTables } from './experiments.js';
 import { PAGE_STATE, linkParameters, parseProperties, parseValue, pageStateHash, problemsNotice } from '../ui/page-state.js';
 import { TrainingPool, poolSize } from './worker-host.js';
@@ -41,10 +41,11 @@ export function mountLab(root, { workerSource }) {
     experimentId: fromHash.experimentId,
     values: fromHash.values,
     speed: fromHash.lab.speed,      // a key of SPEEDS
-    workers: fromHash.lab.workers,  // null: one per core but one (poolSize)
+    workers: fromHash.lab.workers,  // null: poolSize decides (one per core but one, at least two)
     status: 'idle',        // idle | starting | paused | running | done | diverged | error
     step: 0, total: 0,
     tables: null,
+    summary: null,         // the engine's run summary of what the lanes reported so far (the words quote it)
     stopReason: null,
   };
   let pool = null;         // the Workers of the current run (one pool per run: reset makes a new one)
@@ -102,6 +103,7 @@ export function mountLab(root, { workerSource }) {
     plotsRoot.replaceChildren();
     colours = readColours(root);
     state.tables = emptyTables(experiment(), state.values);
+    state.summary = null;
     state.stopReason = null;
     controls.show(state.experimentId, experiment(), state.values);
     plots = experiment().plots(state.values).map((spec) => {
@@ -125,7 +127,7 @@ export function mountLab(root, { workerSource }) {
   }
 
   function redraw() {
-    const summaries = experiment().summarise(state.tables, state.values, state.status);
+    const summaries = experiment().summarise(state.tables, state.values, state.status, state.summary);
     // Plots of one group (the two percentile panels) share a y range, so that side by side they compare.
     const groups = {};
     for (const { spec } of plots) {
@@ -166,10 +168,20 @@ export function mountLab(root, { workerSource }) {
   });
   resizeObserver.observe(plotsRoot);
   const scheme = matchMedia('(prefers-color-scheme: dark)');
-  const onScheme = () => { const tables = state.tables; rebuildPlots(); state.tables = tables; redraw(); };
+  const onScheme = () => {
+    const { tables, summary } = state;
+    rebuildPlots();
+    Object.assign(state, { tables, summary });
+    redraw();
+  };
   scheme.addEventListener('change', onScheme);
 
   function setStatus(status, step, total, reason) {
+    if (status === 'done' || status === 'diverged') { finishRun(status, step, total, reason); return; }
+    showStatus(status, step, total, reason);
+  }
+
+  function showStatus(status, step, total, reason) {
     if (status !== 'running') flushRedraw();  // a stopped run's plots and words show its last chunk
     state.status = status;
     state.step = step;
@@ -177,13 +189,44 @@ export function mountLab(root, { workerSource }) {
     root.dataset.labStatus = status;  // for styling and for tests that wait on it
     root.dataset.labStep = String(step);
     controls.status(status, step, total, explainStop(status, reason, experiment(), state.values));
-    if (status === 'done' || status === 'diverged') publishRunSummary();
   }
 
-  // Hands the run to step 3's questions (docs/exercises.md, "predict"): a window event, and the latest
-  // summary per experiment on window.BnKataLab.runs for questions that mount later.
-  function publishRunSummary() {
-    const summary = experiment().runSummary(state.tables, state.values, state.status);
+  // The engine's summary of the run so far (worker-host.js summarise), for the words under the plots:
+  // asked for after each report, one request at a time (a report that arrives meanwhile asks again
+  // once the answer is in).
+  let summaryAsked = null;   // the request in flight
+  let summaryAgain = false;  // a report arrived while it was
+  function refreshSummary() {
+    if (summaryAsked) { summaryAgain = true; return; }
+    const from = pool;
+    summaryAsked = from.summarise().then((summary) => {
+      summaryAsked = null;
+      const again = summaryAgain;
+      summaryAgain = false;
+      if (pool !== from || !summary) return;  // the run was reset or reconfigured meanwhile
+      if (summary.error) {
+        controls.notice(`This run could not be summarised: ${summary.error.field}: ${summary.error.message}.`);
+        return;
+      }
+      state.summary = summary;
+      scheduleRedraw();
+      if (again) refreshSummary();
+    });
+  }
+
+  // A run is over: its summary is made from every report first, so that the words say it as soon as the
+  // lab says "done"; then it is handed to step 3's questions (docs/exercises.md, "predict") unchanged — a
+  // window event, and the latest summary per experiment on window.BnKataLab.runs for questions that
+  // mount later.
+  async function finishRun(status, step, total, reason) {
+    const from = pool;
+    const summary = await from.summarise();  // answered after any summary asked for earlier
+    if (pool !== from) return;  // the run was reset or reconfigured meanwhile
+    if (summary && summary.error) controls.notice(`This run could not be summarised for step 3: ${summary.error.field}: ${summary.error.message}.`);
+    const ok = summary && !summary.error;
+    if (ok) { state.summary = summary; scheduleRedraw(); }  // drawn at once by showStatus (flushRedraw)
+    showStatus(status, step, total, reason);
+    if (!ok) return;
     const api = (window.BnKataLab = window.BnKataLab || {});
     api.runs = { ...(api.runs || {}), [summary.experiment]: summary };
     window.dispatchEvent(new CustomEvent('bnkata:run-summary', { detail: summary }));
@@ -202,6 +245,7 @@ export function mountLab(root, { workerSource }) {
     }
     if (pool) return pool;  // a second click while the digits loaded
     state.tables = emptyTables(current, state.values);
+    state.summary = null;
     redraw();
     const made = new TrainingPool({
       source: workerSource(), experimentId: state.experimentId, experiment: current, values: state.values, mnist,
@@ -210,6 +254,7 @@ export function mountLab(root, { workerSource }) {
         if (pool !== made) return;
         current.record(state.tables, report, state.values);
         scheduleRedraw();
+        refreshSummary();
         if (report.step !== undefined) setStatus(state.status, report.step, state.total);
       },
       onState: ({ state: status, step, total, reason }) => { if (pool === made) setStatus(status, step, total, reason); },
@@ -246,6 +291,7 @@ export function mountLab(root, { workerSource }) {
   async function resetRun() {
     endPool();
     state.tables = emptyTables(experiment(), state.values);
+    state.summary = null;
     redraw();
     await ensureRun();
   }
@@ -258,7 +304,7 @@ export function mountLab(root, { workerSource }) {
     const name = `bnkata-${state.experimentId}-seed${state.values.seed}`;
     if (kind === 'csv') download(new Blob([toCsv(experiment(), state.values, state.tables)], { type: 'text/csv' }), `${name}.csv`);
     else if (kind === 'json') {
-      const summaries = experiment().summarise(state.tables, state.values, state.status);
+      const summaries = experiment().summarise(state.tables, state.values, state.status, state.summary);
       const text = toJson(state.experimentId, experiment(), state.values, state.tables, summaries,
         { state: state.status, step: state.step, total: state.total }, location.href);
       download(new Blob([text], { type: 'application/json' }), `${name}.json`);

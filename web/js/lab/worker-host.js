@@ -10,15 +10,22 @@
 // The MNIST digits are inflated once per page, by the first Worker that needs them, which sends the page
 // a copy; the page keeps that one buffer and sends every later Worker (of this pool or a later one) a
 // copy of it, so no Worker inflates them again.
+//
+// The pool also keeps what every lane answered (its step reports and probes, as the view received them,
+// and a diverged lane's last report too), so that when the run is over one of its Workers can have the
+// engine reduce them to the run's summary (summarise(); docs/training.md, "Run summaries").
 
 let inflatedMnist = null;  // { buffer, count, train }, once a Worker has inflated the asset
 
 /**
- * How many Workers train a run of `lanes` lanes: one per core but one (the page's), at most one per lane,
- * at least one — unless `forced` (the link's `workers=` setting) asks for a number, still at most one per lane.
+ * How many Workers train a run of `lanes` lanes: one per core but one (the page's), yet at least two, and
+ * at most one per lane — unless `forced` (the link's `workers=` setting) asks for a number, still at most
+ * one per lane. At least two because on a two-core machine "all cores but one" would be no pool at all,
+ * while the core it keeps would mostly wait: during a run the page's main thread only merges reports and
+ * redraws the plots between chunks, and the two Workers' training is what the learner waits for.
  */
 export function poolSize(lanes, hardwareConcurrency, forced) {
-  const wanted = forced || (hardwareConcurrency || 2) - 1;
+  const wanted = forced || Math.max(2, (hardwareConcurrency || 2) - 1);
   return Math.max(1, Math.min(lanes, wanted));
 }
 
@@ -48,6 +55,8 @@ export class TrainingPool {
     this.nextLane = 0;           // sweep: the next lane to hand out
     this.points = [];            // sweep: finished lanes' points by lane index, released in lane order
     this.released = 0;
+    this.answers = this.lanes.map((lane) => ({ config: lane.config, reports: [], probes: [] }));
+    this.summaryWaiters = [];    // summarise() calls waiting for their Worker's answer, in order
     this.url = URL.createObjectURL(new Blob([this.source], { type: 'text/javascript' }));
     this.workers = Array.from({ length: this.size }, (_, index) => this.spawn(index));
     this.sendMnist();
@@ -115,6 +124,9 @@ export class TrainingPool {
         w.busy = false;
         this.idle(w);
         break;
+      case 'summary':
+        this.summaryWaiters.shift()(message.summary);
+        break;
       case 'error':
         this.fail(message.message);
         break;
@@ -160,6 +172,17 @@ export class TrainingPool {
     this.settle();
   }
 
+  /**
+   * The run's summary, made by the engine (the module's runSummary) from every lane's answers so far:
+   * resolves to the summary, to the engine's error value, or to null when the pool is destroyed first.
+   */
+  summarise() {
+    return new Promise((resolve) => {
+      this.summaryWaiters.push(resolve);
+      this.workers[0].worker.postMessage({ type: 'summarise', request: { experiment: this.experimentId, lanes: this.answers } });
+    });
+  }
+
   speed(stepsPerSecond) {
     this.stepsPerSecond = stepsPerSecond;
     for (const w of this.workers) w.worker.postMessage({ type: 'speed', stepsPerSecond });
@@ -169,6 +192,7 @@ export class TrainingPool {
     if (this.closed) return;
     this.closed = true;
     for (const w of this.workers) w.worker.terminate();
+    for (const resolve of this.summaryWaiters.splice(0)) resolve(null);
     URL.revokeObjectURL(this.url);
     if (this.onMemory) this.onMemory({ workers: 0, wasmBytes: null });
   }
@@ -274,6 +298,10 @@ export class TrainingPool {
       if (lane.key in from.probes) report.probes[lane.key] = from.probes[lane.key];
     }
     this.merged = step;
+    this.lanes.forEach((lane, i) => {
+      this.answers[i].reports.push(report.lanes[lane.key]);
+      if (lane.key in report.probes) this.answers[i].probes.push(report.probes[lane.key]);
+    });
     const diverged = this.lanes.find((lane) => report.lanes[lane.key].diverged);
     if (diverged) {
       // A diverged lane has no test metrics to plot (the engine reports none past the non-finite step):
@@ -316,6 +344,7 @@ export class TrainingPool {
     const metrics = w.last.lanes[this.lanes[w.lane].key];
     if (!(metrics.diverged || w.step >= this.total)) return;
     const lane = this.lanes[w.lane];
+    this.answers[w.lane].reports.push(metrics);
     this.points[w.lane] = { lane: { key: lane.key, series: lane.series, x: lane.x, label: lane.label }, metrics, diverged: metrics.diverged };
     w.lane = null;
     w.step = 0;

@@ -16,6 +16,7 @@
 //   { type: 'run', until, seq }                       train whole chunks until every lane here is at `until`
 //   { type: 'stop', seq }                             stop after the chunk in progress
 //   { type: 'speed', stepsPerSecond }
+//   { type: 'summarise', request }                    the engine's run summary of request (runSummary)
 // (worker → page):
 //   { type: 'ready' }                                 the module is instantiated
 //   { type: 'mnist-decoded', buffer }                 the inflated digits, for the page to share
@@ -24,6 +25,7 @@
 //   { type: 'idle', step, memory, seq }               stopped (at `until`, on 'stop', or the lane ended);
 //                                                     memory: the WebAssembly memory's size in bytes;
 //                                                     seq: the latest 'run' or 'stop' it answers
+//   { type: 'summary', summary }                     the summary, or the engine's error value
 //   { type: 'error', message }
 //
 // Consistency: messages are handled only between chunks (a chunk is whole steps of every lane here), so
@@ -200,6 +202,9 @@ async function handle(message) {
         command = message.seq;
         until = laneStep();
         if (!pumping) post({ type: 'idle', step: laneStep(), memory: wasmBytes(), seq: command });
+        break;
+      case 'summarise':
+        post({ type: 'summary', summary: JSON.parse(module.runSummary(JSON.stringify(message.request))) });
         break;
       case 'speed':
         stepsPerSecond = message.stepsPerSecond > 0 ? message.stepsPerSecond : Infinity;

@@ -3,6 +3,8 @@
 //   const run = await runInSandbox({ source, entry: 'batch_norm_forward', params: ['x', 'gamma', 'beta', 'eps'],
 //                                    returns: ['y', 'mean', 'var'], cases, timeLimitMs: 2000 });
 //   run.outputs  → one per case: { y, mean, var } | { error } | { timeout: true }   (the grade request's shape)
+//   With updates: { state: ['running_mean', 'running_var'] } (arguments the function changes in place), each
+//   output also carries them as they were after the call: { y, state: { running_mean, running_var } }.
 //   run.logs     → per case, what the code printed with console.log (strings)
 //   run.fatal    → a sentence when the code could not even be loaded (syntax error, no such function)
 //   run.timedOut → true when the time limit stopped it
@@ -34,19 +36,24 @@ function randomNonce() {
 function isNumberish(v) {
   return typeof v === 'number' || v === 'NaN' || v === 'Infinity' || v === '-Infinity';
 }
-function validOutput(output, returns) {
+function validOutput(output, returns, updates) {
   if (!output || typeof output !== 'object') return false;
   if (typeof output.error === 'string') return Object.keys(output).length === 1;
-  return Object.keys(output).length === returns.length && returns.every((name) => {
+  const updated = Object.entries(updates);
+  return Object.keys(output).length === returns.length + updated.length && returns.every((name) => {
     const value = output[name];
     return isNumberish(value) || (Array.isArray(value) && value.every(isNumberish));
+  }) && updated.every(([name, fields]) => {
+    const value = output[name];
+    return value && typeof value === 'object' && Object.keys(value).length === fields.length &&
+      fields.every((field) => isNumberish(value[field]));
   });
 }
 function validLog(log) {
   return Array.isArray(log) && log.length <= 20 && log.every((line) => typeof line === 'string');
 }
 
-export function runInSandbox({ source, entry, params, returns, cases, timeLimitMs = DEFAULT_TIME_LIMIT_MS }) {
+export function runInSandbox({ source, entry, params, returns, updates = {}, cases, timeLimitMs = DEFAULT_TIME_LIMIT_MS }) {
   if (!/^[A-Za-z_$][\w$]*$/.test(entry)) throw new Error(`not a JavaScript function name: ${entry}`);
   return new Promise((resolve) => {
     const nonce = randomNonce();
@@ -85,7 +92,7 @@ export function runInSandbox({ source, entry, params, returns, cases, timeLimitM
       if (!m || typeof m !== 'object' || m.nonce !== nonce || !validLog(m.log)) { ignored++; return; }
       if (m.type === 'loaded') return;
       if (m.type === 'case' && Number.isInteger(m.index) && m.index >= 0 && m.index < cases.length &&
-          outputs[m.index] === null && validOutput(m.output, returns)) {
+          outputs[m.index] === null && validOutput(m.output, returns, updates)) {
         outputs[m.index] = m.output;
         logs[m.index] = m.log;
         return;
@@ -105,6 +112,6 @@ export function runInSandbox({ source, entry, params, returns, cases, timeLimitM
     };
     worker.onmessageerror = () => { ignored++; };
 
-    worker.postMessage({ nonce, source: String(source), entry, params, returns, cases });
+    worker.postMessage({ nonce, source: String(source), entry, params, returns, updates, cases });
   });
 }

@@ -9,11 +9,14 @@
 // workerMain must be self-contained: it may not refer to anything outside its own body.
 //
 // Protocol (one run per Worker; the Worker is thrown away afterwards):
-//   page → worker  { nonce, source, entry, params, returns, cases }
+//   page → worker  { nonce, source, entry, params, returns, updates, cases }
 //                  e.g. entry 'batch_norm_forward', params [x, gamma, beta, eps], returns [y, mean, var],
-//                  cases [{ name, x, gamma, beta, eps }]: each case's params are the function's arguments
+//                  cases [{ name, x, gamma, beta, eps }]: each case's params are the function's arguments.
+//                  `updates` (optional) names the object arguments the function changes in place and the
+//                  fields read back after the call: { state: ['running_mean', 'running_var'] }
 //   worker → page  { nonce, type: 'loaded' }                         the code compiled, entry found
-//                  { nonce, type: 'case', index, output, log }       output: { y, mean, var } | { error }
+//                  { nonce, type: 'case', index, output, log }       output: { y, mean, var } | { error };
+//                                                                    with updates also { state: { running_mean, running_var } }
 //                  { nonce, type: 'fatal', error, log }              the code could not be loaded at all
 //                  { nonce, type: 'done' }
 // The nonce is random per run and is known only to this closure: whatever the learner's code posts
@@ -31,6 +34,7 @@ export function workerMain() {
   const isView = ArrayBuffer.isView;
   const StringFn = String;
   const ErrorCtor = Error;
+  const keysOf = Object.keys;
   const MAX_LOG_LINES = 20;
   const MAX_LOG_CHARS = 2000;
 
@@ -108,15 +112,18 @@ export function workerMain() {
   }
   function toOutput(result, returns) {
     const list = returns.join(', ');
+    const expected = returns.length === 1 ? returns[0] + ' (an array) or { ' + list + ' }' : '{ ' + list + ' } or [' + list + ']';
     let values;
-    if (isArray(result)) {
+    if (returns.length === 1 && (isArray(result) || isView(result))) {
+      values = [result];  // a single result returned as itself: return y
+    } else if (isArray(result)) {
       if (result.length < returns.length) throw new ErrorCtor('the function returned an array of ' + result.length + ' items; expected [' + list + ']');
       values = result;
     } else if (result && typeof result === 'object') {
       values = [];
       for (let i = 0; i < returns.length; i++) values[i] = result[returns[i]];
     } else {
-      throw new ErrorCtor('the function returned ' + (result === undefined ? 'undefined' : typeof result) + '; expected { ' + list + ' } or [' + list + ']');
+      throw new ErrorCtor('the function returned ' + (result === undefined ? 'undefined' : typeof result) + '; expected ' + expected);
     }
     const output = {};
     for (let i = 0; i < returns.length; i++) {
@@ -128,11 +135,27 @@ export function workerMain() {
         for (let j = 0; j < value.length; j++) numbers[j] = number(value[j], name + '[' + j + ']');
         output[name] = numbers;
       } else {
-        if (value === undefined) throw new ErrorCtor('the result has no ' + name + ' (expected { ' + list + ' } or [' + list + '])');
+        if (value === undefined) throw new ErrorCtor('the result has no ' + name + ' (expected ' + expected + ')');
         output[name] = number(value, name);
       }
     }
     return output;
+  }
+  // The fields of an object argument after the call, e.g. state → { running_mean, running_var }.
+  function updatedFields(object, name, fields) {
+    if (!object || typeof object !== 'object') throw new ErrorCtor(name + ' is no longer an object after the call');
+    let values = {};
+    for (let i = 0; i < fields.length; i++) {
+      values = { ...values, [fields[i]]: number(object[fields[i]], name + '.' + fields[i] + ' after the call') };
+    }
+    return values;
+  }
+  // A copy of an argument, so code that keeps or changes it cannot reach the next case: arrays, and objects
+  // such as state (a spread defines the fields, so no setter the learner's code put on Object.prototype runs).
+  function copyArgument(value) {
+    if (isArray(value)) return value.slice();
+    if (value && typeof value === 'object') return { ...value };
+    return value;
   }
 
   self.onmessage = (event) => {
@@ -165,11 +188,16 @@ export function workerMain() {
       try {
         // Fresh copies per case: code that mutates its input cannot change what is graded or the next case.
         const args = [];
-        for (let i = 0; i < request.params.length; i++) {
-          const value = c[request.params[i]];
-          args[i] = isArray(value) ? value.slice() : value;
-        }
+        for (let i = 0; i < request.params.length; i++) args[i] = copyArgument(c[request.params[i]]);
         output = toOutput(entry(...args), request.returns);
+        const updates = request.updates || {};
+        const updated = keysOf(updates);
+        for (let u = 0; u < updated.length; u++) {
+          const name = updated[u];
+          let at = 0;
+          while (at < request.params.length && request.params[at] !== name) at++;
+          output = { ...output, [name]: updatedFields(args[at], name, updates[name]) };
+        }
       } catch (error) {
         output = { error: messageOf(error) };
       }

@@ -77,6 +77,13 @@ export function forwardStages(core, x, gamma, beta, eps) {
   return { stages, warning: r.warning };
 }
 
+// A figure's random batch (the draw_batch op): `size` draws from N(mean, sd²) seeded by (seed, purpose),
+// rounded to `decimals` places — the batch `bnkata compute` draws from the same request. Returns
+// { values } or { error }.
+export function drawBatch(core, { seed, purpose, size, mean, sd, decimals }) {
+  return ask(core, { op: 'draw_batch', seed, purpose, size, mean, sd, decimals });
+}
+
 // The normalization cube: one `normalize` request over a feature map x ([N][C][H][W] nested lists) with
 // γ = 1, β = 0, so that y is x̂. `kind` is batch | layer | instance | group (`groups` only for group).
 // Returns { y: flat list in x's row-major order, mean, variance, warning? } — mean and variance as the

@@ -58,7 +58,7 @@ export const PAGE_STATE = {
       type: 'choice', label: 'Speed', default: 'full',
       choices: [{ value: 'slow' }, { value: 'medium' }, { value: 'full' }],
     },
-    // How many Web Workers train the run's networks; by default (null) one per core but one
+    // How many Web Workers train the run's networks; by default (null) one per core but one, at least two
     // (worker-host.js poolSize). Results are the same whatever the number; a link may fix it.
     workers: { type: 'int', label: 'Workers', default: null, min: 1, max: 64 },
   },

@@ -41,6 +41,9 @@ struct CodeFunction {
     std::string name;
     std::vector<std::string> params;
     std::vector<std::string> returns;
+    // Arguments the function changes in place, and their fields the page reads back after each call
+    // ({"state", {"running_mean", "running_var"}}); sent with the results as {"state":{…}}.
+    std::vector<std::pair<std::string, std::vector<std::string>>> updates = {};
 };
 Generated code_exercise(const std::string& prompt, const CodeFunction& function, const std::string& starter,
                         json cases, std::vector<std::string> hints, const std::string& solution_code,

@@ -43,6 +43,7 @@ std::vector<ExerciseDefinition> step2_exercises();
 std::vector<ExerciseDefinition> step3_exercises();
 std::vector<ExerciseDefinition> step3_backward_exercises();  // the backward pass, worked out
 std::vector<ExerciseDefinition> step4_exercises();
+std::vector<ExerciseDefinition> step4_train_eval_exercises();  // the train/eval switch, in code
 std::vector<ExerciseDefinition> step5_exercises();
 
 // All exercises, in lesson order (steps 1 to 5).

@@ -2,7 +2,8 @@
 //
 // Why not <cmath>? glibc (native) and musl (Emscripten) implement exp/log/sin differently, and differ in
 // the last bit for some inputs. The lab promises that a seed gives bit-identical runs in the page and
-// natively, so every transcendental value the engine uses is computed here from IEEE + − × ÷ alone,
+// natively, and a figure's seeded batch (draw_batch.hpp) is the same batch everywhere, so every
+// transcendental value the training engine and the draws use is computed here from IEEE + − × ÷ alone,
 // in a fixed order (no FMA: neither x86-64 without -mfma nor WASM SIMD128 has one, and -std=c++17 keeps
 // GCC from contracting). sqrt needs no replacement: IEEE 754 requires it correctly rounded everywhere.
 #pragma once
@@ -11,7 +12,7 @@
 #include <cstring>
 #include <limits>
 
-namespace bnkata::training {
+namespace bnkata {
 
 // e^x in float32 for the hot loops (sigmoid, softmax): about 2 ulp. Range reduction x = n·ln2 + r with
 // |r| ≤ ln2/2, a degree-6 Taylor polynomial for e^r, then 2^n built from the exponent bits.
@@ -51,4 +52,4 @@ double log_f64(double x);
 double sin_f64(double x);
 double cos_f64(double x);
 
-}  // namespace bnkata::training
+}  // namespace bnkata

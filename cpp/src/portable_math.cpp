@@ -1,9 +1,9 @@
 // portable_math.cpp — see the header: same bits on every platform, from + − × ÷ only.
-#include "bnkata/training/portable_math.hpp"
+#include "bnkata/portable_math.hpp"
 
 #include <limits>
 
-namespace bnkata::training {
+namespace bnkata {
 
 double log_f64(double x) {
     if (x != x || x < 0) return std::numeric_limits<double>::quiet_NaN();
@@ -65,4 +65,4 @@ double cos_f64(double x) {
     return sum;
 }
 
-}  // namespace bnkata::training
+}  // namespace bnkata
