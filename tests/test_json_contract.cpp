@@ -5,6 +5,7 @@
 
 #include "bnkata/batchnorm.hpp"
 #include "bnkata/compute.hpp"
+#include "bnkata/dispatch.hpp"
 #include "bnkata/json_fields.hpp"
 #include "bnkata/text.hpp"
 #include "bnkata/tensor.hpp"
@@ -362,14 +363,52 @@ TEST_CASE("a request of many small values is refused while parsing, before it co
     for (std::size_t i = 0; i < bnkata::kMaxRequestValues; ++i) text += ",0";
     text += "]}";
     check_error(ask_text(text), "x", "more than 2162688 JSON values");
-    std::string arrays = "[";
-    for (std::size_t i = 0; i <= bnkata::kMaxRequestValues; ++i) arrays += "[],";
-    arrays += "[]]";
-    check_error(ask_text(arrays), "request", "JSON values");
     // x and dy at the tensor limit together still fit.
     const std::vector<double> full(bnkata::kMaxTensorValues, 1.0);
     const json r = ask(json{{"op", "backward"}, {"x", full}, {"dy", full}});
     CHECK_FALSE(r.contains("error"));
+}
+
+// n copies of unit, comma-separated, in brackets.
+std::string array_of(const std::string& unit, std::size_t n) {
+    std::string text = "[" + unit;
+    text.reserve(n * (unit.size() + 1) + 2);
+    for (std::size_t i = 1; i < n; ++i) text += "," + unit;
+    return text + "]";
+}
+
+TEST_CASE("what a text's values cost to read is bounded by its size: 10 bytes per byte, at least 16 MiB") {
+    // A flat array of one-digit numbers (16 bytes of values per 2 bytes of text) is read...
+    const std::string flat = R"({"op":"forward_train","x":)" + array_of("0", bnkata::kMaxTensorValues) + "}";
+    CHECK_FALSE(ask_text(flat).contains("error"));
+    // ...one-number rows (an array each: ~80 bytes per 4 of text) only while they fit in 16 MiB...
+    const std::string rows = R"({"op":"forward_train","x":)" + array_of("[0]", 100000) + "}";
+    CHECK_FALSE(ask_text(rows).contains("error"));
+    const std::string more_rows = R"({"op":"forward_train","x":)" + array_of("[0]", bnkata::kMaxTensorValues) + "}";
+    check_error(ask_text(more_rows), "x",
+                "too many small values for the text's size: reading them would take more than " +
+                    std::to_string(10 * more_rows.size()) + " bytes of memory (10 per byte of text");
+    // ...and neither do empty arrays, empty strings, nesting for its own sake, or many short keys.
+    check_error(ask_text(array_of("[]", 2 << 20)), "request", "too many small values");
+    check_error(ask_text(R"({"op":)" + array_of(R"("")", 2 << 20) + "}"), "op", "too many small values");
+    check_error(ask_text(array_of(std::string(30, '[') + "0" + std::string(30, ']'), 100000)), "request",
+                "too many small values");
+    std::string keys = R"({"op":"forward_train","x":{"k0":{})";
+    for (int i = 1; i < (1 << 20); ++i) keys += ",\"k" + std::to_string(i) + "\":{}";
+    check_error(ask_text(keys + "}}"), "x", "too many small values");
+}
+
+TEST_CASE("a request is read into the same value nlohmann's own parser makes") {
+    // The reader builds its own values (each array allocated once at its final size); duplicate keys keep
+    // the last value, numbers keep their kind, strings their escapes.
+    for (const char* text : {R"({"op":"forward_train","x":[[1,2],[3,4.5]],"eps":1e-5,"op":"backward"})",
+                             R"([[], {}, [[[]]], {"a": {"b": [true, false, null]}}, "\u00e9\n", -0, 18446744073709551615, -9223372036854775808])",
+                             R"("just a string")", "3.25", "null", R"({"k":[1,{"k":[2,{"k":[3]}]}],"k":0})"}) {
+        json read;
+        REQUIRE_FALSE(bnkata::parse_json_text(text, read));
+        CHECK(read == json::parse(text));
+        CHECK(read.dump() == json::parse(text).dump());
+    }
 }
 
 TEST_CASE("answers are written so that they cannot throw, and quotes are cut on character boundaries") {

@@ -331,10 +331,10 @@ TEST_CASE("work per step, per evaluation and per call is bounded, and the refusa
     r = configure(lab, {{"sizes", {2, 4096, 974, 2}}, {"batch_size", 2}, {"test_examples", 100000}});
     CHECK(r["error"]["field"] == "test_examples");
     // A config within both limits, asked for more steps in one call than the call's budget.
-    const double weights = 2 * 1024 + 1024 * 1024 + 1024 * 2;
+    const double weights = 2 * 1024 + 1024 * 1024 + 1024 * 2, units = 2 + 1024 + 1024 + 2;
     REQUIRE_FALSE(configure(lab, {{"sizes", {2, 1024, 1024, 2}}, {"batch_size", 200}, {"test_examples", 10},
                             {"data", {{"kind", "blobs"}, {"train", 200}, {"test", 10}}}}).contains("error"));
-    const double step_work = 3.0 * 200 * weights;
+    const double step_work = 200 * (3.0 * weights + kActivationWork * units);
     CHECK(step_work <= kMaxStepWork);
     const double most = std::floor((kMaxCallWork - 10.0 * weights) / step_work);
     r = lab.step_json(most + 1);
@@ -344,6 +344,13 @@ TEST_CASE("work per step, per evaluation and per call is bounded, and the refusa
     r = lab.probe_json({{"etas", std::vector<double>(64, 0.1)}});  // 65 gradients of 200 examples
     CHECK(r["error"]["field"] == "etas");
     CHECK_FALSE(lab.step_json(1).contains("error"));
+    // Many narrow BN layers do little dense work per step but much per unit and example: steps are counted
+    // by their activations too, so one call cannot run the 23,000 steps (two minutes) the weights alone allow.
+    std::vector<int> narrow(33, 1);
+    narrow.front() = narrow.back() = 2;
+    REQUIRE_FALSE(configure(lab, {{"sizes", narrow}, {"batchnorm", "before"}, {"batch_size", 4096}, {"test_examples", 10},
+                            {"data", {{"kind", "blobs"}, {"train", 4096}, {"test", 10}}}}).contains("error"));
+    CHECK(lab.step_json(1000)["error"]["field"] == "k");
     // The lab's own configurations keep their chunks: the Fig. 1 network takes 250 steps per call.
     REQUIRE_FALSE(configure(lab, {{"sizes", {784, 100, 100, 100, 10}}, {"batch_size", 60}, {"test_examples", 2000}}).contains("error"));
     Config config;

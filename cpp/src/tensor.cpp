@@ -132,17 +132,18 @@ Problem read_per_channel(const json& request, const char* name, std::size_t C, s
 
 nlohmann::json tensor_to_json(const std::vector<double>& values, const std::vector<std::size_t>& shape) {
     // Build from the innermost level outwards: groups of shape.back() numbers, then groups of those, ...
-    std::vector<json> level(values.begin(), values.end());
+    // The last level becomes the answer's array itself (moved, not copied: it can hold a million values).
+    json::array_t level(values.begin(), values.end());
     for (std::size_t d = shape.size(); d-- > 1;) {
         const std::size_t group = shape[d];
-        std::vector<json> outer;
+        json::array_t outer;
         outer.reserve(level.size() / group);
         for (std::size_t i = 0; i < level.size(); i += group)
             outer.emplace_back(json::array_t(std::make_move_iterator(level.begin() + static_cast<std::ptrdiff_t>(i)),
                                              std::make_move_iterator(level.begin() + static_cast<std::ptrdiff_t>(i + group))));
         level = std::move(outer);
     }
-    return json::array_t(std::make_move_iterator(level.begin()), std::make_move_iterator(level.end()));
+    return json(std::move(level));
 }
 
 }  // namespace bnkata

@@ -24,6 +24,13 @@ constexpr int kMaxNestingDepth = 32;                              // arrays and 
 // array or object ~60 more, against 2–3 bytes of text, so without a count a 32 MiB text of tiny values
 // would cost over a GiB of memory.
 constexpr std::size_t kMaxRequestValues = (std::size_t{2} << 20) + (std::size_t{1} << 16);
+// Memory for the parsed values, as the parser builds them: at most kMaxReadBytesPerTextByte bytes per
+// byte of text, or kMinReadBudget for any text. The count above bounds a text's cost in absolute terms;
+// this bounds its cost relative to its size. A flat array of one-digit numbers ("0,0,0", 2 bytes of text
+// and 16 bytes parsed each) fits; "[0],[0],…" (4 bytes and ~96 parsed), nesting for its own sake, empty
+// strings and the like are what it refuses once a text is large.
+constexpr std::size_t kMaxReadBytesPerTextByte = 10;
+constexpr std::size_t kMinReadBudget = std::size_t{16} << 20;  // 16 MiB: every request a lesson sends
 
 // Parses JSON text from outside under the limits above. Never throws. On failure, the problem names the
 // top-level field being read (an overflowing number or too many values in "x" blame "x") or, for the

@@ -113,7 +113,11 @@ double weight_count(const NetworkShape& shape) {
 std::string millions(double work) { return std::to_string(static_cast<long long>(std::ceil(work / 1e6))) + " million"; }
 }  // namespace
 
-double Config::step_work() const { return 3.0 * static_cast<double>(batch_size) * weight_count(shape); }
+double Config::step_work() const {
+    double units = 0;
+    for (std::size_t size : shape.sizes) units += static_cast<double>(size);
+    return static_cast<double>(batch_size) * (3.0 * weight_count(shape) + kActivationWork * units);
+}
 double Config::evaluation_work() const { return static_cast<double>(test_examples) * weight_count(shape); }
 
 std::optional<ConfigError> parse_config(const json& request, Config& out) {
@@ -207,7 +211,8 @@ std::optional<ConfigError> parse_config(const json& request, Config& out) {
         return ConfigError{"batch_size", "batch_size × the sum of sizes must be at most 8,000,000 (the activations "
                                          "of one batch), got " + std::to_string(c.batch_size * units)};
     if (c.step_work() > kMaxStepWork)
-        return ConfigError{"batch_size", "one training step would take 3 × batch_size × the weights of sizes = " +
+        return ConfigError{"batch_size", "one training step would take batch_size × (3 × the weights of sizes + " +
+                                             std::to_string(static_cast<int>(kActivationWork)) + " × their sum) = " +
                                              millions(c.step_work()) + " multiply-adds; at most " +
                                              millions(kMaxStepWork) + " (lower batch_size or sizes)"};
     if (c.evaluation_work() > kMaxEvaluationWork)

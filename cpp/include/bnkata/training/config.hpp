@@ -31,10 +31,14 @@ struct DataSpec {
     double noise = 0.1;
 };
 
-// Work limits, in multiply-adds of the dense layers (the cost that grows with a config): what keeps one
-// call of the lab from holding its worker for long (docs/reliability.md). With W = the network's weights,
-// one training step costs 3·batch_size·W (forward, then backward to the inputs and to the weights), one
-// evaluation test_examples·W, a step(k) call k steps and an evaluation, a probe (1 + len(etas)) steps.
+// Work limits, in multiply-adds (the cost that grows with a config): what keeps one call of the lab from
+// holding its worker for long (docs/reliability.md). With W = the network's weights and U = the sum of
+// sizes, one training step costs batch_size·(3·W + kActivationWork·U): the dense layers forward, then
+// backward to the inputs and to the weights, and per unit and example the activation, BN and the loss
+// (measured at up to ~180 multiply-adds' time in networks of many narrow BN layers; 100 keeps the page's
+// own 250-step chunks within a call). One evaluation costs test_examples·W, a step(k) call k steps and an
+// evaluation, a probe (1 + len(etas)) steps.
+constexpr double kActivationWork = 100;     // multiply-adds a unit's activation, BN and loss cost, per example
 constexpr double kMaxStepWork = 1e9;        // one training step: the config's batch_size × sizes
 constexpr double kMaxEvaluationWork = 5e8;  // one evaluation: the config's test_examples × sizes
 constexpr double kMaxCallWork = 1e10;       // one step(k) or probe call, all its steps together
