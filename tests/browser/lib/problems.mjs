@@ -38,7 +38,11 @@ export async function collectProblems(context, url) {
     if (!isOwn(request.url())) problems.outsideRequests.push(request.url());
   });
   context.on('requestfailed', (request) => {
-    if (isOwn(request.url())) problems.failedRequests.push(`${request.url()}: ${request.failure()?.errorText}`);
+    const error = request.failure()?.errorText;
+    // The code runner terminates a Worker when its run ends or times out; one terminated while its blob:
+    // script still loads shows as an aborted request that the page cancelled itself, not one that failed.
+    if (request.url().startsWith('blob:') && error === 'net::ERR_ABORTED') return;
+    if (isOwn(request.url())) problems.failedRequests.push(`${request.url()}: ${error}`);
   });
   context.on('response', (response) => {
     if (response.status() >= 400) problems.failedRequests.push(`${response.url()}: HTTP ${response.status()}`);

@@ -38,6 +38,9 @@ function defaultLabSeed() {
 }
 const seed = { type: 'int', default: defaultLabSeed(), min: 0, max: LAB_SEEDS - 1, label: 'Seed' };
 const mnistFig1 = [784, 100, 100, 100, 10];
+// The settings most experiments share: how long to train and at what rate (the default rate differs).
+const steps = { type: 'int', default: 2000, min: 100, max: 50000, label: 'Steps' };
+const learningRate = (byDefault) => ({ type: 'number', default: byDefault, min: 1e-6, max: 100, label: 'Learning rate' });
 const PAPER_STEPS = 50000;  // Ioffe & Szegedy 2015, §4.1: "50000 steps, with 60 examples per mini-batch"
 
 // One experiment's two lanes: the same config with and without BN (before the nonlinearity, as Ioffe).
@@ -78,7 +81,7 @@ const fig1 = {
       type: 'choice', default: 3000, label: 'Steps',
       choices: [{ value: 3000, label: '3,000 (reduced)' }, { value: 10000, label: '10,000' }, { value: PAPER_STEPS, label: '50,000 (the paper\'s length)' }],
     },
-    lr: { type: 'number', default: 0.1, min: 1e-6, max: 100, label: 'Learning rate' },
+    lr: learningRate(0.1),
   },
   lanes: (v) => pair({
     seed: v.seed, sizes: mnistFig1, activation: 'sigmoid', init_scale: 0.1, learning_rate: v.lr,
@@ -163,8 +166,8 @@ const landscape = {
   schedule: 'together',
   params: {
     seed,
-    steps: { type: 'int', default: 2000, min: 100, max: 50000, label: 'Steps' },
-    lr: { type: 'number', default: 0.1, min: 1e-6, max: 100, label: 'Learning rate' },
+    steps,
+    lr: learningRate(0.1),
   },
   lanes: (v) => pair({
     seed: v.seed, sizes: mnistFig1, activation: 'sigmoid', init_scale: 0.1, learning_rate: v.lr,
@@ -294,8 +297,8 @@ const batchSize = {
   schedule: 'together',
   params: {
     seed,
-    steps: { type: 'int', default: 2000, min: 100, max: 50000, label: 'Steps' },
-    lr: { type: 'number', default: 0.1, min: 1e-6, max: 100, label: 'Learning rate' },
+    steps,
+    lr: learningRate(0.1),
   },
   lanes: (v) => BATCHES.flatMap((b) => pair({
     seed: v.seed, sizes: mnistFig1, activation: 'sigmoid', init_scale: 0.1, learning_rate: v.lr, batch_size: b, test_examples: 1000, data: { kind: 'external' },
@@ -345,8 +348,8 @@ const biasBlowup = {
   schedule: 'together',
   params: {
     seed,
-    steps: { type: 'int', default: 2000, min: 100, max: 50000, label: 'Steps' },
-    lr: { type: 'number', default: 0.5, min: 1e-6, max: 100, label: 'Learning rate' },
+    steps,
+    lr: learningRate(0.5),
   },
   lanes: (v) => {
     const config = {
@@ -405,7 +408,7 @@ const depth = {
     activation: { type: 'choice', default: 'tanh', label: 'Nonlinearity', choices: [{ value: 'tanh', label: 'tanh' }, { value: 'relu', label: 'ReLU' }, { value: 'sigmoid', label: 'sigmoid' }] },
     init: { type: 'choice', default: 0.5, label: 'Weight std × √fan-in', choices: [{ value: 0.5, label: '0.5' }, { value: 1, label: '1' }, { value: 2, label: '2' }] },
     steps: { type: 'int', default: 2000, min: 10, max: 50000, label: 'Steps' },
-    lr: { type: 'number', default: 0.1, min: 1e-6, max: 100, label: 'Learning rate' },
+    lr: learningRate(0.1),
   },
   lanes: (v) => {
     const classes = v.data === 'circles' ? 2 : 3;

@@ -1,4 +1,5 @@
-// Export of a run: every plot's table as CSV, the whole run (config, URL, tables, summaries) as JSON,
+// Export of a run: every plot's table as CSV, the whole run (config, URL, tables, the words under the
+// plots and the engine's run summary, docs/training.md) as JSON,
 // and plots as PNG. Files are offered through a Blob URL on a download link (no network, CSP-clean).
 
 /** One CSV with a block per plot: a header line naming the plot, then x and one column per series. */
@@ -20,11 +21,11 @@ export function toCsv(experiment, values, tables) {
   return lines.join('\n');
 }
 
-export function toJson(experimentId, experiment, values, tables, summaries, status, link) {
+export function toJson(experimentId, experiment, values, tables, summaries, runSummary, status, link) {
   return JSON.stringify({
     format: 'bnkata-lab-run', version: 1, experiment: experimentId, title: experiment.title,
     values, lanes: experiment.lanes(values).map(({ key, label, config }) => ({ key, label, config })),
-    link, status, summaries, tables,
+    link, status, summaries, run_summary: runSummary, tables,
   }, null, 2);
 }
 

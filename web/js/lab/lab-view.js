@@ -305,7 +305,7 @@ export function mountLab(root, { workerSource }) {
     if (kind === 'csv') download(new Blob([toCsv(experiment(), state.values, state.tables)], { type: 'text/csv' }), `${name}.csv`);
     else if (kind === 'json') {
       const summaries = experiment().summarise(state.tables, state.values, state.status, state.summary);
-      const text = toJson(state.experimentId, experiment(), state.values, state.tables, summaries,
+      const text = toJson(state.experimentId, experiment(), state.values, state.tables, summaries, state.summary,
         { state: state.status, step: state.step, total: state.total }, location.href);
       download(new Blob([text], { type: 'application/json' }), `${name}.json`);
     } else if (kind === 'png') {
