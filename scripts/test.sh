@@ -17,16 +17,17 @@ cmake --build --preset wasm
 node scripts/build-site.mjs
 
 # Meanwhile, in the background (the browser tests leave a core idle much of the time): the clang build
-# under ASan + UBSan, every doctest suite under it, and each fuzz harness for 20 s on its seed corpus
+# under ASan + UBSan, every doctest suite under it, and each fuzz harness for 10 s on its seed corpus
 # (docs/reliability.md). Its output is printed once the Node and browser tests are done.
 sanitize_log=$(mktemp)
+node_log=$(mktemp)
 (
   set -e
-  echo "== sanitizer build, doctest under ASan + UBSan, fuzz smoke (20 s per harness)"
+  echo "== sanitizer build, doctest under ASan + UBSan, fuzz smoke (10 s per harness)"
   cmake --preset sanitize >/dev/null
   nice -n 5 cmake --build --preset sanitize
   ctest --preset sanitize
-  bash scripts/fuzz.sh 20
+  bash scripts/fuzz.sh 10
 ) >"$sanitize_log" 2>&1 &
 sanitize_pid=$!
 
@@ -34,8 +35,16 @@ echo "== node tests (WASM) and browser tests (Chromium; a pass in Firefox ESR)"
 # A test file that hangs (a browser that stops answering Playwright) fails after 10 minutes, naming
 # itself, instead of holding the run up for good; node's timeout applies to each file, and the longest
 # file takes a few minutes on a slow machine.
+# The Node tests of the modules and the browser tests run side by side, each file after file: they share
+# no port, browser or file, and one after the other they took longer than the whole run's budget.
 node_status=0
-node --test --test-concurrency=1 --test-timeout=600000 tests/node/ tests/browser/ || node_status=$?
+node --test --test-concurrency=1 --test-timeout=600000 tests/node/ > "$node_log" 2>&1 &
+node_pid=$!
+node --test --test-concurrency=1 --test-timeout=600000 tests/browser/ || node_status=$?
+wait "$node_pid" || node_status=$?
+echo "== node tests of the WebAssembly modules"
+cat "$node_log"
+rm -f "$node_log"
 
 sanitize_status=0
 wait "$sanitize_pid" || sanitize_status=$?

@@ -164,7 +164,10 @@ TEST_CASE("s4-train-eval-code: each wrong switch fails and is named, for many se
     };
     for (std::uint64_t seed = 0; seed < 40; ++seed) {
         const json cases = cases_of(seed);
-        for (const auto& [bug, id] : mistakes) {
+        for (const auto& mistake : mistakes) {
+            // Named, not a structured binding: clang cannot capture a binding in doctest's CAPTURE.
+            const Switch bug = mistake.first;
+            const std::string& id = mistake.second;
             const json g = grade(kId, seed, run_all(cases, bug));
             CAPTURE(seed);
             CAPTURE(id);

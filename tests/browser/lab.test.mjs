@@ -36,9 +36,14 @@ async function mainThreadTasksOverBudget(path) {
   const events = JSON.parse(await readFile(path, 'utf8')).traceEvents;
   const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
   assert.ok(mains.size >= 1, 'the trace has the page\'s main thread');
-  const tasks = events.filter((e) => e.name === 'RunTask' && e.ph === 'X' && mains.has(`${e.pid}:${e.tid}`) && typeof e.tdur === 'number');
+  const onMain = (e) => mains.has(`${e.pid}:${e.tid}`);
+  const tasks = events.filter((e) => e.name === 'RunTask' && e.ph === 'X' && onMain(e) && typeof e.tdur === 'number');
   assert.ok(tasks.length > 10, `the trace times the main thread's tasks (${tasks.length} timed)`);
-  return tasks.filter((t) => t.tdur / 1000 > MAIN_THREAD_BUDGET_MS).map((t) => ({ cpuMs: Math.round(t.tdur / 1000), wallMs: Math.round(t.dur / 1000) }));
+  // The budget is for training: the task that handles the learner's own click (hit-testing the whole lesson,
+  // then the button's handler, which starts the Workers) comes before it.
+  const clicks = events.filter((e) => e.name === 'EventDispatch' && onMain(e) && ['mousedown', 'mouseup', 'click'].includes(e.args?.data?.type));
+  const handlesClick = (t) => clicks.some((c) => c.ts >= t.ts && c.ts <= t.ts + t.dur);
+  return tasks.filter((t) => t.tdur / 1000 > MAIN_THREAD_BUDGET_MS && !handlesClick(t)).map((t) => ({ cpuMs: Math.round(t.tdur / 1000), wallMs: Math.round(t.dur / 1000) }));
 }
 
 async function openLab(url, options) {
