@@ -14,7 +14,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serveSite, fileUrl, assertNoProblems, horizontalOverflow, toNumber, assertClose, NARROW } from './lib/index.mjs';
@@ -24,10 +24,19 @@ import { ensureCache, inflateAsset } from '../../scripts/build-mnist.mjs';
 
 // Resolves once the browser has saved the download `name` into `dir` (Firefox writes NAME.part first,
 // then renames it). Resolves to its text.
+// The file appears as soon as Firefox starts to write it: wait until it is there, not empty, and the same
+// size on two looks 100 ms apart.
 async function downloaded(dir, name) {
   const file = path.join(dir, name);
-  for (let i = 0; i < 600 && !existsSync(file); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-  assert.ok(existsSync(file), `the browser saved ${name}`);
+  const size = () => (existsSync(file) ? statSync(file).size : -1);
+  let last = -1;
+  for (let i = 0; i < 600; i++) {
+    const now = size();
+    if (now > 0 && now === last) break;
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.ok(size() > 0, `the browser saved ${name}`);
   return readFileSync(file, 'utf8');
 }
 
