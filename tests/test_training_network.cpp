@@ -281,7 +281,9 @@ TEST_CASE("layer and group norm: each example's group of units has mean 0 and va
     Rng rng(31, Stream::data);
     std::vector<float> x(N * 5);
     for (float& v : x) v = static_cast<float>(rng.normal());
-    for (auto [kind, G] : {std::pair{bnkata::NormKind::layer, std::size_t{1}}, std::pair{bnkata::NormKind::group, std::size_t{2}}}) {
+    for (auto norm : {std::pair{bnkata::NormKind::layer, std::size_t{1}}, std::pair{bnkata::NormKind::group, std::size_t{2}}}) {
+        const bnkata::NormKind kind = norm.first;  // named: clang cannot capture a structured binding
+        const std::size_t G = norm.second;
         CAPTURE(bnkata::kind_name(kind));
         const NetworkShape shape = norm_shape(Activation::tanh, BnPlacement::before, kind, G);
         Network<float> net(shape, {0.7, 0.7, 0.7}, 12);
@@ -357,8 +359,10 @@ TEST_CASE("only batch norm mixes examples: with layer or group norm an example's
     Rng rng(5, Stream::data);
     std::vector<float> x(N * 5);
     for (float& v : x) v = static_cast<float>(rng.normal());
-    for (auto [kind, G] : {std::pair{bnkata::NormKind::layer, std::size_t{1}}, std::pair{bnkata::NormKind::group, std::size_t{2}},
+    for (auto norm : {std::pair{bnkata::NormKind::layer, std::size_t{1}}, std::pair{bnkata::NormKind::group, std::size_t{2}},
                            std::pair{bnkata::NormKind::batch, std::size_t{1}}}) {
+        const bnkata::NormKind kind = norm.first;  // named: clang cannot capture a structured binding
+        const std::size_t G = norm.second;
         CAPTURE(bnkata::kind_name(kind));
         Network<float> net(norm_shape(Activation::relu, BnPlacement::after, kind, G), {0.6, 0.6, 0.6}, 3);
         auto logits = [&](std::size_t rows, BnMode mode) {
