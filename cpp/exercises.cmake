@@ -24,6 +24,9 @@ add_library(bnkata_exercises STATIC
   cpp/src/exercises/ops.cpp
 )
 target_link_libraries(bnkata_exercises PUBLIC bnkata_core)
+# The parser's tokens live in an anonymous namespace, and a class with such a member may only be defined
+# in the file the compiler was given (GCC's -Wsubobject-linkage): expression.cpp is compiled on its own.
+set_source_files_properties(cpp/src/exercises/expression.cpp PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
 bnkata_warnings(bnkata_exercises)
 bnkata_wasm_code(bnkata_exercises SIZE)  # once per click: generation and grading
 
@@ -39,7 +42,8 @@ if(NOT EMSCRIPTEN)
       tests/test_exercises_train_eval.cpp
       tests/test_exercises_answers_file.cpp
     LIBRARIES bnkata_exercises bnkata_api
-    DEFINITIONS BNKATA_EXERCISE_FIXTURES="${CMAKE_CURRENT_SOURCE_DIR}/tests/fixtures/exercises")
+    DEFINITIONS BNKATA_EXERCISE_FIXTURES="${CMAKE_CURRENT_SOURCE_DIR}/tests/fixtures/exercises"
+                BNKATA_FIXTURES_DIR="${CMAKE_CURRENT_SOURCE_DIR}/tests/fixtures")
 
   # Exit codes, refused files, a 50 MB file.
   add_test(NAME exercises_cli

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "bnkata/batchnorm.hpp"
 #include "bnkata/compute.hpp"
 
 namespace bnkata_test {
@@ -39,6 +40,12 @@ inline std::vector<double> flat(const nlohmann::json& value) {
     std::vector<double> out;
     flatten(value, out);
     return out;
+}
+
+// The layout of a fixture's shape: [N], [N, C] or [N, C, H, W].
+inline bnkata::Layout layout_of(const nlohmann::json& shape) {
+    const auto s = shape.get<std::vector<std::size_t>>();
+    return bnkata::Layout{s[0], s.size() >= 2 ? s[1] : 1, s.size() == 4 ? s[2] * s[3] : 1};
 }
 
 // The mean and the biased variance (divided by the count, as BN's normalisation uses) of some values.

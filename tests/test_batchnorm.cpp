@@ -15,28 +15,24 @@
 
 using bnkata::Layout;
 using bnkata_test::fixtures;
+using bnkata_test::layout_of;
 using bnkata_test::biased_var_of;
 using bnkata_test::mean_of;
 using bnkata_test::numbers;
 
 namespace {
 
-Layout layout_of(const nlohmann::json& shape) {
-    const auto s = shape.get<std::vector<std::size_t>>();
-    return Layout{s[0], s.size() >= 2 ? s[1] : 1, s.size() == 4 ? s[2] * s[3] : 1};
-}
-
 // Everything the double-precision kernels say about one fixture case.
-struct Run {
+struct BnRun {
     std::vector<double> y, mean, var, rstd, y_eval, dx, dgamma, dbeta;
 };
 
-Run run_case(const nlohmann::json& c) {
+BnRun run_bn_case(const nlohmann::json& c) {
     const Layout L = layout_of(c["shape"]);
     const auto x = numbers(c["x"]), gamma = numbers(c["gamma"]), beta = numbers(c["beta"]), dy = numbers(c["dy"]);
     const auto rm = numbers(c["running_mean"]), rv = numbers(c["running_var"]);
     const double eps = c["eps"].get<double>();
-    Run r;
+    BnRun r;
     r.y.resize(L.size()); r.y_eval.resize(L.size()); r.dx.resize(L.size());
     r.mean.resize(L.C); r.var.resize(L.C); r.rstd.resize(L.C); r.dgamma.resize(L.C); r.dbeta.resize(L.C);
     bnkata::forward_train(r.y.data(), r.mean.data(), r.var.data(), r.rstd.data(), x.data(), gamma.data(), beta.data(),
@@ -79,7 +75,7 @@ TEST_CASE("forward_train matches the numpy reference for [m], (N, C) and (N, C, 
     for (const auto& c : fixtures()["cases"]) {
         const std::string name = c["name"].get<std::string>();
         CAPTURE(name);
-        const Run r = run_case(c);
+        const BnRun r = run_bn_case(c);
         CHECK_TENSOR(name + " y", numbers(c["y"]), r.y, 1e-12);
         CHECK_TENSOR(name + " batch mean", numbers(c["batch_mean"]), r.mean, 1e-13);
         CHECK_TENSOR(name + " batch variance (biased)", numbers(c["batch_var"]), r.var, 1e-13);
@@ -110,7 +106,7 @@ TEST_CASE("definition of training-mode BN: per channel, mean(y) = β and var(y) 
         const Layout L = layout_of(c["shape"]);
         const auto x = numbers(c["x"]), gamma = numbers(c["gamma"]), beta = numbers(c["beta"]);
         const double eps = c["eps"].get<double>();
-        const Run r = run_case(c);
+        const BnRun r = run_bn_case(c);
         for (std::size_t ch = 0; ch < L.C; ++ch) {
             CAPTURE(ch);
             const double sigma2 = biased_var_of(channel_values(x, L, ch));
@@ -151,7 +147,7 @@ TEST_CASE("a channel at 1e8 + N(0, 1) still normalises to within 1e-6 of the exa
 
 TEST_CASE("forward_eval normalises with the running statistics, not the batch's") {
     for (const auto& c : fixtures()["cases"]) {
-        const Run r = run_case(c);
+        const BnRun r = run_bn_case(c);
         CHECK_TENSOR(c["name"].get<std::string>() + " y (eval)", numbers(c["y_eval"]), r.y_eval, 1e-12);
     }
     SUBCASE("each example's output depends on that example alone") {
@@ -169,7 +165,7 @@ TEST_CASE("forward_eval normalises with the running statistics, not the batch's"
 TEST_CASE("backward's closed form matches numpy's node-by-node backpropagation") {
     for (const auto& c : fixtures()["cases"]) {
         const std::string name = c["name"].get<std::string>();
-        const Run r = run_case(c);
+        const BnRun r = run_bn_case(c);
         CHECK_TENSOR(name + " dx", numbers(c["dx"]), r.dx, 1e-12);
         CHECK_TENSOR(name + " dgamma", numbers(c["dgamma"]), r.dgamma, 1e-12);
         CHECK_TENSOR(name + " dbeta", numbers(c["dbeta"]), r.dbeta, 1e-12);
@@ -181,7 +177,7 @@ TEST_CASE("definition of the backward pass: per channel Σ dx = 0 and dβ = Σ d
         CAPTURE(c["name"].get<std::string>());
         const Layout L = layout_of(c["shape"]);
         const auto dy = numbers(c["dy"]);
-        const Run r = run_case(c);
+        const BnRun r = run_bn_case(c);
         for (std::size_t ch = 0; ch < L.C; ++ch) {
             CAPTURE(ch);
             const auto dx = channel_values(r.dx, L, ch);
@@ -208,7 +204,7 @@ TEST_CASE("backward passes a finite-difference gradient check at relative error 
             for (std::size_t i = 0; i < y.size(); ++i) s += w[i] * y[i];
             return s;
         };
-        const Run r = run_case(c);
+        const BnRun r = run_bn_case(c);
 
         SUBCASE("dx") {
             const auto check = bnkata::check_gradient([&](const std::vector<double>& xs) { return loss(xs, gamma, beta); },
@@ -234,7 +230,7 @@ TEST_CASE("the gradient checker rejects the gradient that forgets μ and σ² de
     const auto& c = fixtures()["cases"][1];
     const Layout L = layout_of(c["shape"]);
     const auto x = numbers(c["x"]), gamma = numbers(c["gamma"]), beta = numbers(c["beta"]), w = numbers(c["dy"]);
-    const Run r = run_case(c);
+    const BnRun r = run_bn_case(c);
     std::vector<double> wrong(L.size());
     for (std::size_t i = 0; i < wrong.size(); ++i) wrong[i] = gamma[i % L.C] * r.rstd[i % L.C] * w[i];
     const auto check = bnkata::check_gradient(

@@ -15,7 +15,7 @@ using Vec = std::vector<double>;
 
 namespace {
 
-const std::uint64_t kSeeds = 60;
+const std::uint64_t kBackwardSeeds = 60;
 
 // cs231n's staged graph, backwards, on the exercise's data. `mu_path`, `var_path` and `per_m` switch the
 // parts a learner may forget.
@@ -56,7 +56,7 @@ double dot(const Vec& a, const Vec& b) { double s = 0; for (std::size_t i = 0; i
 }  // namespace
 
 TEST_CASE("s3-backward-staged: the staged gradients pass, and each forgotten path is named") {
-    for (std::uint64_t seed = 0; seed < kSeeds; ++seed) {
+    for (std::uint64_t seed = 0; seed < kBackwardSeeds; ++seed) {
         CAPTURE(seed);
         const json data = exercise("s3-backward-staged", seed)["data"];
         const Staged right = staged(data);
@@ -73,7 +73,7 @@ TEST_CASE("s3-backward-staged: the staged gradients pass, and each forgotten pat
 
 TEST_CASE("s3-backward-staged: the staged ∂ℓ/∂x is the closed form γ/s·(δ − mean(δ) − x̂·mean(δx̂))") {
     // "Definition of": the two derivations agree, so the exercise teaches the formula step 3 shows.
-    for (std::uint64_t seed = 0; seed < kSeeds; ++seed) {
+    for (std::uint64_t seed = 0; seed < kBackwardSeeds; ++seed) {
         CAPTURE(seed);
         const json data = exercise("s3-backward-staged", seed)["data"];
         const Staged g = staged(data);
@@ -120,7 +120,7 @@ TEST_CASE("s3-backward-staged: bad answers get a message naming the field, never
 }
 
 TEST_CASE("s3-backward-checks: the same batch; Σ∂ℓ/∂x = 0, Σx̂∂ℓ/∂x ≈ 0, and 3·W gives ∂ℓ/∂W / 3") {
-    for (std::uint64_t seed = 0; seed < kSeeds; ++seed) {
+    for (std::uint64_t seed = 0; seed < kBackwardSeeds; ++seed) {
         CAPTURE(seed);
         const json data = exercise("s3-backward-checks", seed)["data"];
         CHECK(data == exercise("s3-backward-staged", seed)["data"]);

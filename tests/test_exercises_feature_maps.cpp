@@ -9,15 +9,16 @@
 
 #include "bnkata/compute.hpp"
 #include "exercise_requests.hpp"
+#include "fixtures.hpp"
 
 using nlohmann::json;
 using namespace exercise_requests;
 using Vec = std::vector<double>;
+using bnkata_test::biased_var_of;
+using bnkata_test::mean_of;
 
 namespace {
 
-double mean(const Vec& v) { double s = 0; for (double e : v) s += e; return s / static_cast<double>(v.size()); }
-double var(const Vec& v) { const double m = mean(v); double s = 0; for (double e : v) s += (e - m) * (e - m); return s / static_cast<double>(v.size()); }
 
 // The values of x[n][c][h][w] for which keep(n, c) holds.
 template <typename Keep>
@@ -31,12 +32,12 @@ Vec values_where(const json& x, Keep keep) {
     return out;
 }
 
-const std::uint64_t kSeeds = 40;
+const std::uint64_t kFeatureMapSeeds = 40;
 
 }  // namespace
 
 TEST_CASE("s1-conv-stats: per channel μ and σ² over N·H·W values, and each wrong set of axes named") {
-    for (std::uint64_t seed = 0; seed < kSeeds; ++seed) {
+    for (std::uint64_t seed = 0; seed < kFeatureMapSeeds; ++seed) {
         CAPTURE(seed);
         const json x = exercise("s1-conv-stats", seed)["data"]["x"];
         REQUIRE(x.size() == 2);        // N
@@ -46,19 +47,19 @@ TEST_CASE("s1-conv-stats: per channel μ and σ² over N·H·W values, and each 
         for (std::size_t c = 0; c < 2; ++c) {
             const Vec channel = values_where(x, [c](std::size_t, std::size_t k) { return k == c; });
             REQUIRE(channel.size() == 8);
-            right_mean.push_back(mean(channel));
-            right_var.push_back(var(channel));
+            right_mean.push_back(mean_of(channel));
+            right_var.push_back(biased_var_of(channel));
             const Vec map = values_where(x, [c](std::size_t n, std::size_t k) { return n == 0 && k == c; });
-            instance_mean.push_back(mean(map));
-            instance_var.push_back(var(map));
+            instance_mean.push_back(mean_of(map));
+            instance_var.push_back(biased_var_of(map));
             double v = 0;  // each position's variance over the two examples, averaged over the positions
             for (std::size_t h = 0; h < 2; ++h)
                 for (std::size_t w = 0; w < 2; ++w)
-                    v += var({x[0][c][h][w].get<double>(), x[1][c][h][w].get<double>()}) / 4;
+                    v += biased_var_of({x[0][c][h][w].get<double>(), x[1][c][h][w].get<double>()}) / 4;
             over_n_var.push_back(v);
         }
         const Vec example = values_where(x, [](std::size_t n, std::size_t) { return n == 0; });
-        const double layer_mean = mean(example), layer_var = var(example);
+        const double layer_mean = mean_of(example), layer_var = biased_var_of(example);
 
         CHECK(grade("s1-conv-stats", seed, {{"mean", right_mean}, {"var", right_var}})["verdict"] == "correct");
         CHECK(mistake_of(grade("s1-conv-stats", seed, {{"mean", right_mean}, {"var", over_n_var}})) == "stats_over_n_only");
@@ -76,7 +77,7 @@ TEST_CASE("s1-conv-stats: per channel μ and σ² over N·H·W values, and each 
 }
 
 TEST_CASE("s1-group-stats: one example's group of C/G channels, every position; mistakes named") {
-    for (std::uint64_t seed = 0; seed < kSeeds; ++seed) {
+    for (std::uint64_t seed = 0; seed < kFeatureMapSeeds; ++seed) {
         CAPTURE(seed);
         const json data = exercise("s1-group-stats", seed)["data"];
         const json& x = data["x"];
@@ -90,11 +91,11 @@ TEST_CASE("s1-group-stats: one example's group of C/G channels, every position; 
         const Vec first_channel = values_where(x, [&](std::size_t, std::size_t c) { return c == g * per_group; });
         const double m = static_cast<double>(group.size());
 
-        CHECK(grade("s1-group-stats", seed, {{"mean", mean(group)}, {"var", var(group)}})["verdict"] == "correct");
-        CHECK(mistake_of(grade("s1-group-stats", seed, {{"mean", mean(example)}, {"var", var(example)}})) == "layer_norm_axes");
-        CHECK(mistake_of(grade("s1-group-stats", seed, {{"mean", mean(first_channel)}, {"var", var(first_channel)}})) ==
+        CHECK(grade("s1-group-stats", seed, {{"mean", mean_of(group)}, {"var", biased_var_of(group)}})["verdict"] == "correct");
+        CHECK(mistake_of(grade("s1-group-stats", seed, {{"mean", mean_of(example)}, {"var", biased_var_of(example)}})) == "layer_norm_axes");
+        CHECK(mistake_of(grade("s1-group-stats", seed, {{"mean", mean_of(first_channel)}, {"var", biased_var_of(first_channel)}})) ==
               "group_across_batch");
-        CHECK(mistake_of(grade("s1-group-stats", seed, {{"mean", mean(group)}, {"var", var(group) * m / (m - 1)}})) ==
+        CHECK(mistake_of(grade("s1-group-stats", seed, {{"mean", mean_of(group)}, {"var", biased_var_of(group) * m / (m - 1)}})) ==
               "unbiased_variance");
     }
 }

@@ -13,17 +13,18 @@
 
 #include "bnkata/compute.hpp"
 #include "exercise_requests.hpp"
+#include "fixtures.hpp"
 
 using nlohmann::json;
 using namespace exercise_requests;
 using Vec = std::vector<double>;
+using bnkata_test::biased_var_of;
+using bnkata_test::mean_of;
 
 namespace {
 
 // The textbook definitions, written out independently of the engine.
-double mean(const Vec& v) { double s = 0; for (double e : v) s += e; return s / static_cast<double>(v.size()); }
-double var(const Vec& v) { const double m = mean(v); double s = 0; for (double e : v) s += (e - m) * (e - m); return s / static_cast<double>(v.size()); }
-double var_unbiased(const Vec& v) { return var(v) * static_cast<double>(v.size()) / static_cast<double>(v.size() - 1); }
+double var_unbiased(const Vec& v) { return biased_var_of(v) * static_cast<double>(v.size()) / static_cast<double>(v.size() - 1); }
 
 const std::uint64_t kSeeds = 40;  // seeds checked for "every variant is diagnosed"
 
@@ -86,9 +87,9 @@ TEST_CASE("s1-mean-var: for many seeds, the right answer passes and each mistake
     for (std::uint64_t seed = 0; seed < kSeeds; ++seed) {
         const Vec x = exercise("s1-mean-var", seed)["data"]["x"];
         CAPTURE(seed);
-        CHECK(grade("s1-mean-var", seed, {{"mean", mean(x)}, {"var", var(x)}})["verdict"] == "correct");
-        CHECK(mistake_of(grade("s1-mean-var", seed, {{"mean", mean(x)}, {"var", var_unbiased(x)}})) == "unbiased_variance");
-        CHECK(mistake_of(grade("s1-mean-var", seed, {{"mean", mean(x)}, {"var", std::sqrt(var(x))}})) == "std_instead_of_var");
+        CHECK(grade("s1-mean-var", seed, {{"mean", mean_of(x)}, {"var", biased_var_of(x)}})["verdict"] == "correct");
+        CHECK(mistake_of(grade("s1-mean-var", seed, {{"mean", mean_of(x)}, {"var", var_unbiased(x)}})) == "unbiased_variance");
+        CHECK(mistake_of(grade("s1-mean-var", seed, {{"mean", mean_of(x)}, {"var", std::sqrt(biased_var_of(x))}})) == "std_instead_of_var");
     }
 }
 
@@ -101,10 +102,10 @@ XhatAnswers xhat_answers(const json& data) {
     Vec column;
     for (const json& row : data["x"]) column.push_back(row[c]);
     const Vec row = data["x"][n];
-    const double x = row[c], m = mean(column), v = var(column);
+    const double x = row[c], m = mean_of(column), v = biased_var_of(column);
     return {(x - m) / std::sqrt(v + eps),          (x - m) / std::sqrt(var_unbiased(column) + eps),
             (x - m) / (std::sqrt(v) + eps),        (x - m) / std::sqrt(v),
-            (x - mean(row)) / std::sqrt(var(row) + eps), (x - m) / (v + eps)};
+            (x - mean_of(row)) / std::sqrt(biased_var_of(row) + eps), (x - m) / (v + eps)};
 }
 }  // namespace
 
@@ -222,11 +223,11 @@ TEST_CASE("s2-identity: γ = √(σ² + ε), β = μ give x back; each mistake n
         const Vec x = d["x"];
         const double eps = d["eps"];
         CAPTURE(seed);
-        CHECK(grade("s2-identity", seed, {{"gamma", std::sqrt(var(x) + eps)}, {"beta", mean(x)}})["verdict"] == "correct");
-        CHECK(mistake_of(grade("s2-identity", seed, {{"gamma", std::sqrt(var(x))}, {"beta", mean(x)}})) == "eps_omitted");
-        CHECK(mistake_of(grade("s2-identity", seed, {{"gamma", var(x) + eps}, {"beta", mean(x)}})) == "var_instead_of_std");
-        CHECK(mistake_of(grade("s2-identity", seed, {{"gamma", std::sqrt(var_unbiased(x) + eps)}, {"beta", mean(x)}})) == "unbiased_variance");
-        CHECK(mistake_of(grade("s2-identity", seed, {{"gamma", mean(x)}, {"beta", std::sqrt(var(x) + eps)}})) == "swapped_gamma_beta");
+        CHECK(grade("s2-identity", seed, {{"gamma", std::sqrt(biased_var_of(x) + eps)}, {"beta", mean_of(x)}})["verdict"] == "correct");
+        CHECK(mistake_of(grade("s2-identity", seed, {{"gamma", std::sqrt(biased_var_of(x))}, {"beta", mean_of(x)}})) == "eps_omitted");
+        CHECK(mistake_of(grade("s2-identity", seed, {{"gamma", biased_var_of(x) + eps}, {"beta", mean_of(x)}})) == "var_instead_of_std");
+        CHECK(mistake_of(grade("s2-identity", seed, {{"gamma", std::sqrt(var_unbiased(x) + eps)}, {"beta", mean_of(x)}})) == "unbiased_variance");
+        CHECK(mistake_of(grade("s2-identity", seed, {{"gamma", mean_of(x)}, {"beta", std::sqrt(biased_var_of(x) + eps)}})) == "swapped_gamma_beta");
     }
 }
 
@@ -341,8 +342,8 @@ std::pair<double, double> blend(const json& batches, double mean0, double var0, 
     double m = mean0, v = var0;
     for (const json& b : batches) {
         const Vec x = b;
-        m = (1 - w) * m + w * mean(x);
-        v = (1 - w) * v + w * (unbiased ? var_unbiased(x) : var(x));
+        m = (1 - w) * m + w * mean_of(x);
+        v = (1 - w) * v + w * (unbiased ? var_unbiased(x) : biased_var_of(x));
     }
     return {m, v};
 }

@@ -25,6 +25,7 @@ using bnkata::NormKind;
 using bnkata_test::ask;
 using bnkata_test::biased_var_of;
 using bnkata_test::flat;
+using bnkata_test::layout_of;
 using bnkata_test::mean_of;
 using bnkata_test::numbers;
 using nlohmann::json;
@@ -34,10 +35,6 @@ namespace {
 const json& numpy_cases() { return bnkata_test::fixture_file("normalize_cases.json"); }
 const json& torch_cases() { return bnkata_test::fixture_file("normalize_torch_cases.json"); }
 
-Layout layout_of(const json& shape) {
-    const auto s = shape.get<std::vector<std::size_t>>();
-    return Layout{s[0], s[1], s.size() == 4 ? s[2] * s[3] : 1};
-}
 
 Norm norm_of(const json& c) {
     Norm norm;
@@ -47,16 +44,16 @@ Norm norm_of(const json& c) {
 }
 
 // Everything the double-precision kernels say about one fixture case.
-struct Run {
+struct NormRun {
     std::vector<double> y, mean, var, rstd, dx, dgamma, dbeta;
 };
 
-Run run_case(const json& c, const std::vector<double>& gamma, const std::vector<double>& beta) {
+NormRun run_norm_case(const json& c, const std::vector<double>& gamma, const std::vector<double>& beta) {
     const Layout L = layout_of(c["shape"]);
     const Norm norm = norm_of(c);
     const auto x = numbers(c["x"]), dy = numbers(c["dy"]);
     const std::size_t S = norm.statistics_count(L);
-    Run r;
+    NormRun r;
     r.y.resize(L.size()); r.dx.resize(L.size());
     r.mean.resize(S); r.var.resize(S); r.rstd.resize(S); r.dgamma.resize(L.C); r.dbeta.resize(L.C);
     bnkata::normalize_forward(r.y.data(), r.mean.data(), r.var.data(), r.rstd.data(), x.data(), gamma.data(),
@@ -65,7 +62,7 @@ Run run_case(const json& c, const std::vector<double>& gamma, const std::vector<
                                r.rstd.data(), gamma.data(), L, norm);
     return r;
 }
-Run run_case(const json& c) { return run_case(c, numbers(c["gamma"]), numbers(c["beta"])); }
+NormRun run_norm_case(const json& c) { return run_norm_case(c, numbers(c["gamma"]), numbers(c["beta"])); }
 
 // The indices of the values that share statistic s (in the order the kernels write statistics).
 std::vector<std::size_t> members(Layout L, Norm norm, std::size_t s) {
@@ -93,7 +90,7 @@ TEST_CASE("normalize matches the numpy reference for every kind, forward and bac
     for (const auto& c : numpy_cases()["cases"]) {
         const std::string name = c["name"].get<std::string>();
         CAPTURE(name);
-        const Run r = run_case(c);
+        const NormRun r = run_norm_case(c);
         CHECK_TENSOR(name + " y", numbers(c["y"]), r.y, 1e-12);
         CHECK_TENSOR(name + " mean", numbers(c["mean"]), r.mean, 1e-13);
         CHECK_TENSOR(name + " variance (biased)", numbers(c["var"]), r.var, 1e-13);
@@ -112,7 +109,7 @@ TEST_CASE("definition of each kind: the values that share a statistic normalise 
         const auto x = numbers(c["x"]);
         const double eps = c["eps"].get<double>();
         // γ = 1, β = 0: y is x̂.
-        const Run r = run_case(c, std::vector<double>(L.C, 1.0), std::vector<double>(L.C, 0.0));
+        const NormRun r = run_norm_case(c, std::vector<double>(L.C, 1.0), std::vector<double>(L.C, 0.0));
         REQUIRE(r.mean.size() == norm.statistics_count(L));
         for (std::size_t s = 0; s < r.mean.size(); ++s) {
             CAPTURE(s);
@@ -133,7 +130,7 @@ TEST_CASE("a constant group normalises to x̂ = 0, so y = β there, and its grad
         if (c["name"].get<std::string>().find("constant") == std::string::npos) continue;
         const Layout L = layout_of(c["shape"]);
         const Norm norm = norm_of(c);
-        const Run r = run_case(c);
+        const NormRun r = run_norm_case(c);
         const std::size_t constant = 1 * norm.groups_in(L) + 1;  // example 1, group 1 (generate_normalize.py)
         CHECK(r.var[constant] == 0);
         const auto beta = numbers(c["beta"]);
@@ -151,7 +148,7 @@ TEST_CASE("definition of the backward pass: Σ dx = 0 over every group, and dβ 
         const Layout L = layout_of(c["shape"]);
         const Norm norm = norm_of(c);
         const auto dy = numbers(c["dy"]);
-        const Run r = run_case(c);
+        const NormRun r = run_norm_case(c);
         // Σ dx = 0: shifting a whole group by a constant leaves its x̂, and so y, unchanged.
         for (std::size_t s = 0; s < r.mean.size(); ++s) CHECK(std::fabs(mean_of(pick(r.dx, members(L, norm, s)))) < 1e-14);
         for (std::size_t ch = 0; ch < L.C; ++ch) {
@@ -193,7 +190,7 @@ TEST_CASE("normalize_backward agrees with finite differences to 1e-8 of the grad
             }
             return worst / scale;
         };
-        const Run r = run_case(c);
+        const NormRun r = run_norm_case(c);
         const auto dx = bnkata::check_gradient([&](const std::vector<double>& xs) { return loss(xs, gamma, beta); }, x,
                                                r.dx, h);
         CHECK(error_against_scale(dx, r.dx) <= 1e-8);
@@ -212,7 +209,7 @@ TEST_CASE("the finite-difference check rejects the gradient that treats the grou
     const Layout L = layout_of(c["shape"]);
     const Norm norm = norm_of(c);
     const auto x = numbers(c["x"]), gamma = numbers(c["gamma"]), beta = numbers(c["beta"]), w = numbers(c["dy"]);
-    const Run r = run_case(c);
+    const NormRun r = run_norm_case(c);
     const std::size_t K = norm.values_per_statistic(L);
     std::vector<double> wrong(L.size());
     for (std::size_t i = 0; i < wrong.size(); ++i) wrong[i] = gamma[(i / L.HW) % L.C] * r.rstd[i / K] * w[i];

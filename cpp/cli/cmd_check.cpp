@@ -22,7 +22,7 @@ namespace {
 using nlohmann::json;
 using exercises::kMaxAnswersFileBytes;
 
-int usage() {
+int check_usage() {
     std::fprintf(stderr,
                  "usage: bnkata check [--json] ANSWERS.json   (or - for stdin)\n"
                  "  Re-grades an answers file exported by the lesson page and prints one verdict per exercise.\n"
@@ -51,11 +51,11 @@ int cmd_check(int argc, char** argv) {
     const char* path = nullptr;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--json")) as_json = true;
-        else if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) { usage(); return 0; }
+        else if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) { check_usage(); return 0; }
         else if (path == nullptr) path = argv[i];
-        else return usage();
+        else return check_usage();
     }
-    if (path == nullptr) return usage();
+    if (path == nullptr) return check_usage();
 
     std::string text;
     const std::string limit = std::to_string(kMaxAnswersFileBytes / (1 << 20)) + " MiB";

@@ -27,7 +27,7 @@ namespace bnkata::cli {
 
 namespace {
 
-int usage() {
+int train_usage() {
     std::fprintf(stderr, "usage: bnkata train CONFIG.json [--steps N] [--every K] [--mnist FILE]\n");
     return 2;
 }
@@ -50,7 +50,7 @@ int print(const nlohmann::json& response) {
 }  // namespace
 
 int cmd_train(int argc, char** argv) {
-    if (argc < 2) return usage();
+    if (argc < 2) return train_usage();
     const std::string config_path = argv[1];
     long steps = 1000, every = 100;
     const char* mnist = nullptr;
@@ -58,7 +58,7 @@ int cmd_train(int argc, char** argv) {
         if (!std::strcmp(argv[i], "--steps") && i + 1 < argc) steps = std::strtol(argv[++i], nullptr, 10);
         else if (!std::strcmp(argv[i], "--every") && i + 1 < argc) every = std::strtol(argv[++i], nullptr, 10);
         else if (!std::strcmp(argv[i], "--mnist") && i + 1 < argc) mnist = argv[++i];
-        else return usage();
+        else return train_usage();
     }
     if (steps < 1 || every < 1 || every > 100000) {
         std::fprintf(stderr, "bnkata train: --steps must be ≥ 1 and --every from 1 to 100000\n");

@@ -8,6 +8,7 @@
 // GCC from contracting). sqrt needs no replacement: IEEE 754 requires it correctly rounded everywhere.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -42,6 +43,11 @@ inline float exp_f32(float x) {
     const float result = x > hi ? std::numeric_limits<float>::infinity() : p * s1 * s2;
     return x == x ? result : x;
 }
+
+// e^x in a kernel templated on its precision: exp_f32 in the float32 instantiation, which training runs
+// (same bits natively and in WASM); std::exp in the double one, which only the gradient checks use.
+inline float exp_of(float x) { return exp_f32(x); }
+inline double exp_of(double x) { return std::exp(x); }
 
 // Natural logarithm in double, accurate to ~1 ulp: x = m·2^e with m ∈ [√½, √2), then
 // log m = 2·atanh(f), f = (m − 1)/(m + 1), |f| ≤ 0.172, by its odd series. log 0 = −inf; log x<0 = NaN.

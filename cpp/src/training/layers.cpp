@@ -17,11 +17,6 @@
 namespace bnkata::training {
 
 namespace {
-// e^x: the portable float32 version on the fast path (same bits natively and in WASM); std::exp in the
-// double instantiation, which only the gradient checks use.
-inline float exp_of(float x) { return exp_f32(x); }
-inline double exp_of(double x) { return std::exp(x); }
-
 // exp_f32 four lanes at a time (SSE natively, SIMD128 in WASM): the same operations in the same order
 // as the scalar exp_f32, lane by lane, so a value gets the same bits whichever path computes it.
 typedef float f32x4 __attribute__((vector_size(16)));

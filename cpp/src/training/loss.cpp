@@ -7,11 +7,6 @@
 
 namespace bnkata::training {
 
-namespace {
-inline float exp_of(float x) { return exp_f32(x); }
-inline double exp_of(double x) { return std::exp(x); }
-}  // namespace
-
 template <typename Real>
 double softmax_cross_entropy(Real* dlogits, std::size_t* correct, const Real* logits, const int32_t* labels,
                              std::size_t N, std::size_t M) {
