@@ -67,18 +67,22 @@ export async function waitForReady(page, { timeout = 15000 } = {}) {
 }
 
 // Scrolls every figure root into view in turn, so that each lazily mounted figure mounts, and waits until
-// each has been visited (data-figure-state set by main.js). Repeats while mounting adds new roots.
-// Leaves the page scrolled back to the top. Resolves to { name: state } for every root.
+// each has been visited (data-figure-state set by main.js). Repeats while mounting adds new roots. A root
+// already visited (mounted near another, or by an earlier call) is not scrolled to again, so a second call
+// on the same page costs next to nothing. Leaves the page scrolled back to the top. Resolves to
+// { name: state } for every root.
 export async function mountAllFigures(page, { timeout = 15000 } = {}) {
   let seen = -1;
   for (;;) {
     const count = await page.locator('[data-figure]').count();
     if (count === seen) break;
     seen = count;
-    for (let i = 0; i < count; i++) {
+    const unvisited = await page.evaluate(() => Array.from(document.querySelectorAll('[data-figure]'), (root, i) => (root.dataset.figureState ? -1 : i)).filter((i) => i >= 0));
+    for (const i of unvisited) {
       await page.evaluate((index) => {
         // A root hidden while empty has no box: scroll to what stands for it, as main.js observes it.
         const root = document.querySelectorAll('[data-figure]')[index];
+        if (root.dataset.figureState) return;  // visited since the list was made
         let place = root;
         if (!root.getClientRects().length) {
           place = null;
