@@ -267,9 +267,14 @@ describe('a learner completes the lesson, exports the answers and imports them e
   });
 });
 
-test('a wrong answer is not correct and names the mistake, with the tolerance', async () => {
-  const { page, problems, close } = await openExercises(site, '');
-  try {
+// Checks that read different cards and figures, one after another on one page.
+describe('wrong answers, then the sigmoid-range figure, on one page', () => {
+  let lesson;
+  before(async () => { lesson = await openExercises(site, ''); });
+  after(async () => { await lesson?.close(); });
+
+  test('a wrong answer is not correct and names the mistake, with the tolerance', async () => {
+    const { page, problems } = lesson;
     const seed = await pageSeed(page);
     const mv = cliCompute({ op: 'exercise', id: 's1-mean-var', seed });
     const meanVar = card(page, 's1-mean-var');
@@ -299,7 +304,28 @@ test('a wrong answer is not correct and names the mistake, with the tolerance', 
     const explanations = await card(page, 's1-constant-batch').locator('.option-explanation').allTextContents();
     assert.equal(explanations.filter((t) => t.trim()).length, 1, 'only the picked option is explained');
     assertNoProblems(problems);
-  } finally { await close(); }
+  });
+
+  test('the sigmoid-range figure: γ and β change the share of near-linear inputs', async () => {
+    const { page, problems } = lesson;
+    const figure = page.locator('[data-figure="sigmoid-range"]');
+    await figure.scrollIntoViewIfNeeded();
+    const share = async () => Number(/(\d+) % near-linear/.exec(await figure.locator('.sigmoid-share--bn').textContent())[1]);
+    // BN without γ/β: inputs ~ N(0, 1), so about 68 % lie in [−1, 1] (400 samples: within a few %).
+    const plain = await share();
+    assert.ok(plain >= 60 && plain <= 78, `γ = 1, β = 0 gives ${plain} %`);
+    const gamma = figure.getByRole('slider', { name: 'γ (scale)' });
+    await gamma.focus();
+    await page.keyboard.press('End');  // γ = 4: inputs ~ N(0, 16): about 20 % in [−1, 1]
+    const wide = await share();
+    assert.ok(wide < plain / 2, `γ = 4 gives ${wide} %`);
+    const beta = figure.getByRole('slider', { name: 'β (shift)' });
+    await beta.focus();
+    await page.keyboard.press('Home');  // β = −5 moves most inputs out of the linear range
+    assert.ok(await share() < wide);
+    assert.match(await figure.locator('.sigmoid-share--bn').textContent(), /γ = 4\.00, β = -5\.0/);
+    assertNoProblems(problems);
+  });
 });
 
 test('options follow the seed; a wrong choice keeps the right one hidden; predictions are predictions', async () => {
@@ -414,29 +440,6 @@ test('instructor URL parameters set the seed, hide solutions and lock steps', as
       assert.match(await bad.page.locator('.progress-seed').textContent(), /your own seed/);
       assertNoProblems(bad.problems, 'bad seed');
     } finally { await bad.close(); }
-    assertNoProblems(problems);
-  } finally { await close(); }
-});
-
-test('the sigmoid-range figure: γ and β change the share of near-linear inputs', async () => {
-  const { page, problems, close } = await openExercises(site, '');
-  try {
-    const figure = page.locator('[data-figure="sigmoid-range"]');
-    await figure.scrollIntoViewIfNeeded();
-    const share = async () => Number(/(\d+) % near-linear/.exec(await figure.locator('.sigmoid-share--bn').textContent())[1]);
-    // BN without γ/β: inputs ~ N(0, 1), so about 68 % lie in [−1, 1] (400 samples: within a few %).
-    const plain = await share();
-    assert.ok(plain >= 60 && plain <= 78, `γ = 1, β = 0 gives ${plain} %`);
-    const gamma = figure.getByRole('slider', { name: 'γ (scale)' });
-    await gamma.focus();
-    await page.keyboard.press('End');  // γ = 4: inputs ~ N(0, 16): about 20 % in [−1, 1]
-    const wide = await share();
-    assert.ok(wide < plain / 2, `γ = 4 gives ${wide} %`);
-    const beta = figure.getByRole('slider', { name: 'β (shift)' });
-    await beta.focus();
-    await page.keyboard.press('Home');  // β = −5 moves most inputs out of the linear range
-    assert.ok(await share() < wide);
-    assert.match(await figure.locator('.sigmoid-share--bn').textContent(), /γ = 4\.00, β = -5\.0/);
     assertNoProblems(problems);
   } finally { await close(); }
 });
