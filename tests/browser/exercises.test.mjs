@@ -13,7 +13,7 @@
 //   - the step 2 sigmoid-range figure answers its sliders; the exercises pass axe in light and dark, and
 //     fit 320 px; the code runner and the editor work from file:// too;
 //   - no console error, no CSP violation, no request outside the page's own files, anywhere.
-import { test, before, after } from 'node:test';
+import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -189,9 +189,15 @@ async function completeLesson(page) {
 
 // ---------------------------------------------------------------------------------------------------
 
-test('a learner completes every exercise of the lesson by keyboard, and the page says so', async () => {
-  const { page, problems, close } = await openExercises(site, '');
-  try {
+// One learner's session on one page: every exercise answered, then the answers exported and imported
+// into a fresh browser.
+describe('a learner completes the lesson, exports the answers and imports them elsewhere', () => {
+  let first;
+  before(async () => { first = await openExercises(site, ''); });
+  after(async () => { await first?.close(); });
+
+  test('a learner completes every exercise of the lesson by keyboard, and the page says so', async () => {
+    const { page, problems } = first;
     // Step 3 asks for a run first: before it, the page says so. The predictions come first, then the runs.
     const predict = card(page, 's3-fig1-accuracy');
     assert.match(await predict.locator('.exercise-run').textContent(), /No run yet/);
@@ -210,12 +216,65 @@ test('a learner completes every exercise of the lesson by keyboard, and the page
       assert.match(await page.locator(`[data-figure="exercises"][data-step="${step}"]:not([data-ids]) .exercise-list-summary`).textContent(), new RegExp(`^${n} of ${n} correct`));
     }
     assertNoProblems(problems);
-  } finally { await close(); }
+  });
+
+  test('export → import into a fresh browser gives the same verdicts, and bnkata check agrees', async () => {
+    const { page } = first;
+    // One wrong answer, so that the verdicts differ; and one that cannot be checked, which is not an attempt:
+    // the formula keeps its earlier, correct answer.
+    await answer(page, 's1-mean-var', { fields: { mean: '1', var: '2' } });
+    await answer(page, 's1-formula', { fields: { xhat: '(x - mu)/sqrt(var + eps' } });
+    const verdicts = await page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('article[data-exercise]'), (a) => [a.dataset.exercise, a.dataset.verdict])));
+    assert.equal(verdicts['s1-mean-var'], 'incorrect');
+    assert.equal(verdicts['s1-formula'], 'correct');
+    assert.match(await card(page, 's1-formula').locator('.verdict').textContent(), /Cannot be checked/);
+    assert.match(await card(page, 's1-formula').locator('.exercise-status').textContent(), /correct · 1 attempt/);
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export answers' }).press('Enter');
+    const exported = path.join(tmp, 'answers.json');
+    await (await download).saveAs(exported);
+    assertNoProblems(first.problems, 'exporting page');
+
+    const file = JSON.parse(readFileSync(exported, 'utf8'));
+    assert.equal(file.format, 'bnkata-answers');
+    assert.equal(file.version, 1);
+    assert.equal(Object.keys(file.answers).length, Object.keys(verdicts).length);
+
+    // The native CLI re-grades the file: same verdict per exercise, exit status 1 (an answer is wrong).
+    const check = cliCheck(exported);
+    assert.equal(check.status, 1, check.stdout + check.stderr);
+    for (const [id, verdict] of Object.entries(verdicts)) {
+      const line = check.stdout.split('\n').find((l) => l.includes(id));
+      assert.ok(line, `bnkata check lists ${id}`);
+      assert.ok(line.includes(verdict.replace('_', ' ')) || line.includes(verdict), `${id}: page says ${verdict}, CLI says "${line}"`);
+    }
+
+    const second = await openExercises(site, '');
+    try {
+      const { page } = second;
+      await page.getByLabel('Import answers…').setInputFiles(exported);
+      await page.locator('.progress-import-status').getByText(/^Imported \d+ answers/).waitFor();
+      assert.equal(await pageSeed(page), file.seed, 'the imported file\'s seed is adopted');
+      await page.waitForFunction((n) => document.querySelectorAll('article[data-exercise]').length === n, Object.keys(verdicts).length);
+      const after = await page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('article[data-exercise]'), (a) => [a.dataset.exercise, a.dataset.verdict])));
+      assert.deepEqual(after, verdicts);
+      assert.match(await card(page, 's5-forward-code').locator('textarea, .code-editor').first().evaluate((el) =>
+        el.shadowRoot ? el.shadowRoot.textContent : el.value), /batch_norm_forward/, 'the code came back with its answer');
+      assert.ok((await storedProgress(page)).includes('"s4-fold"'));
+      assertNoProblems(second.problems, 'importing page');
+    } finally { await second.close(); }
+  });
 });
 
-test('a wrong answer is not correct and names the mistake, with the tolerance', async () => {
-  const { page, problems, close } = await openExercises(site, '');
-  try {
+// Checks that read different cards and figures, one after another on one page.
+describe('wrong answers, then the sigmoid-range figure, on one page', () => {
+  let lesson;
+  before(async () => { lesson = await openExercises(site, ''); });
+  after(async () => { await lesson?.close(); });
+
+  test('a wrong answer is not correct and names the mistake, with the tolerance', async () => {
+    const { page, problems } = lesson;
     const seed = await pageSeed(page);
     const mv = cliCompute({ op: 'exercise', id: 's1-mean-var', seed });
     const meanVar = card(page, 's1-mean-var');
@@ -245,7 +304,28 @@ test('a wrong answer is not correct and names the mistake, with the tolerance', 
     const explanations = await card(page, 's1-constant-batch').locator('.option-explanation').allTextContents();
     assert.equal(explanations.filter((t) => t.trim()).length, 1, 'only the picked option is explained');
     assertNoProblems(problems);
-  } finally { await close(); }
+  });
+
+  test('the sigmoid-range figure: γ and β change the share of near-linear inputs', async () => {
+    const { page, problems } = lesson;
+    const figure = page.locator('[data-figure="sigmoid-range"]');
+    await figure.scrollIntoViewIfNeeded();
+    const share = async () => Number(/(\d+) % near-linear/.exec(await figure.locator('.sigmoid-share--bn').textContent())[1]);
+    // BN without γ/β: inputs ~ N(0, 1), so about 68 % lie in [−1, 1] (400 samples: within a few %).
+    const plain = await share();
+    assert.ok(plain >= 60 && plain <= 78, `γ = 1, β = 0 gives ${plain} %`);
+    const gamma = figure.getByRole('slider', { name: 'γ (scale)' });
+    await gamma.focus();
+    await page.keyboard.press('End');  // γ = 4: inputs ~ N(0, 16): about 20 % in [−1, 1]
+    const wide = await share();
+    assert.ok(wide < plain / 2, `γ = 4 gives ${wide} %`);
+    const beta = figure.getByRole('slider', { name: 'β (shift)' });
+    await beta.focus();
+    await page.keyboard.press('Home');  // β = −5 moves most inputs out of the linear range
+    assert.ok(await share() < wide);
+    assert.match(await figure.locator('.sigmoid-share--bn').textContent(), /γ = 4\.00, β = -5\.0/);
+    assertNoProblems(problems);
+  });
 });
 
 test('options follow the seed; a wrong choice keeps the right one hidden; predictions are predictions', async () => {
@@ -339,62 +419,6 @@ test('progress survives a reload: answers, verdicts, attempts, hints, drafts and
   } finally { await close(); }
 });
 
-test('export → import into a fresh browser gives the same verdicts, and bnkata check agrees', async () => {
-  const first = await openExercises(site, '');
-  let exported;
-  let verdicts;
-  try {
-    const { page } = first;
-    await predictStep3(page);
-    await handOverRuns(page);
-    await completeLesson(page);
-    // One wrong answer, so that the verdicts differ; and one that cannot be checked, which is not an attempt:
-    // the formula keeps its earlier, correct answer.
-    await answer(page, 's1-mean-var', { fields: { mean: '1', var: '2' } });
-    await answer(page, 's1-formula', { fields: { xhat: '(x - mu)/sqrt(var + eps' } });
-    verdicts = await page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('article[data-exercise]'), (a) => [a.dataset.exercise, a.dataset.verdict])));
-    assert.equal(verdicts['s1-mean-var'], 'incorrect');
-    assert.equal(verdicts['s1-formula'], 'correct');
-    assert.match(await card(page, 's1-formula').locator('.verdict').textContent(), /Cannot be checked/);
-    assert.match(await card(page, 's1-formula').locator('.exercise-status').textContent(), /correct · 1 attempt/);
-
-    const download = page.waitForEvent('download');
-    await page.getByRole('button', { name: 'Export answers' }).press('Enter');
-    exported = path.join(tmp, 'answers.json');
-    await (await download).saveAs(exported);
-    assertNoProblems(first.problems, 'exporting page');
-  } finally { await first.close(); }
-
-  const file = JSON.parse(readFileSync(exported, 'utf8'));
-  assert.equal(file.format, 'bnkata-answers');
-  assert.equal(file.version, 1);
-  assert.equal(Object.keys(file.answers).length, Object.keys(verdicts).length);
-
-  // The native CLI re-grades the file: same verdict per exercise, exit status 1 (an answer is wrong).
-  const check = cliCheck(exported);
-  assert.equal(check.status, 1, check.stdout + check.stderr);
-  for (const [id, verdict] of Object.entries(verdicts)) {
-    const line = check.stdout.split('\n').find((l) => l.includes(id));
-    assert.ok(line, `bnkata check lists ${id}`);
-    assert.ok(line.includes(verdict.replace('_', ' ')) || line.includes(verdict), `${id}: page says ${verdict}, CLI says "${line}"`);
-  }
-
-  const second = await openExercises(site, '');
-  try {
-    const { page } = second;
-    await page.getByLabel('Import answers…').setInputFiles(exported);
-    await page.locator('.progress-import-status').getByText(/^Imported \d+ answers/).waitFor();
-    assert.equal(await pageSeed(page), file.seed, 'the imported file\'s seed is adopted');
-    await page.waitForFunction((n) => document.querySelectorAll('article[data-exercise]').length === n, Object.keys(verdicts).length);
-    const after = await page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('article[data-exercise]'), (a) => [a.dataset.exercise, a.dataset.verdict])));
-    assert.deepEqual(after, verdicts);
-    assert.match(await card(page, 's5-forward-code').locator('textarea, .code-editor').first().evaluate((el) =>
-      el.shadowRoot ? el.shadowRoot.textContent : el.value), /batch_norm_forward/, 'the code came back with its answer');
-    assert.ok((await storedProgress(page)).includes('"s4-fold"'));
-    assertNoProblems(second.problems, 'importing page');
-  } finally { await second.close(); }
-});
-
 test('instructor URL parameters set the seed, hide solutions and lock steps', async () => {
   const { page, problems, close } = await openExercises(site, '?seed=4242&solutions=hide&lock=4,5&lock=x');
   try {
@@ -420,56 +444,33 @@ test('instructor URL parameters set the seed, hide solutions and lock steps', as
   } finally { await close(); }
 });
 
-test('the sigmoid-range figure: γ and β change the share of near-linear inputs', async () => {
-  const { page, problems, close } = await openExercises(site, '');
+test('the exercises pass axe in light and dark and fit 320 px; the runner works from file://', async () => {
+  // One page, its colour scheme switched as a learner's system switches it.
+  const { page, problems, close } = await openExercises(site, '', { bypassCSP: true });
   try {
-    const figure = page.locator('[data-figure="sigmoid-range"]');
-    await figure.scrollIntoViewIfNeeded();
-    const share = async () => Number(/(\d+) % near-linear/.exec(await figure.locator('.sigmoid-share--bn').textContent())[1]);
-    // BN without γ/β: inputs ~ N(0, 1), so about 68 % lie in [−1, 1] (400 samples: within a few %).
-    const plain = await share();
-    assert.ok(plain >= 60 && plain <= 78, `γ = 1, β = 0 gives ${plain} %`);
-    const gamma = figure.getByRole('slider', { name: 'γ (scale)' });
-    await gamma.focus();
-    await page.keyboard.press('End');  // γ = 4: inputs ~ N(0, 16): about 20 % in [−1, 1]
-    const wide = await share();
-    assert.ok(wide < plain / 2, `γ = 4 gives ${wide} %`);
-    const beta = figure.getByRole('slider', { name: 'β (shift)' });
-    await beta.focus();
-    await page.keyboard.press('Home');  // β = −5 moves most inputs out of the linear range
-    assert.ok(await share() < wide);
-    assert.match(await figure.locator('.sigmoid-share--bn').textContent(), /γ = 4\.00, β = -5\.0/);
+    const c = card(page, 's5-forward-code');
+    await c.scrollIntoViewIfNeeded();
+    await answer(page, 's5-forward-code', { code: 'function batch_norm_forward(x) { return [x, 0, 1]; }' });
+    await answer(page, 's1-mean-var', { fields: { mean: '1', var: '1' } });
+    for (const colorScheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme });
+      assert.equal(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), colorScheme === 'dark');
+      const violations = await runAxe(page, { context: { include: [['[data-figure="exercises"]'], ['[data-figure="exercise-progress"]'], ['[data-figure="sigmoid-range"]']] } });
+      assert.deepEqual(violations, [], `${colorScheme}:\n${formatViolations(violations)}`);
+    }
     assertNoProblems(problems);
   } finally { await close(); }
-});
 
-test('the exercises pass axe in light and dark and fit 320 px; the runner works from file://', async () => {
-  for (const colorScheme of ['light', 'dark']) {
-    const { page, problems, close } = await openExercises(site, '', { colorScheme, bypassCSP: true });
-    try {
-      const c = card(page, 's5-forward-code');
-      await c.scrollIntoViewIfNeeded();
-      await answer(page, 's5-forward-code', { code: 'function batch_norm_forward(x) { return [x, 0, 1]; }' });
-      await answer(page, 's1-mean-var', { fields: { mean: '1', var: '1' } });
-      const violations = await runAxe(page, { context: { include: [['[data-figure="exercises"]'], ['[data-figure="exercise-progress"]'], ['[data-figure="sigmoid-range"]']] } });
-      assert.deepEqual(violations, [], formatViolations(violations));
-      assertNoProblems(problems, colorScheme);
-    } finally { await close(); }
-  }
-  const narrow = await openExercises(site, '', { viewport: NARROW });
+  // From disk, on a 320 px wide screen.
+  const local = await openExercises(site, fileUrl(), { viewport: NARROW });
   try {
-    await answer(narrow.page, 's1-formula', { fields: { xhat: '(x - mu)/sqrt(var + $eps)' } });
-    const overflow = await horizontalOverflow(narrow.page);
+    await answer(local.page, 's1-formula', { fields: { xhat: '(x - mu)/sqrt(var + $eps)' } });
+    const overflow = await horizontalOverflow(local.page);
     assert.ok(overflow.scrollWidth <= overflow.clientWidth && !overflow.offenders.length, `wider than 320 px: ${JSON.stringify(overflow)}`);
-    assertNoProblems(narrow.problems, '320 px');
-  } finally { await narrow.close(); }
-
-  const local = await openExercises(site, fileUrl());
-  try {
     const c = card(local.page, 's5-forward-code');
     await c.scrollIntoViewIfNeeded();
     await answer(local.page, 's5-forward-code', { code: FORWARD_SOURCE });
     assert.equal(await c.getAttribute('data-verdict'), 'correct');
-    assertNoProblems(local.problems, 'file://');
+    assertNoProblems(local.problems, 'file://, 320 px');
   } finally { await local.close(); }
 });

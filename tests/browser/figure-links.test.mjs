@@ -86,32 +86,38 @@ describe('figure state in the URL hash', () => {
     }
   });
 
-  test('editing step 1 (typing a batch, moving ε) updates the hash; the new link restores the same state', async () => {
-    let link;
-    const first = await site.open('#step-1');
+  // A plain link lands on its step, marked current in the navigator, and its hash is left as it is.
+  async function assertPlainLinkLanded(page, id) {
+    await landedOn(page, id);
+    const current = await page.getByRole('navigation', { name: 'Kata steps' }).locator('[aria-current="step"]').getAttribute('href');
+    assert.equal(current, `#${id}`);
+    assert.equal(await page.evaluate(() => location.hash), `#${id}`);
+  }
+
+  test('a plain #step-1 link lands on step 1 and leaves the hash alone until an edit; editing step 1 (typing a batch, moving ε) updates the hash; the new link restores the same state', async () => {
+    const lesson = await site.open('#step-1');
     try {
-      const one = stepOne(first.page);
+      const { page, problems } = lesson;
+      await assertPlainLinkLanded(page, 'step-1');
+      const one = stepOne(page);
       await one.batch.fill('5, 6');
-      await first.page.waitForFunction(() => location.hash === '#step-1?x=5,6');
+      await page.waitForFunction(() => location.hash === '#step-1?x=5,6');
       await one.eps.focus();
-      await first.page.keyboard.press('ArrowRight');  // 1e-5 → 10^-4.5
-      await first.page.waitForFunction(() => location.hash === '#step-1?x=5,6&eps=3.16227766017e-5');
-      link = await first.page.evaluate(() => location.href);
-      assertNoProblems(first.problems);
-    } finally {
-      await first.close();
-    }
-    const again = await site.open(link);
-    try {
-      const restored = stepOne(again.page);
+      await page.keyboard.press('ArrowRight');  // 1e-5 → 10^-4.5
+      await page.waitForFunction(() => location.hash === '#step-1?x=5,6&eps=3.16227766017e-5');
+      const link = await page.evaluate(() => location.href);
+      assertNoProblems(problems);
+
+      await lesson.load(link);  // a new visit to the link
+      const restored = stepOne(page);
       assert.equal(await restored.batch.inputValue(), '5, 6');
       assert.equal(await restored.eps.inputValue(), '-4.5');
       assert.equal(await restored.statistic('Mean μB'), 5.5);
       assert.equal(await restored.statistic('Variance σ²B'), 0.25);
       close(await restored.statistic('Denominator √(σ²B + ε)'), Math.sqrt(0.25 + 3.16227766017e-5), 1e-6, '√(σ² + ε)');
-      assertNoProblems(again.problems);
+      assertNoProblems(problems);
     } finally {
-      await again.close();
+      await lesson.close();
     }
   });
 
@@ -177,9 +183,10 @@ describe('figure state in the URL hash', () => {
     }
   });
 
-  test('a link followed on the open page (the hash changes) restores that batch too', async () => {
+  test('a plain #step-5 link lands on step 5 and leaves the hash alone; a link followed on the open page (the hash changes) restores that batch too', async () => {
     const { page, problems, close: done } = await site.open('#step-5');
     try {
+      await assertPlainLinkLanded(page, 'step-5');
       await page.evaluate(() => { location.hash = '#step-5?x=3,5&beta=2'; });
       const five = stepFive(page);
       await page.waitForFunction(() => document.querySelector('#step-5 .figure-verify textarea')?.value === '3, 5');
@@ -189,21 +196,6 @@ describe('figure state in the URL hash', () => {
       assertNoProblems(problems);
     } finally {
       await done();
-    }
-  });
-
-  test('plain #step-1 and #step-5 links still land on their step and leave the hash alone until an edit', async () => {
-    for (const id of ['step-1', 'step-5']) {
-      const { page, problems, close: done } = await site.open(`#${id}`);
-      try {
-        await landedOn(page, id);
-        const current = await page.getByRole('navigation', { name: 'Kata steps' }).locator('[aria-current="step"]').getAttribute('href');
-        assert.equal(current, `#${id}`);
-        assert.equal(await page.evaluate(() => location.hash), `#${id}`);
-        assertNoProblems(problems);
-      } finally {
-        await done();
-      }
     }
   });
 });

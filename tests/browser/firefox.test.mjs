@@ -10,7 +10,7 @@
 //   - one exercise of every other answer kind is graded correct, answered from the exercise's own data
 //     (exercises-helpers.mjs answerFor); export → import into a fresh context keeps every verdict;
 //   - Tab from the top of the page reaches the first exercise's first field; at 320 px nothing scrolls
-//     sideways.
+//     sideways (both checked on those two loads: each load of the lesson is a large share of the file's time).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -86,20 +86,47 @@ describe('the lesson in Firefox ESR', () => {
     if (downloads) rmSync(downloads, { recursive: true, force: true });
   });
 
-  for (const [way, urlOf] of [['file://', () => fileUrl()], ['http under the subpath /lesson/', () => site.url]]) {
-    test(`over ${way} the lesson loads, every figure starts, and nothing errs, breaks the CSP or leaves its own files`, async () => {
-      const { page, problems, close: closePage } = await openLessonInFirefox(browser, urlOf());
-      try {
-        const states = await mountAllFiguresInFirefox(page);
-        assert.deepEqual(Object.entries(states).filter(([, state]) => state === 'failed'), [], 'figures that failed to mount');
-        assert.ok(Object.values(states).includes('mounted'), 'at least one figure is live');
-        assert.deepEqual(await page.evaluate(malformedMathML), [], 'MathML elements with the wrong number of children');
-        assertNoProblems(problems, `Firefox, ${way}`);
-      } finally {
-        await closePage();
-      }
-    });
+  // Every figure mounted, none failed, the formulas whole, and nothing went wrong on the way.
+  async function assertEveryFigureStarts(page, problems, label) {
+    const states = await mountAllFiguresInFirefox(page);
+    assert.deepEqual(Object.entries(states).filter(([, state]) => state === 'failed'), [], 'figures that failed to mount');
+    assert.ok(Object.values(states).includes('mounted'), 'at least one figure is live');
+    assert.deepEqual(await page.evaluate(malformedMathML), [], 'MathML elements with the wrong number of children');
+    assertNoProblems(problems, label);
   }
+
+  test('over http under the subpath /lesson/ the lesson loads, Tab from the top reaches the first exercise’s first field with a visible focus ring, every figure starts, and nothing errs, breaks the CSP or leaves its own files', async () => {
+    const { page, problems, close: closePage } = await openLessonInFirefox(browser, site.url);
+    try {
+      const first = cliCompute({ op: 'exercise_catalog' }).exercises[0].id;
+      let reached = null;
+      for (let presses = 1; presses <= 200 && !reached; presses++) {
+        await page.keyboard.press('Tab');
+        reached = await page.evaluate((id) => {
+          const el = document.activeElement;
+          const field = document.querySelector(`article[data-exercise="${id}"] input, article[data-exercise="${id}"] textarea`);
+          return el && el === field ? { focusVisible: el.matches(':focus-visible'), outline: getComputedStyle(el).outlineStyle } : null;
+        }, first);
+      }
+      assert.ok(reached, `Tab reached the first field of ${first}`);
+      assert.ok(reached.focusVisible && reached.outline !== 'none', `the field shows where focus is: ${JSON.stringify(reached)}`);
+      await assertEveryFigureStarts(page, problems, 'Firefox, http under /lesson/');
+    } finally {
+      await closePage();
+    }
+  });
+
+  test('over file:// at 320 px wide the lesson loads, every figure starts, nothing scrolls horizontally, and nothing errs, breaks the CSP or leaves its own files', async () => {
+    const { page, problems, close: closePage } = await openLessonInFirefox(browser, fileUrl(), { viewport: NARROW });
+    try {
+      await assertEveryFigureStarts(page, problems, 'Firefox, file://, 320 px');
+      const overflow = await horizontalOverflow(page);
+      assert.ok(overflow.scrollWidth <= overflow.clientWidth && !overflow.offenders.length,
+        `page is ${overflow.scrollWidth} px wide in a ${overflow.clientWidth} px viewport; sticking out: ${overflow.offenders.join(', ')}`);
+    } finally {
+      await closePage();
+    }
+  });
 
   test('step 1 normalizes the seed’s batch live: μ 2.5, σ² 1.25, x̂ ≈ [−1.341635, −0.447212, 0.447212, 1.341635]; step 5 shows var(x̂) = 0.999992', async () => {
     const { page, problems, close: closePage } = await openLessonInFirefox(browser, `${site.url}#step-1`);
@@ -287,39 +314,5 @@ describe('the lesson in Firefox ESR', () => {
         await fresh.close();
       }
     });
-  });
-
-  test('Tab from the top of the page reaches the first exercise’s first field, with a visible focus ring', async () => {
-    const { page, problems, close: closePage } = await openLessonInFirefox(browser, site.url);
-    try {
-      const first = cliCompute({ op: 'exercise_catalog' }).exercises[0].id;
-      let reached = null;
-      for (let presses = 1; presses <= 200 && !reached; presses++) {
-        await page.keyboard.press('Tab');
-        reached = await page.evaluate((id) => {
-          const el = document.activeElement;
-          const field = document.querySelector(`article[data-exercise="${id}"] input, article[data-exercise="${id}"] textarea`);
-          return el && el === field ? { focusVisible: el.matches(':focus-visible'), outline: getComputedStyle(el).outlineStyle } : null;
-        }, first);
-      }
-      assert.ok(reached, `Tab reached the first field of ${first}`);
-      assert.ok(reached.focusVisible && reached.outline !== 'none', `the field shows where focus is: ${JSON.stringify(reached)}`);
-      assertNoProblems(problems, 'Firefox, Tab');
-    } finally {
-      await closePage();
-    }
-  });
-
-  test('at 320 px wide nothing scrolls horizontally, every figure mounted', async () => {
-    const { page, problems, close: closePage } = await openLessonInFirefox(browser, site.url, { viewport: NARROW });
-    try {
-      await mountAllFiguresInFirefox(page);
-      const overflow = await horizontalOverflow(page);
-      assert.ok(overflow.scrollWidth <= overflow.clientWidth && !overflow.offenders.length,
-        `page is ${overflow.scrollWidth} px wide in a ${overflow.clientWidth} px viewport; sticking out: ${overflow.offenders.join(', ')}`);
-      assertNoProblems(problems, 'Firefox, 320 px');
-    } finally {
-      await closePage();
-    }
   });
 });

@@ -10,7 +10,7 @@
 //   - a 50 MB file → refused before it is read
 //   - a file from a future version → refused, naming the version
 //   - corrupt localStorage → a notice, the old value kept under a backup key, the exercises work
-import { test, before, after } from 'node:test';
+import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, openSync, ftruncateSync, closeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,9 +54,25 @@ const CORRECT_FORWARD = `function batch_norm_forward(x, gamma, beta, eps = 1e-5)
   return { y, mean, var: variance };
 }`;
 
-test('a formula with 10,000 nested parentheses is refused as nested too deeply, pointing at where', async () => {
-  const { page, problems, close } = await openExercises(site, '');
-  try {
+// Imports `file` (a path) through the progress panel's file input; resolves to the status text.
+async function importFile(page, file) {
+  const status = page.locator('.progress-import-status');
+  const before = await status.textContent();
+  await page.getByLabel('Import answers…').setInputFiles(file);
+  await page.waitForFunction(({ el, before }) => el.textContent && el.textContent !== before && !/Reading the file/.test(el.textContent),
+    { el: await status.elementHandle(), before });
+  return status.textContent();
+}
+
+// One page takes every hostile answer and file in turn: each must leave it working for the next. (The
+// refused files come before the accepted one, so that the progress they must not change is the learner's own.)
+describe('hostile answers and files, one after another on one page', () => {
+  let lesson;
+  before(async () => { lesson = await openExercises(site, ''); });
+  after(async () => { await lesson?.close(); });
+
+  test('a formula with 10,000 nested parentheses is refused as nested too deeply, pointing at where', async () => {
+    const { page, problems } = lesson;
     const formula = card(page, 's1-formula');
     const input = formula.getByRole('textbox', { name: /^x̂/ });
     await typeInto(page, input, '('.repeat(10000) + 'x' + ')'.repeat(10000));
@@ -76,34 +92,28 @@ test('a formula with 10,000 nested parentheses is refused as nested too deeply, 
     await page.keyboard.press('Enter');
     await page.waitForFunction((el) => el.dataset.verdict === 'correct', await formula.elementHandle());
     assertNoProblems(problems);
-  } finally { await close(); }
-});
+  });
 
-test('code with while(true){} is stopped at the time limit with a clear message', async () => {
-  const { page, problems, close } = await openExercises(site, '');
-  try {
+  test('code with while(true){} is stopped at the time limit with a clear message', async () => {
+    const { page, problems } = lesson;
     const c = await runCode(page, 'function batch_norm_forward(x) {\n  while (true) {}\n}');
     assert.match(await c.locator('.code-fatal').textContent(), /did not finish within 2 s/);
     assert.match(await c.locator('.verdict').textContent(), /Not correct/);
     assert.match(await c.locator('.code-failure').textContent(), /time limit/);
     assertNoProblems(problems);
-  } finally { await close(); }
-});
+  });
 
-test('code that throws reports the error with its message and line, as the first failure', async () => {
-  const { page, problems, close } = await openExercises(site, '');
-  try {
+  test('code that throws reports the error with its message and line, as the first failure', async () => {
+    const { page, problems } = lesson;
     const c = await runCode(page, 'function batch_norm_forward(x) {\n  throw new RangeError("my own bug");\n}');
     assert.match(await c.locator('.code-failure').textContent(), /RangeError: my own bug \(line 2\)/);
     const syntax = await runCode(page, 'function batch_norm_forward(x) {\n  return [x, 0, 1;\n}');
     assert.match(await syntax.locator('.code-fatal').textContent(), /SyntaxError/);
     assertNoProblems(problems);
-  } finally { await close(); }
-});
+  });
 
-test('code that posts its own messages and replaces globals cannot confuse the runner', async () => {
-  const { page, problems, close } = await openExercises(site, '');
-  try {
+  test('code that posts its own messages and replaces globals cannot confuse the runner', async () => {
+    const { page, problems } = lesson;
     // A wrong function that tries to forge a passing report, then sabotages the harness's globals.
     const forger = `
 function batch_norm_forward(x) {
@@ -123,46 +133,10 @@ function batch_norm_forward(x) {
     const c2 = await runCode(page, `${CORRECT_FORWARD}\nself.console = null; globalThis.Math2 = Math; postMessage('hello');`);
     assert.match(await c2.locator('.verdict').textContent(), /Correct/);
     assertNoProblems(problems);
-  } finally { await close(); }
-});
+  });
 
-// Imports `file` (a path) through the progress panel's file input; resolves to the status text.
-async function importFile(page, file) {
-  const status = page.locator('.progress-import-status');
-  const before = await status.textContent();
-  await page.getByLabel('Import answers…').setInputFiles(file);
-  await page.waitForFunction(({ el, before }) => el.textContent && el.textContent !== before && !/Reading the file/.test(el.textContent),
-    { el: await status.elementHandle(), before });
-  return status.textContent();
-}
-
-test('an imported file with HTML and script in its strings shows them as text and runs nothing', async () => {
-  const { page, problems, close } = await openExercises(site, '');
-  try {
-    const seed = Number(/seed,? (\d+)/.exec(await page.locator('.progress-seed').textContent())[1]);
-    const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
-    const file = path.join(tmp, 'html.json');
-    writeFileSync(file, JSON.stringify({
-      format: 'bnkata-answers', version: 1, seed,
-      answers: {
-        's1-formula': { seed, answer: { xhat: evil }, attempts: 1 },
-        's1-mean-var': { seed, answer: { mean: evil, var: '<b>1</b>' }, attempts: 1 },
-      },
-    }));
-    const status = await importFile(page, file);
-    assert.match(status, /Imported 2 answers/);
-    const formulaInput = card(page, 's1-formula').getByRole('textbox', { name: /^x̂/ });
-    assert.equal(await formulaInput.inputValue(), evil, 'the string is in the field, as text');
-    assert.equal(await page.evaluate(() => window.__pwned), undefined, 'nothing ran');
-    assert.equal(await page.locator('article[data-exercise] img, article[data-exercise] script, article[data-exercise] b').count(), 0,
-      'no element was made from the strings');
-    assertNoProblems(problems);
-  } finally { await close(); }
-});
-
-test('a 50 MB file and a file from a future version are refused, and no progress is lost', async () => {
-  const { page, problems, close } = await openExercises(site, '');
-  try {
+  test('a 50 MB file and a file from a future version are refused, and no progress is lost', async () => {
+    const { page, problems } = lesson;
     // Some progress first.
     const meanVar = card(page, 's1-mean-var');
     await typeInto(page, meanVar.getByRole('textbox', { name: 'μ_B' }), '1');
@@ -192,7 +166,29 @@ test('a 50 MB file and a file from a future version are refused, and no progress
     assert.equal(await storedProgress(page), progress);
     assert.equal(await meanVar.getByRole('textbox', { name: 'μ_B' }).inputValue(), '1');
     assertNoProblems(problems);
-  } finally { await close(); }
+  });
+
+  test('an imported file with HTML and script in its strings shows them as text and runs nothing', async () => {
+    const { page, problems } = lesson;
+    const seed = Number(/seed,? (\d+)/.exec(await page.locator('.progress-seed').textContent())[1]);
+    const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    const file = path.join(tmp, 'html.json');
+    writeFileSync(file, JSON.stringify({
+      format: 'bnkata-answers', version: 1, seed,
+      answers: {
+        's1-formula': { seed, answer: { xhat: evil }, attempts: 1 },
+        's1-mean-var': { seed, answer: { mean: evil, var: '<b>1</b>' }, attempts: 1 },
+      },
+    }));
+    const status = await importFile(page, file);
+    assert.match(status, /Imported 2 answers/);
+    const formulaInput = card(page, 's1-formula').getByRole('textbox', { name: /^x̂/ });
+    assert.equal(await formulaInput.inputValue(), evil, 'the string is in the field, as text');
+    assert.equal(await page.evaluate(() => window.__pwned), undefined, 'nothing ran');
+    assert.equal(await page.locator('article[data-exercise] img, article[data-exercise] script, article[data-exercise] b').count(), 0,
+      'no element was made from the strings');
+    assertNoProblems(problems);
+  });
 });
 
 test('corrupt or foreign localStorage is reset with a notice, keeping the old value, from file:// too', async () => {

@@ -11,7 +11,7 @@
 //     a paused, stepped or reset run continues to exactly the numbers of an uninterrupted one;
 //   - it works from file:// (Blob-URL worker, lab.js and mnist.js loaded by <script>) with no console
 //     errors and no CSP violations; the settings and the speed live in the URL hash.
-import { test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
@@ -52,6 +52,21 @@ async function openLab(url, options) {
   const lab = opened.page.locator('[data-figure="training-lab"]');
   await lab.getByRole('button', { name: 'Play', exact: true }).waitFor();
   return { ...opened, lab };
+}
+
+// Lab links visited one after another in one browser context, for checks that need no browser of their
+// own: the first visit opens it (openLab), each next one is a new document in the same page. close() ends it.
+function labVisits(options) {
+  let opened = null;
+  return {
+    async visit(url) {
+      if (!opened) return (opened = await openLab(url, options));
+      await opened.load(url);
+      await opened.lab.getByRole('button', { name: 'Play', exact: true }).waitFor();
+      return opened;
+    },
+    close: () => opened?.close(),
+  };
 }
 
 const status = (lab) => lab.getAttribute('data-lab-status');
@@ -159,38 +174,40 @@ test('pause, step and reset leave whole steps, and the run continues to the same
   }
 });
 
-// Runs a link to the end and returns what the lab exports as JSON (its tables hold every plotted number).
-async function exportedRun(url, { trace = false } = {}) {
-  const { page, lab, problems, close } = await openLab(url);
-  try {
-    const watching = trace ? await startWatchingMainThread(page) : null;
-    await lab.getByRole('button', { name: 'Play', exact: true }).click();
-    await waitForStatus(page, ['done', 'diverged', 'error'], 180000);
-    const overBudget = watching ? await mainThreadTasksOverBudget(watching) : [];
-    assert.equal(await status(lab), 'done', await lab.getByRole('status').textContent());
-    const [download] = await Promise.all([page.waitForEvent('download'), lab.getByRole('button', { name: 'JSON', exact: true }).click()]);
-    const json = JSON.parse(await readFile(await download.path(), 'utf8'));
-    const workers = Number(await lab.getAttribute('data-lab-workers'));
-    assertNoProblems(problems);
-    return { json, workers, overBudget, summaries: await summaries(lab) };
-  } finally {
-    await close();
-  }
+// Runs a link to the end (a visit of labVisits `visits`) and returns what the lab exports as JSON (its
+// tables hold every plotted number).
+async function exportedRun(visits, url, { trace = false } = {}) {
+  const { page, lab, problems } = await visits.visit(url);
+  const watching = trace ? await startWatchingMainThread(page) : null;
+  await lab.getByRole('button', { name: 'Play', exact: true }).click();
+  await waitForStatus(page, ['done', 'diverged', 'error'], 180000);
+  const overBudget = watching ? await mainThreadTasksOverBudget(watching) : [];
+  assert.equal(await status(lab), 'done', await lab.getByRole('status').textContent());
+  const [download] = await Promise.all([page.waitForEvent('download'), lab.getByRole('button', { name: 'JSON', exact: true }).click()]);
+  const json = JSON.parse(await readFile(await download.path(), 'utf8'));
+  const workers = Number(await lab.getAttribute('data-lab-workers'));
+  assertNoProblems(problems);
+  return { json, workers, overBudget, summaries: await summaries(lab) };
 }
 
 test('one Worker or two: the same numbers, bit for bit, for lanes trained together and for a sweep', async () => {
-  for (const hash of ['exp=batch-size&steps=100', 'exp=lr-sweep&steps=50']) {
-    const one = await exportedRun(`${site.url}#lab?${hash}&workers=1`);
-    const two = await exportedRun(`${site.url}#lab?${hash}&workers=2`, { trace: true });
-    assert.equal(one.workers, 1);
-    assert.equal(two.workers, 2);
-    assert.deepEqual(two.overBudget, [], `${hash}: main-thread tasks with over ${MAIN_THREAD_BUDGET_MS} ms of work with two Workers (the digits shared)`);
-    assert.ok(one.json.tables && Object.keys(one.json.tables).length >= 1);
-    assert.deepEqual(two.json.tables, one.json.tables, `${hash}: every plotted number is the same with two Workers`);
-    assert.deepEqual(two.summaries, one.summaries);
-    assert.equal(two.json.status.step, one.json.status.step);
-    // A sweep's points arrive in lane order whichever Worker finished first.
-    if (hash.includes('sweep')) assert.deepEqual(two.json.tables.lr.x, [0.03, 0.1, 0.3, 1, 3, 10, 30, 100]);
+  const visits = labVisits();
+  try {
+    for (const hash of ['exp=batch-size&steps=100', 'exp=lr-sweep&steps=50']) {
+      const one = await exportedRun(visits, `${site.url}#lab?${hash}&workers=1`);
+      const two = await exportedRun(visits, `${site.url}#lab?${hash}&workers=2`, { trace: true });
+      assert.equal(one.workers, 1);
+      assert.equal(two.workers, 2);
+      assert.deepEqual(two.overBudget, [], `${hash}: main-thread tasks with over ${MAIN_THREAD_BUDGET_MS} ms of work with two Workers (the digits shared)`);
+      assert.ok(one.json.tables && Object.keys(one.json.tables).length >= 1);
+      assert.deepEqual(two.json.tables, one.json.tables, `${hash}: every plotted number is the same with two Workers`);
+      assert.deepEqual(two.summaries, one.summaries);
+      assert.equal(two.json.status.step, one.json.status.step);
+      // A sweep's points arrive in lane order whichever Worker finished first.
+      if (hash.includes('sweep')) assert.deepEqual(two.json.tables.lr.x, [0.03, 0.1, 0.3, 1, 3, 10, 30, 100]);
+    }
+  } finally {
+    await visits.close();
   }
 });
 
@@ -207,9 +224,12 @@ test('20 start/reset cycles leave two live Workers and no more memory than one c
       for (let i = 0; i < 200 && page.workers().length !== expected; i++) await page.waitForTimeout(50);
       return page.workers().length;
     };
+    // A cycle: Play, and Reset as soon as the run is under way. The pool that Play sets training has been
+    // built (its Workers started, instantiated the engine, took the digits and reported back) by the Reset
+    // before it; this Reset terminates its Workers in the middle of their first chunk and builds the next.
     const cycle = async () => {
       await lab.getByRole('button', { name: 'Play', exact: true }).click();
-      await page.waitForFunction(() => Number(document.querySelector('[data-figure="training-lab"]').dataset.labStep) >= 50, null, { timeout: 60000 });  // trained a chunk
+      await waitForStatus(page, ['running']);
       await lab.getByRole('button', { name: 'Reset', exact: true }).click();
       await waitForStatus(page, ['paused']);
       assert.equal(await lab.getAttribute('data-lab-step'), '0');
@@ -253,9 +273,13 @@ test('from file:// an MNIST run loads its digits, trains in the worker, hands it
   }
 });
 
-test('settings go into the URL hash; bad values are named, not obeyed', async () => {
-  const { page, lab, problems, close } = await openLab(`${site.url}#lab?exp=depth&steps=-3&colour=red`);
-  try {
+// Links to the lab, visited one after another in one browser context (each a new document).
+describe('links to the lab', () => {
+  const links = labVisits();
+  after(() => links.close());
+
+  test('settings go into the URL hash; bad values are named, not obeyed', async () => {
+    const { page, lab, problems } = await links.visit(`${site.url}#lab?exp=depth&steps=-3&colour=red`);
     const notice = await lab.locator('.lab-notice').textContent();
     assert.match(notice, /steps: must be at least 10/);
     assert.match(notice, /colour/);
@@ -269,14 +293,10 @@ test('settings go into the URL hash; bad values are named, not obeyed', async ()
     await seed.press('Enter');
     assert.match(await lab.locator('#lab-error-seed').textContent(), /Seed: expected a whole number/);
     assertNoProblems(problems);
-  } finally {
-    await close();
-  }
-});
+  });
 
-test('a link to the paper-length Fig. 1 run says how it compares with the paper\'s run', async () => {
-  const { page, lab, problems, close } = await openLab(`${site.url}#lab?exp=fig1&steps=50000`);
-  try {
+  test('a link to the paper-length Fig. 1 run says how it compares with the paper\'s run', async () => {
+    const { page, lab, problems } = await links.visit(`${site.url}#lab?exp=fig1&steps=50000`);
     assert.equal(await lab.getByRole('combobox', { name: 'Steps' }).inputValue(), '50000', 'the link chose the paper\'s length');
     const note = lab.locator('.lab-note');
     assert.match(await note.textContent(), /50,000 steps of 60 examples\. It is not the paper's run/);
@@ -286,14 +306,10 @@ test('a link to the paper-length Fig. 1 run says how it compares with the paper\
     await page.waitForFunction(() => !location.hash.includes('steps='));
     assert.equal(await note.isHidden(), true, 'the reduced run has no such note');
     assertNoProblems(problems);
-  } finally {
-    await close();
-  }
-});
+  });
 
-test('the speed lives in the URL too: a link restores it, a bad one is named and not obeyed', async () => {
-  const slow = await openLab(`${site.url}#lab?exp=depth&seed=5&speed=slow`);
-  try {
+  test('the speed lives in the URL too: a link restores it, a bad one is named and not obeyed', async () => {
+    const slow = await links.visit(`${site.url}#lab?exp=depth&seed=5&speed=slow`);
     const speed = slow.lab.getByRole('combobox', { name: 'Speed' });
     assert.equal(await speed.inputValue(), 'slow', 'the link set the speed');
     assert.equal(await slow.lab.locator('.lab-notice').isHidden(), true, 'a good link raises no notice');
@@ -308,17 +324,11 @@ test('the speed lives in the URL too: a link restores it, a bad one is named and
     await speed.selectOption('full');
     await slow.page.waitForFunction(() => !location.hash.includes('speed='));  // the default is not written
     assertNoProblems(slow.problems);
-  } finally {
-    await slow.close();
-  }
-  const bad = await openLab(`${site.url}#lab?exp=depth&speed=warp`);
-  try {
+    const bad = await links.visit(`${site.url}#lab?exp=depth&speed=warp`);
     assert.match(await bad.lab.locator('.lab-notice').textContent(), /speed: expected one of slow, medium, full, got "warp"/);
     assert.equal(await bad.lab.getByRole('combobox', { name: 'Speed' }).inputValue(), 'full', 'a bad speed falls back to the default');
     assertNoProblems(bad.problems);
-  } finally {
-    await bad.close();
-  }
+  });
 });
 
 test('Ioffe §2 in the page: without the gradient through μ_B the bias grows while the loss stays put', async () => {

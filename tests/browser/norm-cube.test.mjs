@@ -32,8 +32,16 @@ describe('the normalization cube', () => {
   const gridError = () => figure.locator('.cube-grid .field-error');
   const focusedLabel = () => lesson.page.evaluate(() => document.activeElement.getAttribute('aria-label'));
 
-  // The tensor as the grid shows it, nested [N][C][H][W] for the core.
+  // The tensor as the grid shows it, nested [N][C][H][W] for the core. Every value box is read at once,
+  // keyed by its aria-label, which is its accessible name (a role lookup per value searches the page 32 times).
   async function tensorOnScreen() {
+    const boxes = await figure.getByRole('textbox').evaluateAll((inputs) => inputs.map((input) => [input.getAttribute('aria-label'), input.value]));
+    const byName = new Map(boxes);
+    const valueOf = (n, c, h, w) => {
+      const name = cellLabel(n, c, h, w);
+      assert.ok(byName.has(name), `the grid has a value box named "${name}"`);
+      return toNumber(byName.get(name));
+    };
     const x = [];
     for (let n = 0; n < N; n++) {
       x.push([]);
@@ -41,7 +49,7 @@ describe('the normalization cube', () => {
         x[n].push([]);
         for (let h = 0; h < H; h++) {
           x[n][c].push([]);
-          for (let w = 0; w < W; w++) x[n][c][h].push(toNumber(await cell(n, c, h, w).inputValue()));
+          for (let w = 0; w < W; w++) x[n][c][h].push(valueOf(n, c, h, w));
         }
       }
     }

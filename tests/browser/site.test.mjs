@@ -22,29 +22,57 @@ async function figuresNearViewSettled(page) {
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
 
+// Every figure mounted and none failed, and nothing went wrong on the way.
+async function assertEveryFigureStarts(page, problems, label) {
+  const states = await mountAllFigures(page);
+  const failed = Object.entries(states).filter(([, state]) => state === 'failed');
+  assert.deepEqual(failed, [], 'figures that failed to mount');
+  assert.ok(Object.values(states).includes('mounted'), 'at least one figure is live');
+  assertNoProblems(problems, label);
+}
+
+test('over http under the subpath /lesson/ the lesson loads, every figure starts, nothing errs, breaks the CSP or leaves its own files; and the whole page is reachable by Tab alone, every stop shows a visible focus indicator, and Tab never gets trapped', async () => {
+  const { page, problems, close } = await site.open(site.url);
+  try {
+    await assertEveryFigureStarts(page, problems, 'http under the subpath /lesson/');
+    const walk = await tabThrough(page);
+    assert.ok(walk.interactive.length > 0, 'the page has interactive elements');
+    assert.equal(walk.trapped, false, `Tab did not leave the page after ${walk.stops.length} stops (a keyboard trap)`);
+    assert.deepEqual(walk.unreached.map((e) => `${e.tag} "${e.label}"`), [], 'interactive elements Tab never reached');
+    assert.deepEqual(walk.withoutIndicator.map((e) => `${e.tag} "${e.label}"`), [], 'focused elements with no visible focus indicator');
+    assert.deepEqual(walk.stops.filter((s) => !s.inViewport).map((e) => `${e.tag} "${e.label}"`), [], 'focused elements scrolled out of view');
+    assert.deepEqual(walk.stops.filter((s) => s.obscured).map((e) => `${e.tag} "${e.label}"`), [], 'focused elements hidden behind something (e.g. a sticky navigator)');
+    assertNoProblems(problems, 'keyboard walk');
+  } finally {
+    await close();
+  }
+});
+
+test('over file:// at 320 px wide the lesson loads, every figure starts, nothing errs, breaks the CSP or leaves its own files, and nothing scrolls horizontally', async () => {
+  const { page, problems, close } = await site.open(fileUrl(), { viewport: NARROW });
+  try {
+    await assertEveryFigureStarts(page, problems, 'file://, 320 px');
+    const overflow = await horizontalOverflow(page);
+    assert.ok(overflow.scrollWidth <= overflow.clientWidth,
+      `page is ${overflow.scrollWidth} px wide in a ${overflow.clientWidth} px viewport; sticking out: ${overflow.offenders.join(', ')}`);
+  } finally {
+    await close();
+  }
+});
+
 const ways = [
   ['http under the subpath /lesson/', () => site.url],
   ['file://', () => fileUrl()],
 ];
 
 for (const [way, urlOf] of ways) {
-  test(`over ${way} the lesson loads, every figure starts, and nothing errs, breaks the CSP or leaves its own files`, async () => {
-    const { page, problems, close } = await site.open(urlOf());
-    try {
-      const states = await mountAllFigures(page);
-      const failed = Object.entries(states).filter(([, state]) => state === 'failed');
-      assert.deepEqual(failed, [], 'figures that failed to mount');
-      assert.ok(Object.values(states).includes('mounted'), 'at least one figure is live');
-      assertNoProblems(problems, way);
-    } finally {
-      await close();
-    }
-  });
-
   test(`over ${way} the deep links #step-1 … #step-5 land on their section, its heading in view and uncovered`, async () => {
-    for (let n = 1; n <= 5; n++) {
-      const { page, problems, close } = await site.open(`${urlOf()}#step-${n}`);
-      try {
+    // Each link is a new visit, one after another in one browser context.
+    const lesson = await site.open(`${urlOf()}#step-1`);
+    try {
+      for (let n = 1; n <= 5; n++) {
+        if (n > 1) await lesson.load(`${urlOf()}#step-${n}`);
+        const { page, problems } = lesson;
         await figuresNearViewSettled(page);
         const where = await page.evaluate((id) => {
           const section = document.getElementById(id);
@@ -63,9 +91,9 @@ for (const [way, urlOf] of ways) {
         assert.ok(where.top >= 0 && where.bottom <= where.viewport, `#step-${n}: heading in view (${JSON.stringify(where)})`);
         assert.ok(where.uncovered, `#step-${n}: heading not covered by anything (e.g. a sticky navigator)`);
         assertNoProblems(problems, `${way} #step-${n}`);
-      } finally {
-        await close();
       }
+    } finally {
+      await lesson.close();
     }
   });
 }
@@ -96,66 +124,37 @@ async function settledOnStep(page, n) {
 }
 
 test('with smooth scrolling on, deep links and the step navigator land on their step after the figures mount', async () => {
-  for (let n = 2; n <= 5; n++) {
-    const { page, problems, close } = await site.open(`${fileUrl()}#step-${n}`, { reducedMotion: 'no-preference' });
-    try {
-      await settledOnStep(page, n);
-      assertNoProblems(problems, `#step-${n} with smooth scrolling`);
-    } finally {
-      await close();
-    }
-  }
-  const { page, problems, close } = await site.open(`${fileUrl()}#step-1`, { reducedMotion: 'no-preference' });
+  // Each link is a new visit, one after another in one browser context.
+  const lesson = await site.open(`${fileUrl()}#step-2`, { reducedMotion: 'no-preference' });
   try {
+    for (let n = 2; n <= 5; n++) {
+      if (n > 2) await lesson.load(`${fileUrl()}#step-${n}`);
+      await settledOnStep(lesson.page, n);
+      assertNoProblems(lesson.problems, `#step-${n} with smooth scrolling`);
+    }
+    const { page, problems } = lesson;
+    await lesson.load(`${fileUrl()}#step-1`);
     await page.getByRole('navigation', { name: 'Kata steps' }).getByRole('link', { name: /Verify/ }).click();
     await page.waitForFunction(() => location.hash === '#step-5');
     await settledOnStep(page, 5);
     assertNoProblems(problems, 'navigator link with smooth scrolling');
   } finally {
-    await close();
+    await lesson.close();
   }
 });
 
-test('the whole page is reachable by Tab alone, every stop shows a visible focus indicator, and Tab never gets trapped', async () => {
-  const { page, problems, close } = await site.open('');
+test('axe-core finds no accessibility violations in the light or the dark colour scheme, every figure mounted', async () => {
+  // bypassCSP only so that axe can be injected; the CSP itself is checked by the load tests above.
+  // One page, its colour scheme switched as a learner's system switches it.
+  const { page, close } = await site.open('', { bypassCSP: true });
   try {
     await mountAllFigures(page);
-    const walk = await tabThrough(page);
-    assert.ok(walk.interactive.length > 0, 'the page has interactive elements');
-    assert.equal(walk.trapped, false, `Tab did not leave the page after ${walk.stops.length} stops (a keyboard trap)`);
-    assert.deepEqual(walk.unreached.map((e) => `${e.tag} "${e.label}"`), [], 'interactive elements Tab never reached');
-    assert.deepEqual(walk.withoutIndicator.map((e) => `${e.tag} "${e.label}"`), [], 'focused elements with no visible focus indicator');
-    assert.deepEqual(walk.stops.filter((s) => !s.inViewport).map((e) => `${e.tag} "${e.label}"`), [], 'focused elements scrolled out of view');
-    assert.deepEqual(walk.stops.filter((s) => s.obscured).map((e) => `${e.tag} "${e.label}"`), [], 'focused elements hidden behind something (e.g. a sticky navigator)');
-    assertNoProblems(problems, 'keyboard walk');
-  } finally {
-    await close();
-  }
-});
-
-for (const colorScheme of ['light', 'dark']) {
-  test(`axe-core finds no accessibility violations in the ${colorScheme} colour scheme, every figure mounted`, async () => {
-    // bypassCSP only so that axe can be injected; the CSP itself is checked by the load tests above.
-    const { page, close } = await site.open('', { colorScheme, bypassCSP: true });
-    try {
+    for (const colorScheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme });
       assert.equal(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), colorScheme === 'dark');
-      await mountAllFigures(page);
       const violations = await runAxe(page);
       assert.equal(violations.length, 0, `axe (${colorScheme}):\n${formatViolations(violations)}`);
-    } finally {
-      await close();
     }
-  });
-}
-
-test('at 320 px wide nothing scrolls horizontally, every figure mounted', async () => {
-  const { page, problems, close } = await site.open('', { viewport: NARROW });
-  try {
-    await mountAllFigures(page);
-    const overflow = await horizontalOverflow(page);
-    assert.ok(overflow.scrollWidth <= overflow.clientWidth,
-      `page is ${overflow.scrollWidth} px wide in a ${overflow.clientWidth} px viewport; sticking out: ${overflow.offenders.join(', ')}`);
-    assertNoProblems(problems, '320 px');
   } finally {
     await close();
   }
@@ -181,12 +180,15 @@ test('when the core cannot load, the page says so in an alert and the lesson tex
 });
 
 test('an unknown or malformed #fragment does not stop the page from becoming interactive', async () => {
-  for (const hash of ['#no-such-step', '#%E0%A4%A', '#step-9']) {
-    const { problems, close } = await site.open(hash);  // waits for data-bnkata="ready"
-    try {
-      assertNoProblems(problems, hash);
-    } finally {
-      await close();
+  // Each a new visit (load and open wait for data-bnkata="ready"), one after another in one context.
+  const lesson = await site.open('#no-such-step');
+  try {
+    assertNoProblems(lesson.problems, '#no-such-step');
+    for (const hash of ['#%E0%A4%A', '#step-9']) {
+      await lesson.load(site.url + hash);
+      assertNoProblems(lesson.problems, hash);
     }
+  } finally {
+    await lesson.close();
   }
 });
