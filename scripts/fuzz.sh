@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer harness (tests/fuzz/) for SECONDS each, on a copy of its seed corpus.
 #   scripts/fuzz.sh SECONDS [HARNESS...]      e.g. scripts/fuzz.sh 600; scripts/fuzz.sh 30 compute
-# Builds the harnesses of the sanitize preset first (clang, ASan + UBSan + libFuzzer). Harnesses run two at a time (the
+# Builds the harnesses of the sanitize preset first (clang, ASan + UBSan + libFuzzer). Harnesses run two at a time (FUZZ_PARALLEL=N for N; the
 # machine has two cores), under nice. Each run's log is build/sanitize/fuzz/HARNESS.log; its last lines
 # (executions, coverage) are printed. A finding — a crash, a sanitizer report, a broken answer, a leak,
 # an input slower than 10 s — fails the script, and libFuzzer leaves the input as
@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:?usage: scripts/fuzz.sh SECONDS [HARNESS...]}
 shift
 harnesses=("$@")
+parallel=${FUZZ_PARALLEL:-2}  # harnesses at once: two for long runs on two cores; the smoke runs all together
 [ ${#harnesses[@]} -gt 0 ] || harnesses=(compute formula answers_file numpy_output training)
 
 cmake --preset sanitize >/dev/null
@@ -31,9 +32,9 @@ failed=()
 pids=() names=()
 for name in "${harnesses[@]}"; do
   run "$name" & pids+=($!) names+=("$name")
-  if [ ${#pids[@]} -eq 2 ]; then
+  if [ ${#pids[@]} -ge "$parallel" ]; then
     wait "${pids[0]}" || failed+=("${names[0]}")
-    pids=("${pids[1]}") names=("${names[1]}")
+    pids=("${pids[@]:1}") names=("${names[@]:1}")
   fi
 done
 for i in "${!pids[@]}"; do wait "${pids[$i]}" || failed+=("${names[$i]}"); done
