@@ -135,7 +135,6 @@ json stats_json(const Vec& v) {
     return {{"mean", s.mean}, {"var", s.var}};
 }
 
-// Reads the shared "outputs" list; returns an early verdict (not attempted / invalid) when it cannot.
 // The verdict when every case passed: each case's result, and no first failure.
 json all_cases_passed(json case_results, const std::string& tol) {
     json r = verdict_json(Verdict::correct, "All " + std::to_string(case_results.size()) + " cases pass.", tol);
@@ -144,6 +143,7 @@ json all_cases_passed(json case_results, const std::string& tol) {
     return r;
 }
 
+// Reads the shared "outputs" list; returns an early verdict (not attempted / invalid) when it cannot.
 std::optional<json> read_outputs(const json& answer, std::size_t cases, const json*& outputs, const std::string& tol) {
     const auto it = answer.find("outputs");
     if (it == answer.end() || it->is_null() || (it->is_array() && it->empty()))
@@ -252,7 +252,7 @@ json grade_forward_code(const json& answer, const std::vector<ForwardCase>& case
                        {"trace", forward_trace(c, got)}};
         }
     }
-    if (!first_failure) return all_cases_passed(case_results, tol.text);
+    if (!first_failure) return all_cases_passed(std::move(case_results), tol.text);
 
     // Name the mistake: a known wrong formula that reproduces the failing output, or the one-pass variance
     // when only the 1e8-offset case fails (the cancellation that case exists to catch).
@@ -565,7 +565,7 @@ json grade_train_eval_code(const json& answer, const std::vector<TrainEvalCase>&
                        {"trace", train_eval_trace(c, right, got)}};
         }
     }
-    if (!first_failure) return all_cases_passed(case_results, tol.text);
+    if (!first_failure) return all_cases_passed(std::move(case_results), tol.text);
 
     // Name the mistake from the first failing case: a known wrong switch that reproduces what came back, or
     // whose y it reproduces; failing that, eval mode changing the state at all (its y is right); or a batch
